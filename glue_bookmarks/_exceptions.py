@@ -1,0 +1,323 @@
+"""The exceptions glue-bookmarks raises, and how botocore's errors map onto them.
+
+Every error the public API raises is a `GlueBookmarksError`; no botocore exception escapes.
+
+```
+GlueBookmarksError
+├── InvalidParameterError    (also ValueError) a bad argument, raised before any request is sent
+├── ConfigurationError       no credentials, no region, unknown profile, a closed client
+├── TransportError           no usable answer: connection refused or closed, connect/read timeout
+├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
+└── ServiceError             the service answered with an error
+    ├── EntityNotFoundError    EntityNotFoundException
+    ├── InvalidInputError      InvalidInputException
+    ├── InternalServiceError   InternalServiceException
+    ├── OperationTimeoutError  OperationTimeoutException
+    ├── ValidationError        ValidationException
+    ├── ThrottlingError        ThrottlingException and the other throttling codes botocore knows
+    └── AccessDeniedError      AccessDeniedException
+```
+
+Every exception keeps its context in keyword-only attributes and pickles: the positional
+arguments are the message alone and the context travels in the instance `__dict__`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from botocore import exceptions as botocore_exceptions
+
+__all__ = [
+    "AccessDeniedError",
+    "ConfigurationError",
+    "EntityNotFoundError",
+    "GlueBookmarksError",
+    "InternalServiceError",
+    "InvalidInputError",
+    "InvalidParameterError",
+    "OperationTimeoutError",
+    "ResponseValidationError",
+    "ServiceError",
+    "ThrottlingError",
+    "TransportError",
+    "ValidationError",
+    "from_botocore_error",
+    "from_client_error",
+]
+
+
+class GlueBookmarksError(Exception):
+    """The root of every exception glue-bookmarks raises.
+
+    `except GlueBookmarksError` catches everything the library raises on purpose. A botocore
+    error that fits none of the branches below is raised as this class itself, with botocore's
+    exception as `__cause__`.
+    """
+
+
+class InvalidParameterError(GlueBookmarksError, ValueError):
+    """A bad argument, raised before any request is sent.
+
+    Also a `ValueError`, so code that validates input generically keeps working.
+
+    Attributes:
+        parameter: The name of the offending argument (`"job_name"`, `"run_id"`, ...).
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class ConfigurationError(GlueBookmarksError):
+    """The client cannot be built or used: no credentials, no region, an unknown profile.
+
+    Also raised for a `GlueBookmarks` used after `close()`.
+    """
+
+
+class TransportError(GlueBookmarksError):
+    """No usable answer arrived: the connection was refused, closed or timed out.
+
+    The request may or may not have reached the service. botocore's own retries (per the
+    client's retry mode) have already been spent when this is raised.
+
+    Attributes:
+        operation_name: The AWS operation, such as `"GetJobBookmark"`.
+    """
+
+    def __init__(self, message: str, *, operation_name: str | None = None) -> None:
+        super().__init__(message)
+        self.operation_name = operation_name
+
+
+class ResponseValidationError(GlueBookmarksError):
+    """The service answered with success, but the answer does not fit the operation's shape.
+
+    For example: the body is not a JSON object, it has no `JobBookmarkEntry`, or a field has the
+    wrong type. The message names what was wrong.
+
+    Attributes:
+        operation_name: The AWS operation, such as `"GetJobBookmark"`.
+        field: The wire path of the offending field (`"JobBookmarkEntry.Version"`), or None when
+            the body as a whole did not fit.
+        status_code: The HTTP status of the answer, when known.
+        request_id: The service's `x-amzn-RequestId`, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        field: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation_name = operation_name
+        self.field = field
+        self.status_code = status_code
+        self.request_id = request_id
+
+
+class ServiceError(GlueBookmarksError):
+    """The service answered with an error.
+
+    Codes without a class of their own (or a non-JSON error such as a proxy's HTML 502) are
+    raised as this class, with `code` set to what botocore read (for a body it cannot read, the
+    HTTP status as a string, such as `"502"`).
+
+    Attributes:
+        code: The AWS error code, such as `"EntityNotFoundException"`.
+        message: The service's error message.
+        operation_name: The AWS operation, such as `"GetJobBookmark"`.
+        status_code: The HTTP status of the answer.
+        request_id: The service's `x-amzn-RequestId`, or None when the answer had none.
+        from_federation_source: Glue's `FromFederationSource` flag, when the error carries it.
+        retryable: Whether the same request may succeed if sent again: True for throttling
+            codes and HTTP 429, `InternalServiceException`, `OperationTimeoutException` and any
+            5xx answer; False otherwise.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        operation_name: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        from_federation_source: bool | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
+        self.from_federation_source = from_federation_source
+        self.retryable = retryable
+
+    def __str__(self) -> str:
+        context = ", ".join(
+            [
+                self.operation_name or "unknown operation",
+                f"HTTP {self.status_code}" if self.status_code is not None else "no HTTP status",
+                f"request id {self.request_id}" if self.request_id else "no request id",
+            ]
+        )
+        message = self.message or "(no message)"
+        return f"{self.code or 'Unknown error'}: {message} ({context})"
+
+
+class EntityNotFoundError(ServiceError):
+    """`EntityNotFoundException`: the job does not exist, or has no bookmark yet."""
+
+
+class InvalidInputError(ServiceError):
+    """`InvalidInputException`: the service rejected the input."""
+
+
+class InternalServiceError(ServiceError):
+    """`InternalServiceException`: the service failed; retryable."""
+
+
+class OperationTimeoutError(ServiceError):
+    """`OperationTimeoutException`: the operation timed out on the service side; retryable."""
+
+
+class ValidationError(ServiceError):
+    """`ValidationException`: the request failed the service's validation."""
+
+
+class ThrottlingError(ServiceError):
+    """`ThrottlingException`, or another throttling code botocore knows; retryable."""
+
+
+class AccessDeniedError(ServiceError):
+    """`AccessDeniedException`: the caller's credentials may not do this."""
+
+
+# botocore's list of throttling codes (botocore.retries.standard.ThrottledRetryableChecker);
+# a test keeps this copy in step with the installed botocore.
+THROTTLING_CODES: Final = frozenset(
+    {
+        "BandwidthLimitExceeded",
+        "EC2ThrottledException",
+        "LimitExceededException",
+        "PriorRequestNotComplete",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "TransactionInProgressException",
+    }
+)
+
+_RETRYABLE_CODES: Final = THROTTLING_CODES | {
+    "InternalServiceException",
+    "OperationTimeoutException",
+}
+
+CODE_TO_CLASS: Final[Mapping[str, type[ServiceError]]] = MappingProxyType(
+    {
+        "AccessDeniedException": AccessDeniedError,
+        "EntityNotFoundException": EntityNotFoundError,
+        "InternalServiceException": InternalServiceError,
+        "InvalidInputException": InvalidInputError,
+        "OperationTimeoutException": OperationTimeoutError,
+        "ValidationException": ValidationError,
+        **dict.fromkeys(THROTTLING_CODES, ThrottlingError),
+    }
+)
+
+# botocore errors that mean "cannot build or sign a request here", by base class.
+_CONFIGURATION_ERRORS: Final = (
+    botocore_exceptions.NoCredentialsError,
+    botocore_exceptions.PartialCredentialsError,
+    botocore_exceptions.CredentialRetrievalError,
+    botocore_exceptions.UnknownCredentialError,
+    botocore_exceptions.NoRegionError,
+    botocore_exceptions.InvalidRegionError,
+    botocore_exceptions.ProfileNotFound,
+    botocore_exceptions.ConfigNotFound,
+    botocore_exceptions.ConfigParseError,
+    botocore_exceptions.InvalidConfigError,
+    botocore_exceptions.UnknownEndpointError,
+    botocore_exceptions.NoAuthTokenError,
+    botocore_exceptions.TokenRetrievalError,
+    botocore_exceptions.SSOError,
+    botocore_exceptions.UnknownServiceError,
+    botocore_exceptions.DataNotFoundError,
+)
+
+_TRANSPORT_ERRORS: Final = (
+    botocore_exceptions.HTTPClientError,
+    botocore_exceptions.ConnectionError,
+)
+
+
+def from_client_error(exc: botocore_exceptions.ClientError, *, operation_name: str) -> ServiceError:
+    """Build the typed `ServiceError` for one of botocore's `ClientError`s.
+
+    Args:
+        exc: The exception botocore raised.
+        operation_name: The AWS operation that was called.
+
+    Returns:
+        An instance of the class registered for the error code, or `ServiceError` itself for
+        an unknown code. The caller raises it `from exc`.
+    """
+    response: Mapping[str, Any] = exc.response
+    error: Mapping[str, Any] = response.get("Error") or {}
+    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    code = str(error.get("Code") or "")
+    status_code = metadata.get("HTTPStatusCode")
+    federation = response.get("FromFederationSource")
+    retryable = code in _RETRYABLE_CODES or (
+        isinstance(status_code, int) and (status_code == 429 or status_code >= 500)
+    )
+    cls = CODE_TO_CLASS.get(code, ServiceError)
+    return cls(
+        str(error.get("Message") or ""),
+        code=code,
+        operation_name=operation_name,
+        status_code=status_code if isinstance(status_code, int) else None,
+        request_id=metadata.get("RequestId") or None,
+        from_federation_source=federation if isinstance(federation, bool) else None,
+        retryable=retryable,
+    )
+
+
+def from_botocore_error(
+    exc: botocore_exceptions.BotoCoreError, *, operation_name: str | None
+) -> GlueBookmarksError:
+    """Build the typed error for a botocore error that is not a service answer.
+
+    Args:
+        exc: The exception botocore raised.
+        operation_name: The AWS operation being called, or None while building the client.
+
+    Returns:
+        A `TransportError`, `ConfigurationError` or `InvalidParameterError` by the kind of
+        failure; `GlueBookmarksError` itself for a botocore error of none of those kinds.
+        The caller raises it `from exc`.
+    """
+    message = str(exc)
+    if isinstance(exc, _TRANSPORT_ERRORS):
+        return TransportError(message, operation_name=operation_name)
+    if isinstance(exc, _CONFIGURATION_ERRORS):
+        return ConfigurationError(message)
+    if isinstance(exc, botocore_exceptions.ParamValidationError):
+        return InvalidParameterError(message)
+    return GlueBookmarksError(message)

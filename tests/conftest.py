@@ -1,0 +1,105 @@
+"""Shared fixtures: dummy AWS settings, the fault server, moto in-process and moto server."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+import botocore.session
+import pytest
+from botocore.config import Config
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import GlueBookmarks
+from glue_bookmarks.testing import install
+from tests.faults import FaultServer, fault_server
+
+# Known dummy credentials, so tests can check that none of them leaks.
+ACCESS_KEY = "AKIDGLUEBOOKMARKSTEST"
+SECRET_KEY = "glueBookmarksTestSecretKey0123456789abcd"
+SESSION_TOKEN = "glueBookmarksTestSessionToken0123456789"
+REGION = "us-east-1"
+
+# No retries and short timeouts: a fault is seen once, and quickly.
+ONE_ATTEMPT = Config(
+    retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2, read_timeout=2
+)
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials and region; nothing read from the machine's own AWS set-up."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "MOTO_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def faults() -> Iterator[FaultServer]:
+    """Our fault-injecting Glue endpoint on 127.0.0.1."""
+    with fault_server() as server:
+        yield server
+
+
+@pytest.fixture
+def http_bookmarks(faults: FaultServer) -> Iterator[GlueBookmarks]:
+    """A GlueBookmarks talking to the fault server, one attempt per call."""
+    with GlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT) as gb:
+        yield gb
+
+
+def glue_client(endpoint_url: str | None = None) -> GlueClient:
+    """A plain botocore Glue client, as a user would build one."""
+    client = botocore.session.Session().create_client(
+        "glue", region_name=REGION, endpoint_url=endpoint_url
+    )
+    return cast(GlueClient, client)
+
+
+@pytest.fixture
+def moto_glue() -> Iterator[GlueClient]:
+    """A botocore Glue client on an in-process moto with the bookmark extension."""
+    install()
+    with mock_aws():
+        yield glue_client()
+
+
+@pytest.fixture
+def moto_server() -> Iterator[str]:
+    """moto server with the bookmark extension on 127.0.0.1; yields its endpoint URL."""
+    install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    try:
+        yield endpoint
+    finally:
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        server.stop()
+
+
+@pytest.fixture
+def backoff_delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Skip botocore's retry back-off, recording each delay it asked for."""
+    import types
+
+    import botocore.endpoint
+
+    delays: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=delays.append))
+    return delays

@@ -1,0 +1,188 @@
+"""A small fault-injecting HTTP server on 127.0.0.1 that plays the Glue endpoint.
+
+Each request gets the next scripted `Fault` (or the default once the script runs out), and
+every request is recorded, so a test can assert both what the client raised and how many
+requests (attempts) the server saw.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Answer",
+    "Drop",
+    "Fault",
+    "FaultServer",
+    "Recorded",
+    "Stall",
+    "Truncate",
+    "error_answer",
+    "fault_server",
+    "success_answer",
+]
+
+
+@attrs.frozen
+class Answer:
+    """A complete HTTP answer."""
+
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Truncate:
+    """An answer whose body stops short of its Content-Length; then the connection closes."""
+
+    status: int
+    body: bytes
+    declared_length: int
+
+
+@attrs.frozen
+class Drop:
+    """Close the connection without answering."""
+
+
+@attrs.frozen
+class Stall:
+    """Answer nothing for `seconds` (longer than the client's read timeout), then close."""
+
+    seconds: float
+
+
+Fault = Answer | Truncate | Drop | Stall
+
+
+@attrs.frozen
+class Recorded:
+    """One request the server received."""
+
+    target: str | None
+    headers: Mapping[str, str]
+    body: Any
+
+
+def success_answer(entry: Mapping[str, object], request_id: str = "req-ok") -> Answer:
+    """A 200 `GetJobBookmark` answer carrying `entry` as the JobBookmarkEntry."""
+    return Answer(
+        200,
+        json.dumps({"JobBookmarkEntry": dict(entry)}).encode(),
+        {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id},
+    )
+
+
+def error_answer(
+    status: int, code: str, message: str, request_id: str | None = "req-err", **fields: object
+) -> Answer:
+    """A JSON-protocol error answer, as Glue sends it."""
+    headers = {"Content-Type": "application/x-amz-json-1.1"}
+    if request_id is not None:
+        headers["x-amzn-RequestId"] = request_id
+    body = {"__type": code, "Message": message, **fields}
+    return Answer(status, json.dumps(body).encode(), headers)
+
+
+class FaultServer:
+    """Serves scripted faults on 127.0.0.1 on a port of its own choosing."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self._script: deque[Fault] = deque()
+        self._default: Fault = Answer(500, b"no fault scripted")
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                fault = server._record(
+                    Recorded(
+                        target=self.headers.get("X-Amz-Target"),
+                        headers=dict(self.headers.items()),
+                        body=json.loads(raw) if raw else None,
+                    )
+                )
+                server._play(self, fault)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def script(self, *faults: Fault, default: Fault | None = None) -> None:
+        """Queue `faults` for the next requests; `default` answers once they run out."""
+        with self._lock:
+            self._script.extend(faults)
+            if default is not None:
+                self._default = default
+
+    def _record(self, request: Recorded) -> Fault:
+        with self._lock:
+            self.requests.append(request)
+            return self._script.popleft() if self._script else self._default
+
+    def _play(self, handler: BaseHTTPRequestHandler, fault: Fault) -> None:
+        if isinstance(fault, Answer):
+            handler.send_response(fault.status)
+            for name, value in fault.headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(fault.body)))
+            handler.end_headers()
+            handler.wfile.write(fault.body)
+            return
+        handler.close_connection = True
+        if isinstance(fault, Truncate):
+            handler.send_response(fault.status)
+            handler.send_header("Content-Type", "application/x-amz-json-1.1")
+            handler.send_header("Content-Length", str(fault.declared_length))
+            handler.end_headers()
+            handler.wfile.write(fault.body)
+            handler.wfile.flush()
+        elif isinstance(fault, Stall):
+            self._stopping.wait(fault.seconds)
+        handler.connection.shutdown(socket.SHUT_RDWR)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+
+@contextmanager
+def fault_server() -> Iterator[FaultServer]:
+    """Run a `FaultServer` for the duration of the block."""
+    server = FaultServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,387 @@
+"""GlueBookmarks: construction, the client's life cycle, and GetJobBookmark via Stubber."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.stub import Stubber
+
+import glue_bookmarks._client
+from glue_bookmarks import (
+    AccessDeniedError,
+    ConfigurationError,
+    EntityNotFoundError,
+    GlueBookmarks,
+    InternalServiceError,
+    InvalidInputError,
+    InvalidParameterError,
+    JobBookmarkEntry,
+    OperationTimeoutError,
+    ServiceError,
+    ThrottlingError,
+    ValidationError,
+    get_job_bookmark,
+)
+from tests.conftest import REGION, glue_client
+from tests.faults import FaultServer, error_answer, success_answer
+
+WIRE = {
+    "JobName": "nightly-orders",
+    "Version": 3,
+    "Run": 3,
+    "Attempt": 0,
+    "PreviousRunId": "jr_2",
+    "RunId": "jr_3",
+    "JobBookmark": "{}",
+}
+
+
+# -- construction ------------------------------------------------------------------------------
+
+
+def test_constructor_is_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        GlueBookmarks(glue_client())  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"region_name": "eu-west-1"},
+        {"session": botocore.session.Session()},
+        {"profile_name": "etl"},
+        {"endpoint_url": "http://127.0.0.1:1"},
+        {"config": Config()},
+    ],
+)
+def test_injected_client_cannot_be_combined(extra: dict[str, Any]) -> None:
+    with pytest.raises(InvalidParameterError, match=f"cannot be combined with {next(iter(extra))}"):
+        GlueBookmarks(client=glue_client(), **extra)
+
+
+def test_injected_client_must_be_glue() -> None:
+    s3 = botocore.session.Session().create_client("s3", region_name=REGION)
+    with pytest.raises(InvalidParameterError, match=r"Glue client.*'s3'") as info:
+        GlueBookmarks(client=s3)  # type: ignore[arg-type]
+    assert info.value.parameter == "client"
+    with pytest.raises(InvalidParameterError, match="Glue client"):
+        GlueBookmarks(client=object())  # type: ignore[arg-type]
+
+
+def test_construction_sends_nothing_and_creates_no_client(faults: FaultServer) -> None:
+    calls: list[str] = []
+    original = botocore.session.Session.create_client
+
+    def counting(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session.Session, "create_client", counting)
+        gb = GlueBookmarks(endpoint_url=faults.url)
+        assert calls == []
+        gb.close()
+    assert faults.requests == []
+
+
+def test_client_is_created_once_across_threads(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created: list[object] = []
+    original = botocore.session.Session.create_client
+
+    def counting(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+        client = original(self, *args, **kwargs)
+        created.append(client)
+        return client
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", counting)
+    faults.script(default=success_answer(WIRE))
+    gb = GlueBookmarks(endpoint_url=faults.url)
+    barrier = threading.Barrier(8)
+    results: list[JobBookmarkEntry] = []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(gb.get_job_bookmark("nightly-orders"))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gb.close()
+    assert len(created) == 1
+    assert results == [JobBookmarkEntry.from_dict(WIRE)] * 8
+    assert len(faults.requests) == 8
+
+
+def test_default_retry_mode_is_standard(faults: FaultServer, backoff_delays: list[float]) -> None:
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
+    with GlueBookmarks(endpoint_url=faults.url) as gb, pytest.raises(ThrottlingError):
+        gb.get_job_bookmark("nightly-orders")
+    # standard mode: 3 attempts in all (legacy mode would make 5 for throttling).
+    assert len(faults.requests) == 3
+    assert len(backoff_delays) == 2
+
+
+def test_caller_config_is_used_as_is(faults: FaultServer, backoff_delays: list[float]) -> None:
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
+    config = Config(retries={"mode": "legacy"})
+    with (
+        GlueBookmarks(endpoint_url=faults.url, config=config) as gb,
+        pytest.raises(ThrottlingError),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert len(faults.requests) == 5
+
+
+def test_user_agent_names_the_library_on_clients_we_create(faults: FaultServer) -> None:
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    assert "glue-bookmarks/" in faults.requests[0].headers["User-Agent"]
+
+
+def test_session_region_and_profile_are_used(
+    faults: FaultServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # it would win over the profile's region
+    config_file = tmp_path / "aws-config"
+    config_file.write_text(
+        "[profile etl]\nregion = eu-west-3\n"
+        "aws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n"
+    )
+    faults.script(default=success_answer(WIRE))
+    session = botocore.session.Session()
+    with GlueBookmarks(session=session, profile_name="etl", endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    with GlueBookmarks(profile_name="etl", region_name="ap-south-1", endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    scopes = [r.headers["Authorization"].split("/")[2] for r in faults.requests]
+    assert scopes == ["eu-west-3", "ap-south-1"]
+    assert all("Credential=AKIDPROFILE/" in r.headers["Authorization"] for r in faults.requests)
+    assert session.profile == "etl"
+
+
+def test_unknown_profile_is_a_configuration_error(faults: FaultServer) -> None:
+    with (
+        GlueBookmarks(profile_name="nope", endpoint_url=faults.url) as gb,
+        pytest.raises(ConfigurationError, match="nope"),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert faults.requests == []
+
+
+def test_no_region_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    with GlueBookmarks() as gb, pytest.raises(ConfigurationError, match="region") as info:
+        gb.get_job_bookmark("nightly-orders")
+    assert isinstance(info.value.__cause__, botocore.exceptions.NoRegionError)
+
+
+def test_no_credentials_is_a_configuration_error(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    with (
+        GlueBookmarks(endpoint_url=faults.url) as gb,
+        pytest.raises(ConfigurationError, match="credentials"),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert faults.requests == []
+
+
+# -- life cycle --------------------------------------------------------------------------------
+
+
+def test_close_closes_the_client_it_created(faults: FaultServer) -> None:
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    with pytest.raises(ConfigurationError, match="closed"):
+        gb.get_job_bookmark("nightly-orders")
+    gb.close()  # a second close does nothing
+    assert len(faults.requests) == 1
+
+
+def test_close_leaves_an_injected_client_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = glue_client()
+    closed: list[bool] = []
+    monkeypatch.setattr(client, "close", lambda: closed.append(True))
+    with GlueBookmarks(client=client) as gb:
+        assert "injected" in repr(gb)
+    assert closed == []
+    with pytest.raises(ConfigurationError, match="closed"):
+        gb.get_job_bookmark("nightly-orders")
+
+
+def test_module_level_function_uses_one_default_client(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(glue_bookmarks._client, "_default", None)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_GLUE", faults.url)
+    faults.script(default=success_answer(WIRE))
+    assert get_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(WIRE)
+    default = glue_bookmarks._client._default
+    assert default is not None
+    get_job_bookmark("nightly-orders", run_id="jr_3")
+    assert glue_bookmarks._client._default is default
+    assert [r.body for r in faults.requests] == [
+        {"JobName": "nightly-orders"},
+        {"JobName": "nightly-orders", "RunId": "jr_3"},
+    ]
+    default.close()
+
+
+# -- GetJobBookmark through botocore's Stubber --------------------------------------------------
+
+
+@pytest.fixture
+def stubbed() -> Any:
+    client = glue_client()
+    with Stubber(client) as stubber:
+        yield GlueBookmarks(client=client), stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_get_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Any) -> None:
+    gb, stubber = stubbed
+    stubber.add_response(
+        "get_job_bookmark", {"JobBookmarkEntry": WIRE}, {"JobName": "nightly-orders"}
+    )
+    stubber.add_response(
+        "get_job_bookmark",
+        {"JobBookmarkEntry": WIRE},
+        {"JobName": "nightly-orders", "RunId": "jr_3"},
+    )
+    assert gb.get_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(WIRE)
+    assert gb.get_job_bookmark("nightly-orders", run_id="jr_3").run_id == "jr_3"
+
+
+def test_first_run_entry_has_no_previous_run_id(stubbed: Any) -> None:
+    gb, stubber = stubbed
+    stubber.add_response(
+        "get_job_bookmark",
+        {
+            "JobBookmarkEntry": {
+                "JobName": "j",
+                "Version": 1,
+                "Run": 1,
+                "Attempt": 0,
+                "RunId": "jr_1",
+            }
+        },
+    )
+    entry = gb.get_job_bookmark("j")
+    assert entry.previous_run_id is None
+    assert entry.run + 1 == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "cls", "retryable"),
+    [
+        ("EntityNotFoundException", 400, EntityNotFoundError, False),
+        ("InvalidInputException", 400, InvalidInputError, False),
+        ("InternalServiceException", 500, InternalServiceError, True),
+        ("OperationTimeoutException", 400, OperationTimeoutError, True),
+        ("ValidationException", 400, ValidationError, False),
+        ("ThrottlingException", 400, ThrottlingError, True),
+        ("AccessDeniedException", 400, AccessDeniedError, False),
+        ("BrandNewException", 400, ServiceError, False),
+    ],
+)
+def test_every_error_code_maps_to_its_class(
+    stubbed: Any, code: str, status: int, cls: type[ServiceError], retryable: bool
+) -> None:
+    gb, stubber = stubbed
+    stubber.add_client_error(
+        "get_job_bookmark",
+        service_error_code=code,
+        service_message=f"{code} happened",
+        http_status_code=status,
+        response_meta={"RequestId": "stub-req"},
+        expected_params={"JobName": "nightly-orders"},
+        modeled_fields={"FromFederationSource": False} if code == "EntityNotFoundException" else {},
+    )
+    with pytest.raises(cls) as info:
+        gb.get_job_bookmark("nightly-orders")
+    err = info.value
+    assert type(err) is cls
+    assert err.code == code
+    assert err.message == f"{code} happened"
+    assert err.status_code == status
+    assert err.request_id == "stub-req"
+    assert err.operation_name == "GetJobBookmark"
+    assert err.retryable is retryable
+    assert err.from_federation_source is (False if code == "EntityNotFoundException" else None)
+    assert isinstance(err.__cause__, botocore.exceptions.ClientError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter", "message"),
+    [
+        ({"job_name": None}, "job_name", "must be a str, got NoneType"),
+        ({"job_name": ""}, "job_name", "1 to 255 characters long, got 0"),
+        ({"job_name": "x" * 256}, "job_name", "1 to 255 characters long, got 256"),
+        ({"job_name": "two\nlines"}, "job_name", r"'\\n' at position 3"),
+        ({"job_name": "nul\x00"}, "job_name", r"'\\x00' at position 3"),
+        ({"job_name": "emoji\U0001f600"}, "job_name", "at position 5"),
+        ({"job_name": b"bytes"}, "job_name", "must be a str, got bytes"),
+        ({"job_name": "ok", "run_id": ""}, "run_id", "1 to 255 characters long"),
+        ({"job_name": "ok", "run_id": 5}, "run_id", "must be a str, got int"),
+        ({"job_name": "ok", "run_id": "a\rb"}, "run_id", r"'\\r' at position 1"),
+    ],
+)
+def test_bad_arguments_raise_before_any_request(
+    stubbed: Any, kwargs: dict[str, Any], parameter: str, message: str
+) -> None:
+    gb, _ = stubbed  # any request would fail: the Stubber has nothing queued
+    with pytest.raises(InvalidParameterError, match=message) as info:
+        gb.get_job_bookmark(**kwargs)
+    assert info.value.parameter == parameter
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "name", ["a", "x" * 255, "with space\tand tab", "ünïcødé-名前", "\ue000\uffff"]
+)
+def test_names_glue_accepts_are_sent(stubbed: Any, name: str) -> None:
+    gb, stubber = stubbed
+    stubber.add_response(
+        "get_job_bookmark", {"JobBookmarkEntry": {"JobName": name}}, {"JobName": name}
+    )
+    assert gb.get_job_bookmark(name).job_name == name
+
+
+@pytest.mark.parametrize("url", ["on", "ftp://127.0.0.1", "http://", "127.0.0.1:5000"])
+def test_malformed_endpoint_url_is_rejected_at_construction(url: str) -> None:
+    with pytest.raises(InvalidParameterError, match="endpoint_url must be an http") as info:
+        GlueBookmarks(endpoint_url=url)
+    assert info.value.parameter == "endpoint_url"
+
+
+def test_malformed_endpoint_from_the_environment_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_GLUE", "not a url")
+    with GlueBookmarks() as gb, pytest.raises(ConfigurationError, match="Invalid endpoint"):
+        gb.get_job_bookmark("nightly-orders")
+
+
+def test_importing_the_library_imports_neither_moto_nor_boto3() -> None:
+    code = (
+        "import sys, glue_bookmarks, glue_bookmarks.testing; "
+        "print(sorted(m for m in ('moto', 'boto3') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,200 @@
+"""The exception tree, the code -> class table and how botocore's errors map onto it."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore import exceptions as botocore_exceptions
+from botocore.retries.standard import ThrottledRetryableChecker
+
+import glue_bookmarks
+from glue_bookmarks import (
+    AccessDeniedError,
+    ConfigurationError,
+    EntityNotFoundError,
+    GlueBookmarksError,
+    InternalServiceError,
+    InvalidInputError,
+    InvalidParameterError,
+    OperationTimeoutError,
+    ResponseValidationError,
+    ServiceError,
+    ThrottlingError,
+    TransportError,
+    ValidationError,
+)
+from glue_bookmarks._exceptions import (
+    CODE_TO_CLASS,
+    THROTTLING_CODES,
+    from_botocore_error,
+    from_client_error,
+)
+
+OPERATIONS = ["GetJobBookmark"]
+
+
+def client_error(
+    code: str,
+    *,
+    status: int = 400,
+    message: str = "it went wrong",
+    request_id: str | None = "req-1",
+    **modeled: Any,
+) -> botocore_exceptions.ClientError:
+    metadata: dict[str, Any] = {"HTTPStatusCode": status, "HTTPHeaders": {}}
+    if request_id is not None:
+        metadata["RequestId"] = request_id
+    response: Any = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": metadata,
+        **modeled,
+    }
+    return botocore_exceptions.ClientError(response, "GetJobBookmark")
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_every_modelled_error_of_our_operations_has_its_class(operation: str) -> None:
+    model = botocore.session.get_session().get_service_model("glue")
+    for shape in model.operation_model(operation).error_shapes:
+        cls = CODE_TO_CLASS.get(shape.name)
+        assert cls is not None, f"{shape.name} of {operation} has no class"
+        assert cls is not ServiceError
+        assert issubclass(cls, ServiceError)
+
+
+def test_throttling_codes_match_botocore() -> None:
+    assert frozenset(vars(ThrottledRetryableChecker)["_THROTTLED_ERROR_CODES"]) == THROTTLING_CODES
+    for code in THROTTLING_CODES:
+        assert CODE_TO_CLASS[code] is ThrottlingError
+
+
+def test_every_class_names_its_aws_code_in_its_docstring() -> None:
+    for code, cls in CODE_TO_CLASS.items():
+        if cls is not ThrottlingError:
+            assert cls.__doc__ is not None
+            assert cls.__doc__.startswith(f"`{code}`"), cls
+
+
+def test_tree() -> None:
+    assert issubclass(InvalidParameterError, ValueError)
+    for cls in (
+        InvalidParameterError,
+        ConfigurationError,
+        TransportError,
+        ResponseValidationError,
+        ServiceError,
+    ):
+        assert cls.__bases__[0] is GlueBookmarksError
+    for cls in set(CODE_TO_CLASS.values()):
+        assert cls.__bases__ == (ServiceError,)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "cls", "retryable"),
+    [
+        ("EntityNotFoundException", 400, EntityNotFoundError, False),
+        ("InvalidInputException", 400, InvalidInputError, False),
+        ("InternalServiceException", 500, InternalServiceError, True),
+        ("OperationTimeoutException", 400, OperationTimeoutError, True),
+        ("ValidationException", 400, ValidationError, False),
+        ("ThrottlingException", 400, ThrottlingError, True),
+        ("TooManyRequestsException", 429, ThrottlingError, True),
+        ("AccessDeniedException", 403, AccessDeniedError, False),
+        ("SomethingNewException", 400, ServiceError, False),
+        ("SomethingNewException", 503, ServiceError, True),
+        ("429", 429, ServiceError, True),
+        ("502", 502, ServiceError, True),
+    ],
+)
+def test_from_client_error(
+    code: str, status: int, cls: type[ServiceError], retryable: bool
+) -> None:
+    exc = client_error(code, status=status)
+    err = from_client_error(exc, operation_name="GetJobBookmark")
+    assert type(err) is cls
+    assert err.code == code
+    assert err.message == "it went wrong"
+    assert err.status_code == status
+    assert err.request_id == "req-1"
+    assert err.operation_name == "GetJobBookmark"
+    assert err.retryable is retryable
+    assert err.from_federation_source is None
+
+
+def test_from_federation_source_is_carried() -> None:
+    exc = client_error("EntityNotFoundException", FromFederationSource=True)
+    err = from_client_error(exc, operation_name="GetJobBookmark")
+    assert err.from_federation_source is True
+
+
+def test_str_reads_as_a_sentence_with_code_and_request_id() -> None:
+    err = from_client_error(
+        client_error("EntityNotFoundException", message="Job nightly not found."),
+        operation_name="GetJobBookmark",
+    )
+    assert str(err) == (
+        "EntityNotFoundException: Job nightly not found. "
+        "(GetJobBookmark, HTTP 400, request id req-1)"
+    )
+    anonymous = from_client_error(
+        client_error("502", status=502, message="", request_id=None),
+        operation_name="GetJobBookmark",
+    )
+    assert str(anonymous) == "502: (no message) (GetJobBookmark, HTTP 502, no request id)"
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls"),
+    [
+        (botocore_exceptions.EndpointConnectionError(endpoint_url="http://x"), TransportError),
+        (botocore_exceptions.ConnectTimeoutError(endpoint_url="http://x"), TransportError),
+        (botocore_exceptions.ReadTimeoutError(endpoint_url="http://x"), TransportError),
+        (botocore_exceptions.ConnectionClosedError(endpoint_url="http://x"), TransportError),
+        (botocore_exceptions.NoCredentialsError(), ConfigurationError),
+        (
+            botocore_exceptions.PartialCredentialsError(provider="env", cred_var="x"),
+            ConfigurationError,
+        ),
+        (botocore_exceptions.NoRegionError(), ConfigurationError),
+        (botocore_exceptions.ProfileNotFound(profile="etl"), ConfigurationError),
+        (botocore_exceptions.ParamValidationError(report="bad"), InvalidParameterError),
+        (botocore_exceptions.WaiterConfigError(error_msg="odd"), GlueBookmarksError),
+    ],
+)
+def test_from_botocore_error(exc: botocore_exceptions.BotoCoreError, cls: type) -> None:
+    err = from_botocore_error(exc, operation_name="GetJobBookmark")
+    assert type(err) is cls
+    assert str(err) == str(exc)
+
+
+def every_error() -> list[GlueBookmarksError]:
+    service = [
+        from_client_error(client_error(code, FromFederationSource=False), operation_name="Op")
+        for code in CODE_TO_CLASS
+    ]
+    return [
+        *service,
+        InvalidParameterError("bad", parameter="job_name"),
+        ConfigurationError("no region"),
+        TransportError("refused", operation_name="GetJobBookmark"),
+        ResponseValidationError(
+            "wrong", operation_name="Op", field="F", status_code=200, request_id="r"
+        ),
+    ]
+
+
+@pytest.mark.parametrize("err", every_error(), ids=lambda err: type(err).__name__)
+def test_every_exception_pickles_with_its_context(err: GlueBookmarksError) -> None:
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is type(err)
+    assert copy.args == err.args
+    assert vars(copy) == vars(err)
+    assert str(copy) == str(err)
+
+
+def test_all_exception_classes_are_public() -> None:
+    public = {getattr(glue_bookmarks, name) for name in glue_bookmarks.__all__}
+    assert set(CODE_TO_CLASS.values()) <= public

@@ -1,0 +1,280 @@
+"""GetJobBookmark over real HTTP against our fault-injecting server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import socket
+
+import botocore.exceptions
+import pytest
+from botocore.config import Config
+
+from glue_bookmarks import (
+    AccessDeniedError,
+    EntityNotFoundError,
+    GlueBookmarks,
+    GlueBookmarksError,
+    InternalServiceError,
+    InvalidInputError,
+    InvalidParameterError,
+    JobBookmarkEntry,
+    OperationTimeoutError,
+    ResponseValidationError,
+    ServiceError,
+    ThrottlingError,
+    TransportError,
+    ValidationError,
+)
+from tests.conftest import ACCESS_KEY, REGION, SECRET_KEY, SESSION_TOKEN
+from tests.faults import (
+    Answer,
+    Drop,
+    Fault,
+    FaultServer,
+    Stall,
+    Truncate,
+    error_answer,
+    success_answer,
+)
+
+ENTRY = {"JobName": "nightly-orders", "Version": 2, "Run": 2, "Attempt": 0, "RunId": "jr_2"}
+
+
+def test_success_sends_the_glue_request_and_returns_the_entry(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(success_answer(ENTRY))
+    entry = http_bookmarks.get_job_bookmark("nightly-orders", run_id="jr_2")
+    assert entry == JobBookmarkEntry.from_dict(ENTRY)
+    [request] = faults.requests
+    assert request.target == "AWSGlue.GetJobBookmark"
+    assert request.body == {"JobName": "nightly-orders", "RunId": "jr_2"}
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "cls", "retryable"),
+    [
+        ("EntityNotFoundException", 400, EntityNotFoundError, False),
+        ("InvalidInputException", 400, InvalidInputError, False),
+        ("InternalServiceException", 500, InternalServiceError, True),
+        ("OperationTimeoutException", 400, OperationTimeoutError, True),
+        ("ValidationException", 400, ValidationError, False),
+        ("ThrottlingException", 400, ThrottlingError, True),
+        ("Throttling", 400, ThrottlingError, True),
+        ("TooManyRequestsException", 429, ThrottlingError, True),
+        ("AccessDeniedException", 403, AccessDeniedError, False),
+        ("UnrecognizedClientException", 400, ServiceError, False),
+        ("ServiceUnavailableException", 503, ServiceError, True),
+    ],
+)
+def test_error_answers_map_to_typed_errors(
+    faults: FaultServer,
+    http_bookmarks: GlueBookmarks,
+    code: str,
+    status: int,
+    cls: type[ServiceError],
+    retryable: bool,
+) -> None:
+    faults.script(error_answer(status, code, f"{code} from the wire", request_id="wire-req-7"))
+    with pytest.raises(cls) as info:
+        http_bookmarks.get_job_bookmark("nightly-orders")
+    err = info.value
+    assert type(err) is cls
+    assert (err.code, err.message, err.status_code) == (code, f"{code} from the wire", status)
+    assert err.request_id == "wire-req-7"
+    assert err.operation_name == "GetJobBookmark"
+    assert err.retryable is retryable
+    assert err.from_federation_source is None
+    assert isinstance(err.__cause__, botocore.exceptions.ClientError)
+    assert str(err).startswith(f"{code}: {code} from the wire (GetJobBookmark, HTTP {status}")
+    assert len(faults.requests) == 1
+
+
+def test_glue_style_type_prefix_and_federation_flag(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(
+        error_answer(
+            400,
+            "com.amazonaws.glue#EntityNotFoundException",
+            "Continuation for job nightly-orders not found",
+            FromFederationSource=True,
+        )
+    )
+    with pytest.raises(EntityNotFoundError) as info:
+        http_bookmarks.get_job_bookmark("nightly-orders")
+    assert info.value.code == "EntityNotFoundException"
+    assert info.value.from_federation_source is True
+
+
+def test_html_502_from_a_proxy(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+    faults.script(
+        Answer(502, b"<html><body>Bad Gateway</body></html>", {"Content-Type": "text/html"})
+    )
+    with pytest.raises(ServiceError) as info:
+        http_bookmarks.get_job_bookmark("nightly-orders")
+    err = info.value
+    assert type(err) is ServiceError
+    assert (err.code, err.status_code, err.retryable) == ("502", 502, True)
+    assert err.request_id is None
+    assert "no request id" in str(err)
+
+
+def test_non_json_5xx_keeps_the_request_id(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(Answer(503, b"Service Unavailable", {"x-amzn-RequestId": "lb-1"}))
+    with pytest.raises(ServiceError) as info:
+        http_bookmarks.get_job_bookmark("nightly-orders")
+    assert (info.value.code, info.value.request_id, info.value.retryable) == ("503", "lb-1", True)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>not json</html>", "has no JobBookmarkEntry"),
+        (b"", "has no JobBookmarkEntry"),
+        (b"{}", "has no JobBookmarkEntry"),
+        (b'{"Other": 1}', "has no JobBookmarkEntry"),
+        (b"[]", "could not parse"),
+        (b"null", "could not parse"),
+        (b'"text"', "could not parse"),
+        (b'{"JobBookmarkEntry": []}', "could not parse"),
+        (b'{"JobBookmarkEntry": "x"}', "could not parse"),
+        (b"\xff\xfe\x00", "could not parse"),
+        (b'{"JobBookmarkEntry": {"JobName": "j", "Version": "2"}}', "JobBookmarkEntry.Version"),
+        (b'{"JobBookmarkEntry": {"JobName": "j", "Run": 1.5}}', "JobBookmarkEntry.Run"),
+        (b'{"JobBookmarkEntry": {"JobName": false}}', "JobBookmarkEntry.JobName"),
+    ],
+)
+def test_success_answers_that_do_not_fit(
+    faults: FaultServer, http_bookmarks: GlueBookmarks, body: bytes, message: str
+) -> None:
+    faults.script(Answer(200, body, {"x-amzn-RequestId": "odd-1"}))
+    with pytest.raises(ResponseValidationError, match=message) as info:
+        http_bookmarks.get_job_bookmark("j")
+    assert info.value.operation_name == "GetJobBookmark"
+
+
+def test_wrong_type_names_the_field_and_request(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(success_answer({"JobName": "j", "Attempt": "0"}, request_id="odd-2"))
+    with pytest.raises(ResponseValidationError) as info:
+        http_bookmarks.get_job_bookmark("j")
+    err = info.value
+    assert (err.field, err.status_code, err.request_id) == (
+        "JobBookmarkEntry.Attempt",
+        200,
+        "odd-2",
+    )
+
+
+def test_body_cut_short(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+    # botocore reads what arrived before the connection closed and parses it as no body.
+    faults.script(Truncate(200, b'{"JobBookmarkEntry": {"JobName": "j", "Ver', 200))
+    with pytest.raises(ResponseValidationError, match="cut short"):
+        http_bookmarks.get_job_bookmark("j")
+
+
+def test_empty_429_is_retryable(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+    faults.script(Answer(429, b""))
+    with pytest.raises(ServiceError) as info:
+        http_bookmarks.get_job_bookmark("j")
+    assert (info.value.code, info.value.status_code, info.value.retryable) == ("429", 429, True)
+
+
+def test_dropped_connection(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+    faults.script(Drop())
+    with pytest.raises(TransportError, match="Connection was closed") as info:
+        http_bookmarks.get_job_bookmark("j")
+    assert info.value.operation_name == "GetJobBookmark"
+    assert isinstance(info.value.__cause__, botocore.exceptions.ConnectionClosedError)
+
+
+def test_refused_connection() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Nothing listens on the port any more.
+    one_attempt = Config(retries={"total_max_attempts": 1}, connect_timeout=2)
+    with (
+        GlueBookmarks(
+            endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION, config=one_attempt
+        ) as gb,
+        pytest.raises(TransportError, match="Could not connect") as info,
+    ):
+        gb.get_job_bookmark("j")
+    assert isinstance(info.value.__cause__, botocore.exceptions.EndpointConnectionError)
+
+
+def test_read_timeout(faults: FaultServer) -> None:
+    faults.script(Stall(5))
+    config = Config(retries={"total_max_attempts": 1}, read_timeout=0.2)
+    gb = GlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=config)
+    with gb, pytest.raises(TransportError, match="Read timeout") as info:
+        gb.get_job_bookmark("j")
+    assert isinstance(info.value.__cause__, botocore.exceptions.ReadTimeoutError)
+
+
+@pytest.mark.parametrize("job_name", [None, "", "x" * 256, "a\nb"])
+def test_invalid_argument_sends_zero_requests(
+    faults: FaultServer, http_bookmarks: GlueBookmarks, job_name: object
+) -> None:
+    faults.script(default=success_answer(ENTRY))
+    with pytest.raises(InvalidParameterError):
+        http_bookmarks.get_job_bookmark(job_name)  # type: ignore[arg-type]
+    assert faults.requests == []
+
+
+def test_throttling_burst_is_retried_to_success(
+    faults: FaultServer, backoff_delays: list[float]
+) -> None:
+    throttled = error_answer(400, "ThrottlingException", "Rate exceeded")
+    faults.script(throttled, throttled, success_answer(ENTRY))
+    with GlueBookmarks(endpoint_url=faults.url, region_name=REGION) as gb:
+        assert gb.get_job_bookmark("nightly-orders").version == 2
+    assert len(faults.requests) == 3
+    assert len(backoff_delays) == 2
+
+
+def test_throttling_past_the_retry_budget_is_raised(
+    faults: FaultServer, backoff_delays: list[float]
+) -> None:
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
+    with (
+        GlueBookmarks(endpoint_url=faults.url, region_name=REGION) as gb,
+        pytest.raises(ThrottlingError) as info,
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert info.value.retryable is True
+    assert len(faults.requests) == 3
+
+
+FAULTS: list[Fault] = [
+    error_answer(400, "EntityNotFoundException", "Job j not found."),
+    error_answer(403, "AccessDeniedException", "User is not authorized"),
+    Answer(502, b"<html>Bad Gateway</html>"),
+    Answer(200, b"[]"),
+    success_answer({"JobName": "j", "Version": "x"}),
+    Drop(),
+]
+
+
+def test_no_credential_or_signature_in_errors_or_our_logs(
+    faults: FaultServer, http_bookmarks: GlueBookmarks, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(*FAULTS)
+    raised: list[GlueBookmarksError] = []
+    for _ in FAULTS:
+        with pytest.raises(GlueBookmarksError) as info:
+            http_bookmarks.get_job_bookmark("j")
+        raised.append(info.value)
+    assert all("Signature=" in r.headers["Authorization"] for r in faults.requests)
+    texts = [caplog.text]
+    for err in raised:
+        texts += [str(err), repr(err), repr(vars(err)), repr(pickle.dumps(err))]
+    for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, "Signature=", "Authorization"):
+        assert not any(secret in text for text in texts), secret
