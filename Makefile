@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck docs pytest clean
+.PHONY: demo test lint typecheck docs pytest test-floor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,16 @@ pytest: $(VENV)/.installed-dev
 
 test: lint typecheck docs pytest
 
+# The declared dependency floors (pyproject.toml), with the oldest supported moto: the whole
+# suite but the mypy consumer check, whose stubs follow the newest botocore.
+FLOOR := botocore==1.34.0 boto3==1.34.0 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.0'
+
+test-floor:
+	rm -rf .venv-floor
+	$(PYTHON) -m venv .venv-floor
+	.venv-floor/bin/python -m pip install --quiet $(FLOOR) pytest hypothesis types-boto3-glue
+	.venv-floor/bin/python -m pip install --quiet --no-deps -e .
+	.venv-floor/bin/pytest -p no:cacheprovider --deselect tests/test_typing.py
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-floor site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -67,6 +67,22 @@ def _check_name(parameter: str, value: object) -> str:
     return value
 
 
+_SESSION_HINT: Final = " (for a boto3.Session, pass client=boto3_session.client('glue'))"
+
+
+def _check_optional(parameter: str, value: object, cls: type, hint: str = "") -> None:
+    if value is not None and not isinstance(value, cls):
+        name = (
+            cls.__qualname__
+            if cls.__module__ == "builtins"
+            else f"{cls.__module__}.{cls.__qualname__}"
+        )
+        raise InvalidParameterError(
+            f"{parameter} must be a {name} or None, got {type(value).__name__}{hint}",
+            parameter=parameter,
+        )
+
+
 def _is_http_url(url: object) -> bool:
     return (
         isinstance(url, str)
@@ -151,6 +167,10 @@ class GlueBookmarks:
                     f"for service {service_name!r}",
                     parameter="client",
                 )
+        _check_optional("session", session, botocore.session.Session, _SESSION_HINT)
+        _check_optional("region_name", region_name, str)
+        _check_optional("profile_name", profile_name, str)
+        _check_optional("config", config, Config)
         if endpoint_url is not None and not _is_http_url(endpoint_url):
             raise InvalidParameterError(
                 f"endpoint_url must be an http(s) URL, got {endpoint_url!r}",

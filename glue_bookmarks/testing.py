@@ -37,6 +37,7 @@ Run `python -m glue_bookmarks.testing --port 5000` to serve moto with the extens
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -51,7 +52,6 @@ from glue_bookmarks._exceptions import InvalidParameterError
 from glue_bookmarks._models import JobBookmarkEntry
 
 if TYPE_CHECKING:
-    from moto.core.responses import ActionResult
     from moto.glue.models import FakeJob, GlueBackend
     from moto.glue.responses import GlueResponse
     from types_boto3_glue.client import GlueClient
@@ -76,9 +76,8 @@ def _import_moto() -> None:
         ) from exc
 
 
-def _get_job_bookmark(self: GlueResponse) -> ActionResult:
+def _get_job_bookmark(self: GlueResponse) -> str:
     """moto's handler for GetJobBookmark; installed on GlueResponse by `install()`."""
-    from moto.core.responses import ActionResult
     from moto.glue.exceptions import EntityNotFoundException, InvalidInputException
 
     job_name = self._get_param("JobName")
@@ -92,7 +91,8 @@ def _get_job_bookmark(self: GlueResponse) -> ActionResult:
         raise EntityNotFoundException(f"Continuation for job {job_name} not found")
     if run_id is not None and run_id != entry.run_id:
         raise EntityNotFoundException(f"Continuation for job {job_name} and run {run_id} not found")
-    return ActionResult({"JobBookmarkEntry": entry.to_dict()})
+    # A JSON string is the answer form every moto 5 release accepts from a handler.
+    return json.dumps({"JobBookmarkEntry": entry.to_dict()})
 
 
 def install() -> None:

@@ -385,3 +385,27 @@ def test_importing_the_library_imports_neither_moto_nor_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"session": object()}, r"session must be a botocore.session.Session or None"),
+        ({"region_name": 1}, "region_name must be a str or None, got int"),
+        ({"profile_name": b"etl"}, "profile_name must be a str or None, got bytes"),
+        ({"config": {"retries": {}}}, "config must be a botocore.config.Config or None, got dict"),
+    ],
+)
+def test_wrong_argument_types_are_rejected_at_construction(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvalidParameterError, match=message) as info:
+        GlueBookmarks(**kwargs)
+    assert info.value.parameter == next(iter(kwargs))
+
+
+def test_a_boto3_session_gets_a_hint() -> None:
+    import boto3
+
+    with pytest.raises(InvalidParameterError, match=r"client=boto3_session.client\('glue'\)"):
+        GlueBookmarks(session=boto3.Session())  # type: ignore[arg-type]

@@ -172,10 +172,13 @@ def test_wrong_type_names_the_field_and_request(
 
 
 def test_body_cut_short(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
-    # botocore reads what arrived before the connection closed and parses it as no body.
+    # Recent botocore reads what arrived and parses it as no body: an answer that does not fit.
+    # botocore 1.34 (our floor) fails on the short read itself: no usable answer.
     faults.script(Truncate(200, b'{"JobBookmarkEntry": {"JobName": "j", "Ver', 200))
-    with pytest.raises(ResponseValidationError, match="cut short"):
+    with pytest.raises((ResponseValidationError, TransportError)) as info:
         http_bookmarks.get_job_bookmark("j")
+    assert info.value.operation_name == "GetJobBookmark"
+    assert len(faults.requests) == 1
 
 
 def test_empty_429_is_retryable(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
