@@ -15,7 +15,17 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from types_boto3_glue.client import GlueClient
 
-from glue_bookmarks import GlueBookmarks
+from glue_bookmarks import (
+    AccessDeniedError,
+    EntityNotFoundError,
+    GlueBookmarks,
+    InternalServiceError,
+    InvalidInputError,
+    OperationTimeoutError,
+    ServiceError,
+    ThrottlingError,
+    ValidationError,
+)
 from glue_bookmarks.testing import install
 from tests.faults import FaultServer, fault_server
 
@@ -24,6 +34,22 @@ ACCESS_KEY = "AKIDGLUEBOOKMARKSTEST"
 SECRET_KEY = "glueBookmarksTestSecretKey0123456789abcd"
 SESSION_TOKEN = "glueBookmarksTestSessionToken0123456789"
 REGION = "us-east-1"
+
+# (AWS code, HTTP status, the class it maps to, retryable): every modelled GetJobBookmark error,
+# the common ones, throttling by code and by 429, and unknown codes below and above 500.
+ERROR_CASES: list[tuple[str, int, type[ServiceError], bool]] = [
+    ("EntityNotFoundException", 400, EntityNotFoundError, False),
+    ("InvalidInputException", 400, InvalidInputError, False),
+    ("InternalServiceException", 500, InternalServiceError, True),
+    ("OperationTimeoutException", 400, OperationTimeoutError, True),
+    ("ValidationException", 400, ValidationError, False),
+    ("ThrottlingException", 400, ThrottlingError, True),
+    ("Throttling", 400, ThrottlingError, True),
+    ("TooManyRequestsException", 429, ThrottlingError, True),
+    ("AccessDeniedException", 403, AccessDeniedError, False),
+    ("UnrecognizedClientException", 400, ServiceError, False),
+    ("ServiceUnavailableException", 503, ServiceError, True),
+]
 
 # No retries and short timeouts: a fault is seen once, and quickly.
 ONE_ATTEMPT = Config(

@@ -14,21 +14,15 @@ from botocore.stub import Stubber
 
 import glue_bookmarks._client
 from glue_bookmarks import (
-    AccessDeniedError,
     ConfigurationError,
-    EntityNotFoundError,
     GlueBookmarks,
-    InternalServiceError,
-    InvalidInputError,
     InvalidParameterError,
     JobBookmarkEntry,
-    OperationTimeoutError,
     ServiceError,
     ThrottlingError,
-    ValidationError,
     get_job_bookmark,
 )
-from tests.conftest import REGION, glue_client
+from tests.conftest import ERROR_CASES, REGION, glue_client
 from tests.faults import FaultServer, error_answer, success_answer
 
 WIRE = {
@@ -285,19 +279,7 @@ def test_first_run_entry_has_no_previous_run_id(stubbed: Any) -> None:
     assert entry.run + 1 == 2
 
 
-@pytest.mark.parametrize(
-    ("code", "status", "cls", "retryable"),
-    [
-        ("EntityNotFoundException", 400, EntityNotFoundError, False),
-        ("InvalidInputException", 400, InvalidInputError, False),
-        ("InternalServiceException", 500, InternalServiceError, True),
-        ("OperationTimeoutException", 400, OperationTimeoutError, True),
-        ("ValidationException", 400, ValidationError, False),
-        ("ThrottlingException", 400, ThrottlingError, True),
-        ("AccessDeniedException", 400, AccessDeniedError, False),
-        ("BrandNewException", 400, ServiceError, False),
-    ],
-)
+@pytest.mark.parametrize(("code", "status", "cls", "retryable"), ERROR_CASES)
 def test_every_error_code_maps_to_its_class(
     stubbed: Any, code: str, status: int, cls: type[ServiceError], retryable: bool
 ) -> None:

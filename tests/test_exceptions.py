@@ -12,19 +12,13 @@ from botocore.retries.standard import ThrottledRetryableChecker
 
 import glue_bookmarks
 from glue_bookmarks import (
-    AccessDeniedError,
     ConfigurationError,
-    EntityNotFoundError,
     GlueBookmarksError,
-    InternalServiceError,
-    InvalidInputError,
     InvalidParameterError,
-    OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
     ThrottlingError,
     TransportError,
-    ValidationError,
 )
 from glue_bookmarks._exceptions import (
     CODE_TO_CLASS,
@@ -32,6 +26,7 @@ from glue_bookmarks._exceptions import (
     from_botocore_error,
     from_client_error,
 )
+from tests.conftest import ERROR_CASES
 
 OPERATIONS = ["GetJobBookmark"]
 
@@ -94,20 +89,7 @@ def test_tree() -> None:
 
 @pytest.mark.parametrize(
     ("code", "status", "cls", "retryable"),
-    [
-        ("EntityNotFoundException", 400, EntityNotFoundError, False),
-        ("InvalidInputException", 400, InvalidInputError, False),
-        ("InternalServiceException", 500, InternalServiceError, True),
-        ("OperationTimeoutException", 400, OperationTimeoutError, True),
-        ("ValidationException", 400, ValidationError, False),
-        ("ThrottlingException", 400, ThrottlingError, True),
-        ("TooManyRequestsException", 429, ThrottlingError, True),
-        ("AccessDeniedException", 403, AccessDeniedError, False),
-        ("SomethingNewException", 400, ServiceError, False),
-        ("SomethingNewException", 503, ServiceError, True),
-        ("429", 429, ServiceError, True),
-        ("502", 502, ServiceError, True),
-    ],
+    [*ERROR_CASES, ("429", 429, ServiceError, True), ("502", 502, ServiceError, True)],
 )
 def test_from_client_error(
     code: str, status: int, cls: type[ServiceError], retryable: bool

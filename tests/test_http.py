@@ -11,22 +11,17 @@ import pytest
 from botocore.config import Config
 
 from glue_bookmarks import (
-    AccessDeniedError,
     EntityNotFoundError,
     GlueBookmarks,
     GlueBookmarksError,
-    InternalServiceError,
-    InvalidInputError,
     InvalidParameterError,
     JobBookmarkEntry,
-    OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
     ThrottlingError,
     TransportError,
-    ValidationError,
 )
-from tests.conftest import ACCESS_KEY, REGION, SECRET_KEY, SESSION_TOKEN
+from tests.conftest import ACCESS_KEY, ERROR_CASES, REGION, SECRET_KEY, SESSION_TOKEN
 from tests.faults import (
     Answer,
     Drop,
@@ -52,22 +47,7 @@ def test_success_sends_the_glue_request_and_returns_the_entry(
     assert request.body == {"JobName": "nightly-orders", "RunId": "jr_2"}
 
 
-@pytest.mark.parametrize(
-    ("code", "status", "cls", "retryable"),
-    [
-        ("EntityNotFoundException", 400, EntityNotFoundError, False),
-        ("InvalidInputException", 400, InvalidInputError, False),
-        ("InternalServiceException", 500, InternalServiceError, True),
-        ("OperationTimeoutException", 400, OperationTimeoutError, True),
-        ("ValidationException", 400, ValidationError, False),
-        ("ThrottlingException", 400, ThrottlingError, True),
-        ("Throttling", 400, ThrottlingError, True),
-        ("TooManyRequestsException", 429, ThrottlingError, True),
-        ("AccessDeniedException", 403, AccessDeniedError, False),
-        ("UnrecognizedClientException", 400, ServiceError, False),
-        ("ServiceUnavailableException", 503, ServiceError, True),
-    ],
-)
+@pytest.mark.parametrize(("code", "status", "cls", "retryable"), ERROR_CASES)
 def test_error_answers_map_to_typed_errors(
     faults: FaultServer,
     http_bookmarks: GlueBookmarks,
@@ -177,6 +157,7 @@ def test_body_cut_short(faults: FaultServer, http_bookmarks: GlueBookmarks) -> N
     faults.script(Truncate(200, b'{"JobBookmarkEntry": {"JobName": "j", "Ver', 200))
     with pytest.raises((ResponseValidationError, TransportError)) as info:
         http_bookmarks.get_job_bookmark("j")
+    assert isinstance(info.value, ResponseValidationError | TransportError)
     assert info.value.operation_name == "GetJobBookmark"
     assert len(faults.requests) == 1
 
