@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, cast
-from urllib.parse import urlsplit
 
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
-from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from glue_bookmarks._converter import entry_from_response
 from glue_bookmarks._exceptions import (
@@ -24,6 +21,7 @@ from glue_bookmarks._exceptions import (
     from_client_error,
 )
 from glue_bookmarks._models import JobBookmarkEntry
+from glue_bookmarks._validation import check_endpoint_url, check_name, check_optional
 from glue_bookmarks._version import __version__
 
 if TYPE_CHECKING:
@@ -31,70 +29,16 @@ if TYPE_CHECKING:
 
 __all__ = ["GlueBookmarks", "get_job_bookmark"]
 
-# Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters.
-# Python strings count code points; characters above U+FFFF would be surrogate pairs in the
-# service's UTF-16, which the pattern excludes, so the class below excludes them too.
-_NAME_MAX_LENGTH: Final = 255
-_NAME_CHARACTER: Final = re.compile(r"[\u0020-\uD7FF\uE000-\uFFFF\t]")
-_NAME: Final = re.compile(r"[\u0020-\uD7FF\uE000-\uFFFF\t]+")
-
 _DEFAULT_CONFIG: Final = Config(
     retries={"mode": "standard"},
     user_agent_extra=f"glue-bookmarks/{__version__}",
 )
 
 
-def _check_name(parameter: str, value: object) -> str:
-    """Return `value` if Glue accepts it as a name or run id; raise before any request if not."""
-    if not isinstance(value, str):
-        raise InvalidParameterError(
-            f"{parameter} must be a str, got {type(value).__name__}", parameter=parameter
-        )
-    if not 1 <= len(value) <= _NAME_MAX_LENGTH:
-        raise InvalidParameterError(
-            f"{parameter} must be 1 to {_NAME_MAX_LENGTH} characters long, got {len(value)}",
-            parameter=parameter,
-        )
-    if _NAME.fullmatch(value) is None:
-        position, character = next(
-            (i, c) for i, c in enumerate(value) if _NAME_CHARACTER.fullmatch(c) is None
-        )
-        raise InvalidParameterError(
-            f"{parameter} must be a single line of printable characters; "
-            f"it has {character!r} at position {position}",
-            parameter=parameter,
-        )
-    return value
-
-
-_SESSION_HINT: Final = " (for a boto3.Session, pass client=boto3_session.client('glue'))"
-
-
-def _check_optional(parameter: str, value: object, cls: type, hint: str = "") -> None:
-    if value is not None and not isinstance(value, cls):
-        name = (
-            cls.__qualname__
-            if cls.__module__ == "builtins"
-            else f"{cls.__module__}.{cls.__qualname__}"
-        )
-        raise InvalidParameterError(
-            f"{parameter} must be a {name} or None, got {type(value).__name__}{hint}",
-            parameter=parameter,
-        )
-
-
-def _is_http_url(url: object) -> bool:
-    return (
-        isinstance(url, str)
-        and urlsplit(url).scheme in ("http", "https")
-        and (is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url))
-    )
-
-
 def _request(job_name: object, run_id: object) -> dict[str, str]:
-    params = {"JobName": _check_name("job_name", job_name)}
+    params = {"JobName": check_name("job_name", job_name)}
     if run_id is not None:
-        params["RunId"] = _check_name("run_id", run_id)
+        params["RunId"] = check_name("run_id", run_id)
     return params
 
 
@@ -125,8 +69,9 @@ class GlueBookmarks:
             mode `"standard"`.
 
     Raises:
-        InvalidParameterError: `client` is not a Glue client, or is combined with other
-            arguments.
+        InvalidParameterError: `client` is not a Glue client or is combined with other
+            arguments, another argument has the wrong type, or `endpoint_url` is not an
+            http(s) URL. Nothing else is checked, and nothing is sent, until the first call.
     """
 
     def __init__(
@@ -167,15 +112,16 @@ class GlueBookmarks:
                     f"for service {service_name!r}",
                     parameter="client",
                 )
-        _check_optional("session", session, botocore.session.Session, _SESSION_HINT)
-        _check_optional("region_name", region_name, str)
-        _check_optional("profile_name", profile_name, str)
-        _check_optional("config", config, Config)
-        if endpoint_url is not None and not _is_http_url(endpoint_url):
-            raise InvalidParameterError(
-                f"endpoint_url must be an http(s) URL, got {endpoint_url!r}",
-                parameter="endpoint_url",
-            )
+        check_optional(
+            "session",
+            session,
+            botocore.session.Session,
+            hint=" (for a boto3.Session, pass client=boto3_session.client('glue'))",
+        )
+        check_optional("region_name", region_name, str)
+        check_optional("profile_name", profile_name, str)
+        check_optional("config", config, Config)
+        check_endpoint_url(endpoint_url)
         self._client = client
         self._owns_client = client is None
         self._session = session

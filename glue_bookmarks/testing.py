@@ -47,9 +47,9 @@ from typing import TYPE_CHECKING, cast
 
 import botocore.session
 
-from glue_bookmarks._client import _check_name
 from glue_bookmarks._exceptions import InvalidParameterError
 from glue_bookmarks._models import JobBookmarkEntry
+from glue_bookmarks._validation import check_name
 
 if TYPE_CHECKING:
     from moto.glue.models import FakeJob, GlueBackend
@@ -179,13 +179,13 @@ def seed_job_bookmark(
             parameter="job_bookmark",
         )
     entry = JobBookmarkEntry(
-        job_name=_check_name("job_name", job_name),
+        job_name=check_name("job_name", job_name),
         version=_check_count("version", version),
         run=_check_count("run", run),
         attempt=_check_count("attempt", attempt),
-        run_id=None if run_id is None else _check_name("run_id", run_id),
+        run_id=None if run_id is None else check_name("run_id", run_id),
         previous_run_id=(
-            None if previous_run_id is None else _check_name("previous_run_id", previous_run_id)
+            None if previous_run_id is None else check_name("previous_run_id", previous_run_id)
         ),
         job_bookmark=job_bookmark,
     )

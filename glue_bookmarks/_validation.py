@@ -1,0 +1,66 @@
+"""Argument checks, run before any request is sent; each failure is an InvalidParameterError."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+from urllib.parse import urlsplit
+
+from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
+from glue_bookmarks._exceptions import InvalidParameterError
+
+__all__ = ["check_endpoint_url", "check_name", "check_optional"]
+
+# Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters.
+# Python strings count code points; characters above U+FFFF would be surrogate pairs in the
+# service's UTF-16, which the pattern excludes, so the class below excludes them too.
+_NAME_MAX_LENGTH: Final = 255
+_NOT_NAME_CHARACTER: Final = re.compile(r"[^\u0020-\uD7FF\uE000-\uFFFF\t]")
+
+
+def check_name(parameter: str, value: object) -> str:
+    """Return `value` if Glue accepts it as a name or run id; raise if not."""
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f"{parameter} must be a str, got {type(value).__name__}", parameter=parameter
+        )
+    if not 1 <= len(value) <= _NAME_MAX_LENGTH:
+        raise InvalidParameterError(
+            f"{parameter} must be 1 to {_NAME_MAX_LENGTH} characters long, got {len(value)}",
+            parameter=parameter,
+        )
+    bad = _NOT_NAME_CHARACTER.search(value)
+    if bad is not None:
+        raise InvalidParameterError(
+            f"{parameter} must be a single line of printable characters; "
+            f"it has {bad.group()!r} at position {bad.start()}",
+            parameter=parameter,
+        )
+    return value
+
+
+def check_optional(parameter: str, value: object, cls: type, *, hint: str = "") -> None:
+    """Raise unless `value` is None or an instance of `cls`."""
+    if value is not None and not isinstance(value, cls):
+        name = cls.__qualname__
+        if cls.__module__ != "builtins":
+            name = f"{cls.__module__}.{name}"
+        raise InvalidParameterError(
+            f"{parameter} must be a {name} or None, got {type(value).__name__}{hint}",
+            parameter=parameter,
+        )
+
+
+def check_endpoint_url(url: object) -> None:
+    """Raise unless `url` is None or an http(s) URL botocore accepts."""
+    if url is None:
+        return
+    if not (
+        isinstance(url, str)
+        and urlsplit(url).scheme in ("http", "https")
+        and (is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url))
+    ):
+        raise InvalidParameterError(
+            f"endpoint_url must be an http(s) URL, got {url!r}", parameter="endpoint_url"
+        )
