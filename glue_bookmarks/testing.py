@@ -256,4 +256,8 @@ def _server_client(endpoint: str, region_name: str) -> GlueClient:
 
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    # Run the importable module's _main, not this __main__ copy's, so the handler install()
+    # registers and the bookmarks seed_job_bookmark() stores share one module state.
+    from glue_bookmarks.testing import _main as main
+
+    sys.exit(main())
