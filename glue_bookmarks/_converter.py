@@ -64,28 +64,29 @@ _unstructure_entry: Final = make_dict_unstructure_fn(
 
 
 class _ShapeError(Exception):
-    """A wire value that does not fit the model; `field` is its wire path."""
+    """A wire value that does not fit the model; `field` is the first offending wire path."""
 
-    def __init__(self, field: str | None, problem: str) -> None:
-        super().__init__(f"{field}: {problem}" if field else problem)
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
         self.field = field
 
 
 def _structure(wire: object, path: str) -> JobBookmarkEntry:
     if not isinstance(wire, Mapping):
-        raise _ShapeError(path, f"expected an object, got {type(wire).__name__}")
+        raise _ShapeError(path, f"{path} expected an object, got {type(wire).__name__}")
     try:
         return _structure_entry(wire, JobBookmarkEntry)
     except cattrs.ClassValidationError as exc:
-        problems = []
-        for error, note in exc.group_exceptions()[0]:
-            wire_name = f"{path}.{_ENTRY_WIRE_NAMES.get(note.name, note.name)}"
-            problem = "is missing" if isinstance(error, KeyError) else str(error)
-            problems.append((wire_name, problem))
-        if not problems:  # pragma: no cover - every field error carries a note
-            raise _ShapeError(path, str(exc)) from exc
-        message = "; ".join(f"{name} {problem}" for name, problem in problems)
-        raise _ShapeError(problems[0][0], message) from exc
+        # Every error of a generated attrs hook carries a note naming its attribute.
+        fields = [
+            (
+                f"{path}.{_ENTRY_WIRE_NAMES[note.name]}",
+                "is missing" if isinstance(error, KeyError) else str(error),
+            )
+            for error, note in exc.group_exceptions()[0]
+        ]
+        message = "; ".join(f"{field} {problem}" for field, problem in fields)
+        raise _ShapeError(fields[0][0], message) from exc
 
 
 def entry_from_dict(data: Mapping[str, object]) -> JobBookmarkEntry:

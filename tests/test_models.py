@@ -83,13 +83,13 @@ def test_entry_is_frozen_keyword_only_and_pickles() -> None:
         ),
         ({"JobName": 7}, "JobBookmarkEntry.JobName expected a string, got int"),
         ({"JobName": "j", "RunId": ["x"]}, "JobBookmarkEntry.RunId expected a string, got list"),
-        ([1], "JobBookmarkEntry: expected an object, got list"),
+        ([1], "JobBookmarkEntry expected an object, got list"),
     ],
 )
 def test_from_dict_rejects_wrong_shapes_naming_the_key(wire: Any, message: str) -> None:
     with pytest.raises(InvalidParameterError, match="not a valid JobBookmarkEntry") as info:
         JobBookmarkEntry.from_dict(wire)
-    assert message in str(info.value)
+    assert str(info.value) == f"not a valid JobBookmarkEntry: {message}"
     assert info.value.parameter == "data"
 
 
