@@ -8,9 +8,10 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 ```
 """
 
-from glue_bookmarks._client import GlueBookmarks, get_job_bookmark
+from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
+    BookmarkParseError,
     ConfigurationError,
     EntityNotFoundError,
     GlueBookmarksError,
@@ -24,15 +25,24 @@ from glue_bookmarks._exceptions import (
     TransportError,
     ValidationError,
 )
-from glue_bookmarks._models import JobBookmarkEntry
+from glue_bookmarks._models import (
+    BookmarkState,
+    HadoopSourceState,
+    JobBookmarkEntry,
+    SourceState,
+    UnknownSourceState,
+)
 from glue_bookmarks._version import __version__
 
 __all__ = [
     "AccessDeniedError",
+    "BookmarkParseError",
+    "BookmarkState",
     "ConfigurationError",
     "EntityNotFoundError",
     "GlueBookmarks",
     "GlueBookmarksError",
+    "HadoopSourceState",
     "InternalServiceError",
     "InvalidInputError",
     "InvalidParameterError",
@@ -40,15 +50,19 @@ __all__ = [
     "OperationTimeoutError",
     "ResponseValidationError",
     "ServiceError",
+    "SourceState",
     "ThrottlingError",
     "TransportError",
+    "UnknownSourceState",
     "ValidationError",
     "__version__",
     "get_job_bookmark",
+    "reset_job_bookmark",
 ]
 
 # Tracebacks, reprs and the API reference show the public path, not the private module.
+# SourceState is a type alias, whose module cannot be set.
 for _name in __all__:
-    if not _name.startswith("__"):
+    if not _name.startswith("__") and _name != "SourceState":
         globals()[_name].__module__ = __name__
 del _name

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import botocore.session
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
@@ -27,7 +28,7 @@ from glue_bookmarks._version import __version__
 if TYPE_CHECKING:
     from types_boto3_glue.client import GlueClient
 
-__all__ = ["GlueBookmarks", "get_job_bookmark"]
+__all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
 
 _DEFAULT_CONFIG: Final = Config(
     retries={"mode": "standard"},
@@ -216,11 +217,11 @@ class GlueBookmarks:
 
         Args:
             job_name: The name of the job.
-            run_id: The id of a run of the job. What Glue returns for it is not documented
-                beyond "the unique run identifier associated with this job run".
+            run_id: The id of a run of the job. AWS documents it only as "the unique run
+                identifier associated with this job run"; see the bookmark state guide.
 
         Returns:
-            The job's bookmark entry.
+            The job's bookmark entry; its `state` is the parsed bookmark.
 
         Raises:
             InvalidParameterError: `job_name` or `run_id` is not a valid Glue name; nothing
@@ -232,10 +233,43 @@ class GlueBookmarks:
             ConfigurationError: No credentials or region, an unknown profile, or a closed
                 client.
         """
+        return self._entry_call("GetJobBookmark", job_name, run_id)
+
+    def reset_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+        """Reset a job's bookmark, or rewind it to a previous run (`ResetJobBookmark`).
+
+        Without `run_id` the next run with bookmarks enabled processes all its data again.
+        With one, the Glue developer guide describes rewinding the bookmark to that run, so
+        later runs process data from that run onward. This changes state in the account.
+
+        Args:
+            job_name: The name of the job.
+            run_id: The id of the run to rewind to.
+
+        Returns:
+            The entry the service returns, which AWS describes as "the reset bookmark entry".
+
+        Raises:
+            InvalidParameterError: `job_name` or `run_id` is not a valid Glue name; nothing
+                was sent.
+            EntityNotFoundError: The job does not exist, or has no bookmark to reset.
+            ServiceError: Any other error answer (see the subclasses).
+            TransportError: No answer: connection refused or closed, or a timeout. The reset
+                may or may not have happened.
+            ResponseValidationError: A success answer that does not fit the model.
+            ConfigurationError: No credentials or region, an unknown profile, or a closed
+                client.
+        """
+        return self._entry_call("ResetJobBookmark", job_name, run_id)
+
+    def _entry_call(
+        self, operation_name: str, job_name: str, run_id: str | None
+    ) -> JobBookmarkEntry:
         params = _request(job_name, run_id)
         client = self._get_client()
-        response = self._call("GetJobBookmark", client.get_job_bookmark, params)
-        return entry_from_response(response, job_name=job_name, operation_name="GetJobBookmark")
+        method = getattr(client, xform_name(operation_name))
+        response = self._call(operation_name, method, params)
+        return entry_from_response(response, job_name=job_name, operation_name=operation_name)
 
 
 _default: GlueBookmarks | None = None
@@ -268,3 +302,21 @@ def get_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmark
         GlueBookmarksError: As `GlueBookmarks.get_job_bookmark` raises.
     """
     return _default_client().get_job_bookmark(job_name, run_id=run_id)
+
+
+def reset_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+    """Reset or rewind a job's bookmark with the default `GlueBookmarks()`.
+
+    The same default client as `get_job_bookmark()`, created on first use.
+
+    Args:
+        job_name: The name of the job.
+        run_id: The id of the run to rewind to.
+
+    Returns:
+        The entry the service returns.
+
+    Raises:
+        GlueBookmarksError: As `GlueBookmarks.reset_job_bookmark` raises.
+    """
+    return _default_client().reset_job_bookmark(job_name, run_id=run_id)

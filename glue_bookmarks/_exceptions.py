@@ -8,6 +8,7 @@ GlueBookmarksError
 ├── ConfigurationError       no credentials, no region, unknown profile, a closed client
 ├── TransportError           no usable answer: connection refused or closed, connect/read timeout
 ├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
+│   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
 └── ServiceError             the service answered with an error
     ├── EntityNotFoundError    EntityNotFoundException
     ├── InvalidInputError      InvalidInputException
@@ -32,6 +33,7 @@ from botocore import exceptions as botocore_exceptions
 
 __all__ = [
     "AccessDeniedError",
+    "BookmarkParseError",
     "ConfigurationError",
     "EntityNotFoundError",
     "GlueBookmarksError",
@@ -122,6 +124,35 @@ class ResponseValidationError(GlueBookmarksError):
         self.field = field
         self.status_code = status_code
         self.request_id = request_id
+
+
+class BookmarkParseError(ResponseValidationError):
+    """A `JobBookmark` string that does not parse into a `BookmarkState`.
+
+    Raised by `JobBookmarkEntry.state` and `BookmarkState.from_json()`: the string is not a
+    JSON object, or a source in it has a value of the wrong shape. Keys that are absent are
+    not errors. `field` is `"JobBookmarkEntry.JobBookmark"`.
+
+    Attributes:
+        job_name: The job whose bookmark it is, when known.
+        transformation_ctx: The source the problem is in, or None when the string as a whole
+            is wrong.
+        key: The key within that source (`"timestamps.RUN"`), or None when the source as a
+            whole is wrong.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_name: str | None = None,
+        transformation_ctx: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        super().__init__(message, field="JobBookmarkEntry.JobBookmark")
+        self.job_name = job_name
+        self.transformation_ctx = transformation_ctx
+        self.key = key
 
 
 class ServiceError(GlueBookmarksError):

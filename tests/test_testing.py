@@ -167,7 +167,10 @@ def test_install_is_idempotent() -> None:
         ({"job_name": "nightly", "run": "3"}, "run must be a non-negative int"),
         ({"job_name": "nightly", "attempt": True}, "attempt must be a non-negative int"),
         ({"job_name": "nightly", "run_id": ""}, "run_id must be 1 to 255"),
-        ({"job_name": "nightly", "job_bookmark": {"a": 1}}, "job_bookmark must be a str"),
+        (
+            {"job_name": "nightly", "job_bookmark": {"a": 1}},
+            "job_bookmark must be a BookmarkState, a str or None",
+        ),
         ({"job_name": ""}, "job_name must be 1 to 255"),
     ],
 )

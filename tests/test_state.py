@@ -1,0 +1,527 @@
+"""The parsed JobBookmark: typed source states, parse errors, round trips and construction."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import glue_bookmarks._converter
+from glue_bookmarks import (
+    BookmarkParseError,
+    BookmarkState,
+    HadoopSourceState,
+    InvalidParameterError,
+    JobBookmarkEntry,
+    ResponseValidationError,
+    SourceState,
+    UnknownSourceState,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+UTC = timezone.utc
+HADOOP = "HadoopDataSourceJobBookmarkState"
+
+
+def fixture_entry(name: str) -> JobBookmarkEntry:
+    document = json.loads((FIXTURES / name).read_text())
+    return JobBookmarkEntry.from_dict(document["JobBookmarkEntry"])
+
+
+def hadoop_bookmark(**timestamps: Any) -> str:
+    return json.dumps({"datasource0": {"jsonClass": HADOOP, "timestamps": timestamps}})
+
+
+# -- real-output shapes -------------------------------------------------------------------------
+
+
+def test_glue_studio_catalog_source() -> None:
+    entry = fixture_entry("get_job_bookmark_studio.json")
+    assert entry.state == {
+        "AWSGlueDataCatalog_node1730078287682": HadoopSourceState(
+            run=1,
+            high_band=timedelta(minutes=15),
+            latest_partition=None,
+            latest_partitions=(),
+            run_start_time=datetime(2024, 10, 28, 1, 32, 45, 613000, tzinfo=UTC),
+            include_list=(
+                "7d2f5e9c0b1a4f36a8e1c2d3b4a59687",
+                "0f9e8d7c6b5a49382716a5b4c3d2e1f0",
+                "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+            ),
+        )
+    }
+    [source] = entry.state.values()
+    assert isinstance(source, HadoopSourceState)
+    assert source.json_class == HADOOP
+    assert source.run_start_time is not None
+    assert source.run_start_time.utcoffset() == timedelta(0)
+
+
+def test_partitioned_source_beside_a_jdbc_source() -> None:
+    entry = fixture_entry("get_job_bookmark_two_sources.json")
+    state = entry.state
+    assert list(state) == ["datasource0", "jdbc_customers"]
+    assert state["datasource0"] == HadoopSourceState(
+        run=14,
+        high_band=timedelta(milliseconds=900000),
+        latest_partition=datetime(2024, 10, 28, tzinfo=UTC),
+        latest_partitions=("s3://lake/orders/dt=2024-10-27/", "s3://lake/orders/dt=2024-10-28/"),
+        run_start_time=datetime(2024, 10, 28, 6, 0, 12, 4000, tzinfo=UTC),
+        include_list=(),
+    )
+    raw_jdbc = json.loads(entry.job_bookmark or "")["jdbc_customers"]
+    assert state["jdbc_customers"] == UnknownSourceState(
+        json_class="JDBCDataSourceJobBookmarkState", data=raw_jdbc
+    )
+    assert state["jdbc_customers"].data["lastValues"] == {"customer_id": 48213}
+
+
+def test_older_bookmark_without_some_keys_reads_them_as_none_or_empty() -> None:
+    state = fixture_entry("get_job_bookmark_older.json").state
+    assert state["datasource0"] == HadoopSourceState(
+        run=3,
+        high_band=timedelta(minutes=15),
+        run_start_time=datetime(2019, 6, 3, 22, 10, 5, 120000, tzinfo=UTC),
+    )
+    source = state["datasource0"]
+    assert isinstance(source, HadoopSourceState)
+    assert (source.latest_partition, source.latest_partitions, source.include_list) == (
+        None,
+        (),
+        (),
+    )
+
+
+def test_a_source_without_timestamps_reads_as_all_absent() -> None:
+    state = BookmarkState.from_json(json.dumps({"ctx": {"jsonClass": HADOOP}}))
+    assert state == {"ctx": HadoopSourceState()}
+
+
+@pytest.mark.parametrize("raw", [None, "", "{}"])
+def test_absent_or_empty_bookmark_is_an_empty_state(raw: str | None) -> None:
+    state = JobBookmarkEntry(job_name="j", job_bookmark=raw).state
+    assert state == BookmarkState()
+    assert len(state) == 0
+    assert state.to_json() == "{}"
+
+
+def test_unknown_keys_are_kept_and_written_back() -> None:
+    raw = json.dumps(
+        {
+            "ctx": {
+                "jsonClass": HADOOP,
+                "timestamps": {"RUN": "2", "FUTURE_KEY": "x", "NUMBER": 5},
+                "options": {"maxBand": 900},
+            }
+        }
+    )
+    state = BookmarkState.from_json(raw)
+    source = state["ctx"]
+    assert isinstance(source, HadoopSourceState)
+    assert source.run == 2
+    assert source.other_timestamps == {"FUTURE_KEY": "x", "NUMBER": 5}
+    assert source.other_fields == {"options": {"maxBand": 900}}
+    written = json.loads(state.to_json())["ctx"]
+    assert written["timestamps"]["FUTURE_KEY"] == "x"
+    assert written["options"] == {"maxBand": 900}
+    assert BookmarkState.from_json(state.to_json()) == state
+
+
+def test_unknown_source_is_written_back_unchanged() -> None:
+    raw = {"jsonClass": "SomethingNew", "nested": {"a": [1, 2.5, None, True]}}
+    state = BookmarkState.from_json(json.dumps({"ctx": raw}))
+    assert json.loads(state.to_json()) == {"ctx": raw}
+
+
+def test_written_form_is_glues_compact_json() -> None:
+    state = BookmarkState(
+        {
+            "datasource0": HadoopSourceState(
+                run=1,
+                high_band=timedelta(minutes=15),
+                run_start_time=datetime(2024, 10, 28, 1, 32, 45, 613000, tzinfo=UTC),
+                include_list=("h1", "h2"),
+            )
+        }
+    )
+    assert state.to_json() == (
+        '{"datasource0":{"jsonClass":"HadoopDataSourceJobBookmarkState","timestamps":'
+        '{"RUN":"1","HIGH_BAND":"900000","CURR_LATEST_PARTITION":"0",'
+        '"CURR_LATEST_PARTITIONS":"","CURR_RUN_START_TIME":"2024-10-28T01:32:45.613Z",'
+        '"INCLUDE_LIST":"h1,h2"}}}'
+    )
+
+
+def test_times_in_other_zones_and_finer_than_milliseconds_round_trip() -> None:
+    ist = timezone(timedelta(hours=5, minutes=30))
+    start = datetime(2024, 10, 28, 7, 2, 45, 613517, tzinfo=ist)
+    state = BookmarkState({"ctx": HadoopSourceState(run_start_time=start)})
+    assert '"CURR_RUN_START_TIME":"2024-10-28T01:32:45.613517Z"' in state.to_json()
+    parsed = BookmarkState.from_json(state.to_json())["ctx"]
+    assert isinstance(parsed, HadoopSourceState)
+    assert parsed.run_start_time == start
+    assert parsed.run_start_time is not None
+    assert parsed.run_start_time.tzinfo == UTC
+    offset = BookmarkState.from_json(
+        hadoop_bookmark(CURR_RUN_START_TIME="2024-10-28T07:02:45+05:30")
+    )
+    assert offset["datasource0"] == HadoopSourceState(
+        run_start_time=datetime(2024, 10, 28, 1, 32, 45, tzinfo=UTC)
+    )
+
+
+# -- the entry's lazy state ---------------------------------------------------------------------
+
+
+def test_state_is_parsed_once_and_the_raw_string_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    parse = glue_bookmarks._converter.state_from_json
+
+    def counting(job_bookmark: object, *, job_name: str | None = None) -> BookmarkState:
+        calls.append(job_bookmark)
+        return parse(job_bookmark, job_name=job_name)
+
+    monkeypatch.setattr(glue_bookmarks._converter, "state_from_json", counting)
+    entry = fixture_entry("get_job_bookmark_studio.json")
+    raw = entry.job_bookmark
+    barrier = threading.Barrier(8)
+    states: list[BookmarkState] = []
+
+    def read() -> None:
+        barrier.wait()
+        states.append(entry.state)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert all(state is states[0] for state in states)
+    assert entry.state is states[0]
+    assert entry.job_bookmark == raw
+
+
+def test_parsed_state_leaves_equality_repr_and_wire_form_alone() -> None:
+    parsed = fixture_entry("get_job_bookmark_studio.json")
+    fresh = fixture_entry("get_job_bookmark_studio.json")
+    assert len(parsed.state) == 1
+    assert parsed == fresh
+    assert hash(parsed) == hash(fresh)
+    assert repr(parsed) == repr(fresh)
+    assert attrs.asdict(parsed) == attrs.asdict(fresh)
+    assert parsed.to_dict() == fresh.to_dict()
+    assert "state" not in repr(parsed)
+
+
+def test_entry_with_parsed_state_pickles_equal() -> None:
+    entry = fixture_entry("get_job_bookmark_two_sources.json")
+    state = entry.state
+    copy = pickle.loads(pickle.dumps(entry))
+    assert copy == entry
+    assert copy.state == state
+
+
+def test_parse_error_of_an_entry_names_the_job() -> None:
+    entry = JobBookmarkEntry(job_name="nightly", job_bookmark="not json")
+    with pytest.raises(BookmarkParseError) as info:
+        _ = entry.state
+    assert info.value.job_name == "nightly"
+    assert str(info.value).startswith("the JobBookmark of job 'nightly': not JSON")
+    with pytest.raises(BookmarkParseError):
+        _ = entry.state
+
+
+# -- malformed bookmarks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "ctx", "key", "message"),
+    [
+        ("not json", None, None, "not JSON: Expecting value"),
+        ('{"a": ', None, None, "not JSON"),
+        ("[]", None, None, "expected a JSON object, got an array"),
+        ('"text"', None, None, "expected a JSON object, got a string"),
+        ("null", None, None, "expected a JSON object, got null"),
+        ("[" * 100000, None, None, "not JSON"),
+        ('{"": {"jsonClass": "X"}}', "", None, "empty transformation_ctx"),
+        ('{"ds": 1}', "ds", None, "a source state must be an object, got a number"),
+        ('{"ds": []}', "ds", None, "a source state must be an object, got an array"),
+        ('{"ds": {}}', "ds", "jsonClass", "is missing"),
+        ('{"ds": {"jsonClass": 7}}', "ds", "jsonClass", "expected a string, got a number"),
+        (
+            json.dumps({"ds": {"jsonClass": HADOOP, "timestamps": []}}),
+            "ds",
+            "timestamps",
+            "expected an object, got an array",
+        ),
+        (hadoop_bookmark(RUN=1), "ds0", "timestamps.RUN", "expected a string, got a number"),
+        (hadoop_bookmark(RUN="one"), "ds0", "timestamps.RUN", "string of digits, got 'one'"),
+        (hadoop_bookmark(RUN="-1"), "ds0", "timestamps.RUN", "string of digits"),
+        (hadoop_bookmark(RUN="\u0663"), "ds0", "timestamps.RUN", "string of digits"),
+        (hadoop_bookmark(RUN="9" * 5000), "ds0", "timestamps.RUN", "limit .* for integer string"),
+        (hadoop_bookmark(HIGH_BAND=None), "ds0", "timestamps.HIGH_BAND", "got null"),
+        (hadoop_bookmark(HIGH_BAND="9" * 30), "ds0", "timestamps.HIGH_BAND", "out of range"),
+        (
+            hadoop_bookmark(CURR_LATEST_PARTITION="9" * 20),
+            "ds0",
+            "timestamps.CURR_LATEST_PARTITION",
+            "milliseconds after 1970 is out of range",
+        ),
+        (
+            hadoop_bookmark(CURR_LATEST_PARTITIONS=["a"]),
+            "ds0",
+            "timestamps.CURR_LATEST_PARTITIONS",
+            "expected a string, got an array",
+        ),
+        (
+            hadoop_bookmark(CURR_RUN_START_TIME="yesterday"),
+            "ds0",
+            "timestamps.CURR_RUN_START_TIME",
+            "Invalid isoformat string",
+        ),
+        (
+            hadoop_bookmark(CURR_RUN_START_TIME="2024-10-28T01:32:45.613"),
+            "ds0",
+            "timestamps.CURR_RUN_START_TIME",
+            "with a zone",
+        ),
+        (
+            hadoop_bookmark(INCLUDE_LIST=True),
+            "ds0",
+            "timestamps.INCLUDE_LIST",
+            "expected a string, got a boolean",
+        ),
+    ],
+)
+def test_malformed_bookmarks_raise_a_parse_error_naming_the_place(
+    raw: str, ctx: str | None, key: str | None, message: str
+) -> None:
+    ctx = "datasource0" if ctx == "ds0" else ctx
+    with pytest.raises(BookmarkParseError, match=message) as info:
+        BookmarkState.from_json(raw)
+    err = info.value
+    assert isinstance(err, ResponseValidationError)
+    assert (err.transformation_ctx, err.key) == (ctx, key)
+    assert err.field == "JobBookmarkEntry.JobBookmark"
+    assert err.job_name is None
+    if ctx is not None:
+        assert f"source {ctx!r}" in str(err)
+    if key is not None:
+        assert f"key {key}:" in str(err)
+    assert isinstance(err.__cause__, (ValueError, RecursionError, type(None)))
+
+
+def test_from_json_rejects_a_value_that_is_not_a_string() -> None:
+    with pytest.raises(InvalidParameterError, match="must be a str or None, got bytes"):
+        BookmarkState.from_json(b"{}")  # type: ignore[arg-type]
+
+
+def test_parse_errors_pickle_with_their_context() -> None:
+    with pytest.raises(BookmarkParseError) as info:
+        JobBookmarkEntry(job_name="j", job_bookmark=hadoop_bookmark(RUN="x")).state  # noqa: B018
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is BookmarkParseError
+    assert vars(copy) == vars(info.value)
+    assert str(copy) == str(info.value)
+
+
+# -- property-based -----------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+timestamp_keys = st.sampled_from(
+    [
+        "RUN",
+        "HIGH_BAND",
+        "CURR_LATEST_PARTITION",
+        "CURR_LATEST_PARTITIONS",
+        "CURR_RUN_START_TIME",
+        "INCLUDE_LIST",
+        "OTHER",
+    ]
+)
+timestamp_values = (
+    st.from_regex(r"\A[0-9]{1,25}\Z")
+    | st.sampled_from(["", "0", "2024-10-28T01:32:45.613Z", "2024-10-28", "a,b", ","])
+    | json_values
+)
+source_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "jsonClass": st.sampled_from([HADOOP, "JDBCDataSourceJobBookmarkState"]) | json_values,
+        "timestamps": st.dictionaries(timestamp_keys, timestamp_values, max_size=7) | json_values,
+        "extra": json_values,
+    },
+)
+bookmark_shaped = st.dictionaries(st.text(max_size=6), source_objects | json_values, max_size=3)
+
+
+@settings(max_examples=300)
+@given(st.text() | bookmark_shaped.map(json.dumps) | json_values.map(json.dumps))
+def test_any_string_gives_a_state_or_a_parse_error(raw: str) -> None:
+    try:
+        state = BookmarkState.from_json(raw)
+    except BookmarkParseError as exc:
+        assert str(exc).startswith("the JobBookmark")
+    else:
+        assert BookmarkState.from_json(state.to_json()) == state
+
+
+aware_times = st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(9000, 1, 1), timezones=st.just(UTC)
+)
+list_items = st.text(min_size=1, max_size=12).filter(lambda item: "," not in item)
+hadoop_states = st.builds(
+    HadoopSourceState,
+    run=st.none() | st.integers(min_value=0, max_value=10**12),
+    high_band=st.none() | st.integers(0, 10**12).map(lambda ms: timedelta(milliseconds=ms)),
+    latest_partition=st.none() | aware_times.map(lambda t: t.replace(microsecond=0)),
+    latest_partitions=st.lists(list_items, max_size=4).map(tuple),
+    run_start_time=st.none() | aware_times,
+    include_list=st.lists(list_items, max_size=6).map(tuple),
+    other_timestamps=st.dictionaries(st.text(max_size=3).map("x".__add__), json_values, max_size=2),
+    other_fields=st.dictionaries(st.text(max_size=3).map("y".__add__), json_values, max_size=2),
+)
+unknown_states = st.builds(
+    lambda cls, data: UnknownSourceState(json_class=cls, data=data),
+    st.text(max_size=10).filter(lambda c: c != HADOOP),
+    st.dictionaries(st.text(max_size=3).map("z".__add__), json_values, max_size=2),
+)
+
+
+@settings(max_examples=150)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), hadoop_states | unknown_states, max_size=3))
+def test_any_typed_state_round_trips_through_its_json(sources: dict[str, SourceState]) -> None:
+    state = BookmarkState(sources)
+    assert BookmarkState.from_json(state.to_json()) == state
+
+
+# -- building states ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter", "message"),
+    [
+        ({"run": "1"}, "run", "run must be int or None, got str"),
+        ({"run": True}, "run", "must be int or None, got bool"),
+        ({"run": -1}, "run", "must not be negative"),
+        ({"high_band": 900000}, "high_band", "must be timedelta or None, got int"),
+        ({"high_band": timedelta(microseconds=1500)}, "high_band", "whole number of milli"),
+        ({"high_band": timedelta(seconds=-1)}, "high_band", "must not be negative"),
+        ({"latest_partition": datetime(2024, 1, 1)}, "latest_partition", "timezone-aware"),
+        (
+            {"latest_partition": datetime(1970, 1, 1, tzinfo=UTC)},
+            "latest_partition",
+            "must be after 1970",
+        ),
+        (
+            {"latest_partition": datetime(2024, 1, 1, 0, 0, 0, 1, tzinfo=UTC)},
+            "latest_partition",
+            "whole number of milliseconds",
+        ),
+        ({"run_start_time": "2024-10-28"}, "run_start_time", "must be datetime or None"),
+        ({"run_start_time": datetime(2024, 10, 28)}, "run_start_time", "timezone-aware"),
+        ({"include_list": "a,b"}, "include_list", "tuple or list of str, got str"),
+        ({"latest_partitions": None}, "latest_partitions", "tuple or list of str, got NoneType"),
+        ({"other_timestamps": {"RUN": "1"}}, "other_timestamps", "may not hold 'RUN'"),
+        ({"other_timestamps": {1: "x"}}, "other_timestamps", "may not hold 1"),
+        ({"other_fields": {"jsonClass": "X"}}, "other_fields", "may not hold 'jsonClass'"),
+        ({"other_fields": [("a", 1)]}, "other_fields", "must be a mapping, got list"),
+    ],
+)
+def test_hadoop_state_checks_its_values(
+    kwargs: dict[str, Any], parameter: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError, match=message) as info:
+        HadoopSourceState(**kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_lists_become_tuples_and_mappings_are_copied() -> None:
+    extra = {"K": "v"}
+    source = HadoopSourceState(include_list=["a", "b"], other_timestamps=extra)
+    extra["K"] = "changed"
+    assert source.include_list == ("a", "b")
+    assert source.other_timestamps == {"K": "v"}
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (("a", "b,c"), r"include_list\[1\] of source 'ctx' must be a non-empty str without"),
+        (("",), r"include_list\[0\]"),
+        (("a", 3), r"include_list\[1\] .* got 3"),
+    ],
+)
+def test_writing_checks_list_entries(items: tuple[Any, ...], message: str) -> None:
+    state = BookmarkState({"ctx": HadoopSourceState(include_list=items)})
+    with pytest.raises(InvalidParameterError, match=message) as info:
+        state.to_json()
+    assert info.value.parameter == "include_list"
+
+
+def test_writing_a_value_json_cannot_hold_is_a_clear_error() -> None:
+    state = BookmarkState({"ctx": UnknownSourceState(json_class="X", data={"when": object()})})
+    with pytest.raises(InvalidParameterError, match="a value JSON cannot represent"):
+        state.to_json()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"json_class": HADOOP}, "use HadoopSourceState"),
+        ({"json_class": 5}, "json_class must be str, got int"),
+        ({"json_class": "A", "data": {"jsonClass": "B"}}, "data\\['jsonClass'\\] is 'B'"),
+        ({"json_class": "A", "data": "{}"}, "data must be a mapping, got str"),
+    ],
+)
+def test_unknown_state_checks_its_values(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidParameterError, match=message):
+        UnknownSourceState(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        ([("ctx", HadoopSourceState())], "must be a mapping of transformation_ctx"),
+        ({"": HadoopSourceState()}, "non-empty str, got ''"),
+        ({1: HadoopSourceState()}, "non-empty str, got 1"),
+        ({"ctx": {"jsonClass": HADOOP}}, r"sources\['ctx'\] must be a HadoopSourceState or"),
+    ],
+)
+def test_bookmark_state_checks_its_sources(sources: Any, message: str) -> None:
+    with pytest.raises(InvalidParameterError, match=message):
+        BookmarkState(sources)
+
+
+def test_bookmark_state_is_a_read_only_mapping() -> None:
+    sources: dict[str, SourceState] = {"b": HadoopSourceState(run=1), "a": HadoopSourceState()}
+    state = BookmarkState(sources)
+    sources["c"] = HadoopSourceState()
+    assert list(state) == ["b", "a"]
+    assert state == {"b": HadoopSourceState(run=1), "a": HadoopSourceState()}
+    assert state != BookmarkState({"b": HadoopSourceState(run=2), "a": HadoopSourceState()})
+    assert "c" not in state
+    assert repr(state) == f"BookmarkState({dict(state)!r})"
+    with pytest.raises(TypeError):
+        state["c"] = HadoopSourceState()  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        state._sources = {}  # type: ignore[misc]
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(state)
+    assert pickle.loads(pickle.dumps(state)) == state
