@@ -102,21 +102,33 @@ def moto_glue() -> Iterator[GlueClient]:
         yield glue_client()
 
 
-@pytest.fixture
-def moto_server() -> Iterator[str]:
-    """moto server with the bookmark extension on 127.0.0.1; yields its endpoint URL."""
+@pytest.fixture(scope="session")
+def moto_server_endpoint() -> Iterator[str]:
+    """One moto server with the bookmark extension on 127.0.0.1 for the whole session.
+
+    Stopping a server takes half a second (werkzeug's shutdown poll), so tests share one
+    and `moto_server` resets it after each.
+    """
     install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
     try:
-        yield endpoint
+        yield f"http://{host}:{port}"
     finally:
-        request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        server.stop()
+
+
+@pytest.fixture
+def moto_server(moto_server_endpoint: str) -> Iterator[str]:
+    """moto server with the bookmark extension on 127.0.0.1, reset after the test."""
+    install()
+    try:
+        yield moto_server_endpoint
+    finally:
+        request = urllib.request.Request(f"{moto_server_endpoint}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
-        server.stop()
 
 
 @pytest.fixture
@@ -129,3 +141,23 @@ def backoff_delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     delays: list[float] = []
     monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=delays.append))
     return delays
+
+
+@pytest.fixture
+def retry_delays(backoff_delays: list[float], monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """No waiting between attempts in any retry mode; records each back-off botocore asked for.
+
+    Beyond the back-off sleep (`backoff_delays`), adaptive mode's client-side rate limiter
+    waits for a token after a throttling answer (up to seconds, on a `threading.Condition`
+    in `botocore.retries.bucket.TokenBucket`). Its clock here leaps 100 s at every reading,
+    so the bucket has always refilled and nobody waits; the limiter's logic still runs.
+    """
+    import itertools
+    import time
+
+    from botocore.retries import bucket
+
+    readings = itertools.count(time.time(), 100.0)
+    monkeypatch.setattr(bucket.Clock, "current_time", lambda self: next(readings))
+    monkeypatch.setattr(bucket.Clock, "sleep", lambda self, amount: None)
+    return backoff_delays

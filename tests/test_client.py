@@ -18,9 +18,11 @@ from glue_bookmarks import (
     GlueBookmarks,
     InvalidParameterError,
     JobBookmarkEntry,
+    ResponseValidationError,
     ServiceError,
     ThrottlingError,
     get_job_bookmark,
+    reset_job_bookmark,
 )
 from tests.conftest import ERROR_CASES, REGION, glue_client
 from tests.faults import FaultServer, error_answer, success_answer
@@ -227,15 +229,17 @@ def test_module_level_function_uses_one_default_client(
     default = glue_bookmarks._client._default
     assert default is not None
     get_job_bookmark("nightly-orders", run_id="jr_3")
+    reset_job_bookmark("nightly-orders", run_id="jr_2")
     assert glue_bookmarks._client._default is default
-    assert [r.body for r in faults.requests] == [
-        {"JobName": "nightly-orders"},
-        {"JobName": "nightly-orders", "RunId": "jr_3"},
+    assert [(r.target, r.body) for r in faults.requests] == [
+        ("AWSGlue.GetJobBookmark", {"JobName": "nightly-orders"}),
+        ("AWSGlue.GetJobBookmark", {"JobName": "nightly-orders", "RunId": "jr_3"}),
+        ("AWSGlue.ResetJobBookmark", {"JobName": "nightly-orders", "RunId": "jr_2"}),
     ]
     default.close()
 
 
-# -- GetJobBookmark through botocore's Stubber --------------------------------------------------
+# -- GetJobBookmark and ResetJobBookmark through botocore's Stubber ------------------------------
 
 
 @pytest.fixture
@@ -279,13 +283,47 @@ def test_first_run_entry_has_no_previous_run_id(stubbed: Any) -> None:
     assert entry.run + 1 == 2
 
 
+def test_reset_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Any) -> None:
+    gb, stubber = stubbed
+    reset = {"JobName": "nightly-orders", "Version": 4, "Run": 0, "Attempt": 0}
+    stubber.add_response(
+        "reset_job_bookmark", {"JobBookmarkEntry": reset}, {"JobName": "nightly-orders"}
+    )
+    stubber.add_response(
+        "reset_job_bookmark",
+        {"JobBookmarkEntry": WIRE},
+        {"JobName": "nightly-orders", "RunId": "jr_2"},
+    )
+    assert gb.reset_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(reset)
+    assert gb.reset_job_bookmark("nightly-orders", run_id="jr_2").state == {}
+
+
+def test_a_malformed_reset_answer_names_the_operation(stubbed: Any) -> None:
+    gb, stubber = stubbed
+    stubber.add_response("reset_job_bookmark", {})
+    with pytest.raises(ResponseValidationError, match="ResetJobBookmark") as info:
+        gb.reset_job_bookmark("nightly-orders")
+    assert info.value.operation_name == "ResetJobBookmark"
+
+
+# Each public call of one job, by its method and AWS operation name.
+OPERATIONS = [("get_job_bookmark", "GetJobBookmark"), ("reset_job_bookmark", "ResetJobBookmark")]
+
+
+@pytest.mark.parametrize(("method", "operation"), OPERATIONS)
 @pytest.mark.parametrize(("code", "status", "cls", "retryable"), ERROR_CASES)
 def test_every_error_code_maps_to_its_class(
-    stubbed: Any, code: str, status: int, cls: type[ServiceError], retryable: bool
+    stubbed: Any,
+    method: str,
+    operation: str,
+    code: str,
+    status: int,
+    cls: type[ServiceError],
+    retryable: bool,
 ) -> None:
     gb, stubber = stubbed
     stubber.add_client_error(
-        "get_job_bookmark",
+        method,
         service_error_code=code,
         service_message=f"{code} happened",
         http_status_code=status,
@@ -294,14 +332,14 @@ def test_every_error_code_maps_to_its_class(
         modeled_fields={"FromFederationSource": False} if code == "EntityNotFoundException" else {},
     )
     with pytest.raises(cls) as info:
-        gb.get_job_bookmark("nightly-orders")
+        getattr(gb, method)("nightly-orders")
     err = info.value
     assert type(err) is cls
     assert err.code == code
     assert err.message == f"{code} happened"
     assert err.status_code == status
     assert err.request_id == "stub-req"
-    assert err.operation_name == "GetJobBookmark"
+    assert err.operation_name == operation
     assert err.retryable is retryable
     assert err.from_federation_source is (False if code == "EntityNotFoundException" else None)
     assert isinstance(err.__cause__, botocore.exceptions.ClientError)
@@ -322,12 +360,13 @@ def test_every_error_code_maps_to_its_class(
         ({"job_name": "ok", "run_id": "a\rb"}, "run_id", r"'\\r' at position 1"),
     ],
 )
+@pytest.mark.parametrize("method", [method for method, _ in OPERATIONS])
 def test_bad_arguments_raise_before_any_request(
-    stubbed: Any, kwargs: dict[str, Any], parameter: str, message: str
+    stubbed: Any, method: str, kwargs: dict[str, Any], parameter: str, message: str
 ) -> None:
     gb, _ = stubbed  # any request would fail: the Stubber has nothing queued
     with pytest.raises(InvalidParameterError, match=message) as info:
-        gb.get_job_bookmark(**kwargs)
+        getattr(gb, method)(**kwargs)
     assert info.value.parameter == parameter
     assert isinstance(info.value, ValueError)
 

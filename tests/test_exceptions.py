@@ -28,7 +28,7 @@ from glue_bookmarks._exceptions import (
 )
 from tests.conftest import ERROR_CASES
 
-OPERATIONS = ["GetJobBookmark"]
+OPERATIONS = ["GetJobBookmark", "ResetJobBookmark"]
 
 
 def client_error(
@@ -58,6 +58,16 @@ def test_every_modelled_error_of_our_operations_has_its_class(operation: str) ->
         assert cls is not None, f"{shape.name} of {operation} has no class"
         assert cls is not ServiceError
         assert issubclass(cls, ServiceError)
+
+
+def test_reset_lists_the_errors_of_get_but_validation() -> None:
+    # The documented difference between the two operations, which the docs repeat.
+    model = botocore.session.get_session().get_service_model("glue")
+    get, reset = (
+        {shape.name for shape in model.operation_model(name).error_shapes} for name in OPERATIONS
+    )
+    assert get - reset == {"ValidationException"}
+    assert reset <= get
 
 
 def test_throttling_codes_match_botocore() -> None:

@@ -1,4 +1,4 @@
-"""GetJobBookmark over real HTTP against our fault-injecting server on 127.0.0.1."""
+"""GetJobBookmark and ResetJobBookmark over real HTTP, against our fault server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -47,10 +47,28 @@ def test_success_sends_the_glue_request_and_returns_the_entry(
     assert request.body == {"JobName": "nightly-orders", "RunId": "jr_2"}
 
 
+def test_reset_sends_the_glue_request_and_returns_the_entry(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(success_answer(ENTRY), success_answer({**ENTRY, "Version": 3}))
+    assert http_bookmarks.reset_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(ENTRY)
+    assert http_bookmarks.reset_job_bookmark("nightly-orders", run_id="jr_1").version == 3
+    assert [(r.target, r.body) for r in faults.requests] == [
+        ("AWSGlue.ResetJobBookmark", {"JobName": "nightly-orders"}),
+        ("AWSGlue.ResetJobBookmark", {"JobName": "nightly-orders", "RunId": "jr_1"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "operation"),
+    [("get_job_bookmark", "GetJobBookmark"), ("reset_job_bookmark", "ResetJobBookmark")],
+)
 @pytest.mark.parametrize(("code", "status", "cls", "retryable"), ERROR_CASES)
 def test_error_answers_map_to_typed_errors(
     faults: FaultServer,
     http_bookmarks: GlueBookmarks,
+    method: str,
+    operation: str,
     code: str,
     status: int,
     cls: type[ServiceError],
@@ -58,17 +76,17 @@ def test_error_answers_map_to_typed_errors(
 ) -> None:
     faults.script(error_answer(status, code, f"{code} from the wire", request_id="wire-req-7"))
     with pytest.raises(cls) as info:
-        http_bookmarks.get_job_bookmark("nightly-orders")
+        getattr(http_bookmarks, method)("nightly-orders")
     err = info.value
     assert type(err) is cls
     assert (err.code, err.message, err.status_code) == (code, f"{code} from the wire", status)
     assert err.request_id == "wire-req-7"
-    assert err.operation_name == "GetJobBookmark"
+    assert err.operation_name == operation
     assert err.retryable is retryable
     assert err.from_federation_source is None
     assert isinstance(err.__cause__, botocore.exceptions.ClientError)
-    assert str(err).startswith(f"{code}: {code} from the wire (GetJobBookmark, HTTP {status}")
-    assert len(faults.requests) == 1
+    assert str(err).startswith(f"{code}: {code} from the wire ({operation}, HTTP {status}")
+    assert [r.target for r in faults.requests] == [f"AWSGlue.{operation}"]
 
 
 def test_glue_style_type_prefix_and_federation_flag(

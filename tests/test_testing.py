@@ -1,4 +1,4 @@
-"""The moto extension: GetJobBookmark in mock_aws(), in moto server mode, and as a CLI server."""
+"""The moto extension: bookmarks, runs, reset, rewind; in mock_aws(), moto server, as a CLI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
+import attrs
 import boto3
 import pytest
 from moto import mock_aws
@@ -15,12 +17,21 @@ from moto.glue.responses import GlueResponse
 from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
+    BookmarkParseError,
+    BookmarkState,
     EntityNotFoundError,
     GlueBookmarks,
+    HadoopSourceState,
     InvalidParameterError,
     JobBookmarkEntry,
+    UnknownSourceState,
 )
-from glue_bookmarks.testing import install, seed_job_bookmark
+from glue_bookmarks.testing import (
+    bookmark_calls,
+    install,
+    seed_job_bookmark,
+    set_bookmark_state,
+)
 from tests.conftest import REGION, glue_client
 
 BOOKMARK = '{"datasource0": {"jsonClass": "HadoopDataSourceJobBookmarkState"}}'
@@ -277,3 +288,218 @@ def test_cli_server_help() -> None:
     )
     assert result.returncode == 0
     assert "--port" in result.stdout
+
+
+# -- runs, reset and rewind: in mock_aws() and in moto server mode ------------------------------
+
+ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
+PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
+DISABLE = {"--job-bookmark-option": "job-bookmark-disable"}
+STATE = BookmarkState(
+    {
+        "datasource0": HadoopSourceState(
+            run=2,
+            high_band=timedelta(minutes=15),
+            run_start_time=datetime(2024, 10, 28, 1, 32, 45, 613000, tzinfo=timezone.utc),
+            include_list=("9f1c", "b2e4"),
+        )
+    }
+)
+
+
+@attrs.frozen
+class Glue:
+    """One way of reaching moto: a raw client for set-up and our facade over the same place."""
+
+    client: GlueClient
+    gb: GlueBookmarks
+
+    def create_job(self, name: str, arguments: dict[str, str] | None = None) -> None:
+        # Whether a moto run still counts as running is up to moto's state manager: allow
+        # several at once, so no test depends on it.
+        self.client.create_job(
+            Name=name,
+            Role="etl-role",
+            Command={"Name": "glueetl"},
+            DefaultArguments=arguments or {},
+            ExecutionProperty={"MaxConcurrentRuns": 10},
+        )
+
+    def start(self, name: str, arguments: dict[str, str] | None = None) -> str:
+        if arguments is None:
+            return self.client.start_job_run(JobName=name)["JobRunId"]
+        return self.client.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
+
+
+@pytest.fixture(params=["mock_aws", "server"])
+def glue(request: pytest.FixtureRequest) -> Iterator[Glue]:
+    if request.param == "mock_aws":
+        client = request.getfixturevalue("moto_glue")
+        yield Glue(client, GlueBookmarks(client=client))
+    else:
+        endpoint = request.getfixturevalue("moto_server")
+        with GlueBookmarks(endpoint_url=endpoint, region_name=REGION) as gb:
+            yield Glue(glue_client(endpoint_url=endpoint), gb)
+
+
+def test_enabled_runs_advance_the_bookmark(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    first = glue.start("nightly")
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert entry == JobBookmarkEntry(
+        job_name="nightly", version=1, run=1, attempt=0, run_id=first, job_bookmark=None
+    )
+    assert entry.state == {}
+    set_bookmark_state("nightly", STATE)
+    second = glue.start("nightly")
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.version, entry.run, entry.attempt) == (2, 2, 0)
+    assert (entry.previous_run_id, entry.run_id) == (first, second)
+    assert entry.state == STATE
+    assert entry.job_bookmark == STATE.to_json()
+    assert bookmark_calls("nightly") == {
+        "GetJobBookmark": 2,
+        "ResetJobBookmark": 0,
+        "StartJobRun": 2,
+    }
+
+
+def test_pause_keeps_and_disable_ignores(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    first = glue.start("nightly")
+    glue.start("nightly", PAUSE)
+    glue.start("nightly", DISABLE)
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.version, entry.run, entry.run_id) == (1, 1, first)
+
+
+def test_runs_without_the_option_record_nothing(glue: Glue) -> None:
+    glue.create_job("nightly")
+    glue.start("nightly")
+    glue.start("nightly", PAUSE)
+    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
+        glue.gb.get_job_bookmark("nightly")
+    glue.start("nightly", ENABLE)  # a run's arguments override the job's defaults
+    assert glue.gb.get_job_bookmark("nightly").run == 1
+    assert bookmark_calls("nightly")["StartJobRun"] == 3
+
+
+def test_non_overridable_arguments_win(glue: Glue) -> None:
+    glue.client.create_job(
+        Name="locked",
+        Role="etl-role",
+        Command={"Name": "glueetl"},
+        NonOverridableArguments=ENABLE,
+        ExecutionProperty={"MaxConcurrentRuns": 10},
+    )
+    glue.start("locked", DISABLE)
+    assert glue.gb.get_job_bookmark("locked").run == 1
+
+
+def test_a_run_refused_by_moto_records_nothing(glue: Glue) -> None:
+    # With no concurrent run allowed, moto refuses every run.
+    glue.client.create_job(
+        Name="none",
+        Role="etl-role",
+        Command={"Name": "glueetl"},
+        DefaultArguments=ENABLE,
+        ExecutionProperty={"MaxConcurrentRuns": 0},
+    )
+    with pytest.raises(glue.client.exceptions.ConcurrentRunsExceededException):
+        glue.start("none")
+    with pytest.raises(EntityNotFoundError, match="Continuation for job none not found"):
+        glue.gb.get_job_bookmark("none")
+    assert bookmark_calls("none")["StartJobRun"] == 1
+
+
+def test_get_with_a_run_id_returns_that_runs_entry(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    first = glue.start("nightly")
+    set_bookmark_state("nightly", '{"old": {"jsonClass": "JdbcState"}}')
+    glue.start("nightly")
+    entry = glue.gb.get_job_bookmark("nightly", run_id=first)
+    assert (entry.run, entry.run_id) == (1, first)
+    assert entry.state == BookmarkState(
+        {"old": UnknownSourceState(json_class="JdbcState", data={"jsonClass": "JdbcState"})}
+    )
+    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly and run jr_no"):
+        glue.gb.get_job_bookmark("nightly", run_id="jr_no")
+
+
+def test_reset_returns_the_old_entry_and_starts_over(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    first = glue.start("nightly")
+    set_bookmark_state("nightly", STATE)
+    second = glue.start("nightly")
+    before = glue.gb.get_job_bookmark("nightly")
+    assert glue.gb.reset_job_bookmark("nightly") == before
+    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
+        glue.gb.get_job_bookmark("nightly")
+    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
+        glue.gb.get_job_bookmark("nightly", run_id=second)
+    third = glue.start("nightly")
+    after = glue.gb.get_job_bookmark("nightly")
+    assert (after.version, after.run, after.previous_run_id, after.run_id) == (1, 1, None, third)
+    assert after.state == {}
+    assert first != third
+    assert bookmark_calls("nightly") == {
+        "GetJobBookmark": 4,
+        "ResetJobBookmark": 1,
+        "StartJobRun": 3,
+    }
+
+
+def test_rewind_restores_a_previous_runs_state(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    first = glue.start("nightly")
+    set_bookmark_state("nightly", STATE)
+    glue.start("nightly")
+    set_bookmark_state("nightly", "{}")
+    third = glue.start("nightly")
+    rewound = glue.gb.reset_job_bookmark("nightly", run_id=first)
+    assert (rewound.version, rewound.run, rewound.run_id) == (4, 1, first)
+    assert rewound.state == STATE
+    assert glue.gb.get_job_bookmark("nightly") == rewound
+    # Later runs stay recorded, and the next run carries the rewound state on.
+    assert glue.gb.get_job_bookmark("nightly", run_id=third).run == 3
+    fourth = glue.start("nightly")
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.version, entry.run, entry.previous_run_id, entry.run_id) == (5, 2, first, fourth)
+    assert entry.state == STATE
+
+
+@pytest.mark.parametrize("run_id", [None, "jr_unknown"])
+def test_reset_errors(glue: Glue, run_id: str | None) -> None:
+    glue.create_job("never-ran")
+    with pytest.raises(EntityNotFoundError, match="Continuation for job never-ran not found"):
+        glue.gb.reset_job_bookmark("never-ran", run_id=run_id)
+    with pytest.raises(EntityNotFoundError, match="Job ghost not found"):
+        glue.gb.reset_job_bookmark("ghost", run_id=run_id)
+    glue.create_job("nightly", ENABLE)
+    glue.start("nightly")
+    if run_id is not None:
+        with pytest.raises(EntityNotFoundError) as info:
+            glue.gb.reset_job_bookmark("nightly", run_id=run_id)
+        assert info.value.message == "Continuation for job nightly and run jr_unknown not found"
+        assert glue.gb.get_job_bookmark("nightly").run == 1  # a failed rewind changes nothing
+
+
+def test_set_bookmark_state_needs_a_bookmark(glue: Glue) -> None:
+    glue.create_job("never-ran")
+    with pytest.raises(InvalidParameterError, match="has no bookmark yet") as info:
+        set_bookmark_state("never-ran", STATE)
+    assert info.value.parameter == "job_name"
+    with pytest.raises(InvalidParameterError, match="job_bookmark must be a BookmarkState"):
+        set_bookmark_state("never-ran", {"datasource0": {}})  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="ghost"):
+        bookmark_calls("ghost")
+
+
+def test_a_raw_string_is_stored_as_given(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    glue.start("nightly")
+    assert set_bookmark_state("nightly", "not json").job_bookmark == "not json"
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert entry.job_bookmark == "not json"
+    with pytest.raises(BookmarkParseError, match="job 'nightly'"):
+        _ = entry.state
