@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 
 CONSUMER = """
-from glue_bookmarks import EntityNotFoundError, GlueBookmarks, JobBookmarkEntry, get_job_bookmark
+from datetime import datetime
+
+from glue_bookmarks import (
+    BookmarkState,
+    EntityNotFoundError,
+    GlueBookmarks,
+    HadoopSourceState,
+    JobBookmarkEntry,
+    get_job_bookmark,
+    reset_job_bookmark,
+)
 
 
 def next_run(gb: GlueBookmarks) -> int:
@@ -29,6 +39,19 @@ reveal_type(entry.previous_run_id)
 reveal_type(entry.to_dict())
 with GlueBookmarks(region_name="eu-west-1") as gb:
     reveal_type(gb.get_job_bookmark("j"))
+
+
+def started(entry: JobBookmarkEntry) -> list[datetime]:
+    return [
+        source.run_start_time
+        for source in entry.state.values()
+        if isinstance(source, HadoopSourceState) and source.run_start_time is not None
+    ]
+
+
+reveal_type(entry.state["datasource0"])
+reveal_type(reset_job_bookmark("j", run_id="jr_1"))
+reveal_type(BookmarkState({"ctx": HadoopSourceState(run=1)}).to_json())
 """
 
 
@@ -63,4 +86,7 @@ def test_mypy_strict_accepts_a_consumer(tmp_path: Path) -> None:
         '"str | None"',
         '"dict[str, str | int]"',
         '"glue_bookmarks._models.JobBookmarkEntry"',
+        '"glue_bookmarks._models.HadoopSourceState | glue_bookmarks._models.UnknownSourceState"',
+        '"glue_bookmarks._models.JobBookmarkEntry"',
+        '"str"',
     ]
