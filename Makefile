@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck docs pytest test-floor clean
+.PHONY: demo test lint typecheck docs pytest bench test-floor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ demo: $(VENV)/.installed-testing
 	$(BIN)/python -m glue_bookmarks._demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check glue_bookmarks tests
-	$(BIN)/ruff format --check glue_bookmarks tests
+	$(BIN)/ruff check glue_bookmarks tests benchmarks
+	$(BIN)/ruff format --check glue_bookmarks tests benchmarks
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -36,9 +36,13 @@ pytest: $(VENV)/.installed-dev
 
 test: lint typecheck docs pytest
 
+# Not part of `test`: timings against raw botocore, each printed next to its goal.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks
+
 # The declared dependency floors (pyproject.toml), with the oldest supported moto: the whole
 # suite but the mypy consumer check, whose stubs follow the newest botocore.
-FLOOR := botocore==1.34.0 boto3==1.34.0 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.0'
+FLOOR := botocore==1.34.0 boto3==1.34.0 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.11'
 
 test-floor:
 	rm -rf .venv-floor

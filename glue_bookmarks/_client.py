@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
 
+# The client method of each operation we call, named once rather than on every call.
+_METHOD_NAMES: Final = {name: xform_name(name) for name in ("GetJobBookmark", "ResetJobBookmark")}
+
 _DEFAULT_CONFIG: Final = Config(
     retries={"mode": "standard"},
     user_agent_extra=f"glue-bookmarks/{__version__}",
@@ -266,8 +269,7 @@ class GlueBookmarks:
         self, operation_name: str, job_name: str, run_id: str | None
     ) -> JobBookmarkEntry:
         params = _request(job_name, run_id)
-        client = self._get_client()
-        method = getattr(client, xform_name(operation_name))
+        method = getattr(self._client or self._get_client(), _METHOD_NAMES[operation_name])
         response = self._call(operation_name, method, params)
         return entry_from_response(response, job_name=job_name, operation_name=operation_name)
 

@@ -69,9 +69,17 @@ def _strict_str(value: object, _: type) -> str:
     return value
 
 
+def _strict_optional_str(value: object, _: type) -> str | None:
+    # A hook of its own for the optional members saves cattrs' union dispatch on each call.
+    if value is not None and type(value) is not str:
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
 _converter = cattrs.Converter(detailed_validation=True)
 _converter.register_structure_hook(int, _strict_int)
 _converter.register_structure_hook(str, _strict_str)
+_converter.register_structure_hook(str | None, _strict_optional_str)
 
 # Typed Any: the generators take the overrides as **kwargs beside options of other types.
 _STRUCTURE_OVERRIDES: Final[dict[str, Any]] = {
@@ -98,7 +106,8 @@ class _ShapeError(Exception):
 
 
 def _structure(wire: object, path: str) -> JobBookmarkEntry:
-    if not isinstance(wire, Mapping):
+    # botocore's parser gives a dict; the ABC check is for other mappings, and costs more.
+    if type(wire) is not dict and not isinstance(wire, Mapping):
         raise _ShapeError(path, f"{path} expected an object, got {type(wire).__name__}")
     try:
         return _structure_entry(wire, JobBookmarkEntry)
@@ -135,11 +144,16 @@ def entry_from_response(
         job_name: The job name that was asked for; it fills an absent `JobName`.
         operation_name: The AWS operation, for the error message.
     """
+    wire = response.get("JobBookmarkEntry")
+    if type(wire) is dict and "JobName" in wire:
+        try:
+            return _structure_entry(wire, JobBookmarkEntry)
+        except cattrs.ClassValidationError:
+            pass  # described below, with the answer's status and request id
     metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
     status_code = metadata.get("HTTPStatusCode")
     request_id = metadata.get("RequestId") or None
     context = f"HTTP {status_code}, request id {request_id or 'absent'}"
-    wire = response.get("JobBookmarkEntry")
     if wire is None:
         raise ResponseValidationError(
             f"the {operation_name} answer ({context}) has no JobBookmarkEntry: its body was "

@@ -12,11 +12,13 @@ from glue_bookmarks._exceptions import InvalidParameterError
 
 __all__ = ["check_endpoint_url", "check_name", "check_optional"]
 
-# Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters.
-# Python strings count code points; characters above U+FFFF would be surrogate pairs in the
-# service's UTF-16, which the pattern excludes, so the class below excludes them too.
+# Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters:
+# [\u0020-\uD7FF\uE000-\uFFFF\t]*. Python strings count code points; characters above U+FFFF
+# would be surrogate pairs in the service's UTF-16, which the pattern excludes, so the class
+# below excludes them too. It lists the characters left out rather than negating the pattern's
+# class: the same set, compiled several times faster, which counts at import.
 _NAME_MAX_LENGTH: Final = 255
-_NOT_NAME_CHARACTER: Final = re.compile(r"[^\u0020-\uD7FF\uE000-\uFFFF\t]")
+_NOT_NAME_CHARACTER: Final = re.compile(r"[\x00-\x08\x0a-\x1f\ud800-\udfff\U00010000-\U0010ffff]")
 
 
 def check_name(parameter: str, value: object) -> str:

@@ -11,6 +11,7 @@ from typing import cast
 import botocore.session
 import pytest
 from botocore.config import Config
+from hypothesis import settings
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from types_boto3_glue.client import GlueClient
@@ -28,6 +29,10 @@ from glue_bookmarks import (
 )
 from glue_bookmarks.testing import install
 from tests.faults import FaultServer, fault_server
+
+# No per-example deadline: a busy CI machine must not turn a slow example into a failure.
+settings.register_profile("glue-bookmarks", deadline=None)
+settings.load_profile("glue-bookmarks")
 
 # Known dummy credentials, so tests can check that none of them leaks.
 ACCESS_KEY = "AKIDGLUEBOOKMARKSTEST"
@@ -149,8 +154,8 @@ def retry_delays(backoff_delays: list[float], monkeypatch: pytest.MonkeyPatch) -
 
     Beyond the back-off sleep (`backoff_delays`), adaptive mode's client-side rate limiter
     waits for a token after a throttling answer (up to seconds, on a `threading.Condition`
-    in `botocore.retries.bucket.TokenBucket`). Its clock here leaps 100 s at every reading,
-    so the bucket has always refilled and nobody waits; the limiter's logic still runs.
+    in `botocore.retries.bucket.TokenBucket`). The limiter's clock here leaps 100 s at every
+    reading, so the bucket has always refilled and nobody waits; its logic still runs.
     """
     import itertools
     import time
@@ -159,5 +164,4 @@ def retry_delays(backoff_delays: list[float], monkeypatch: pytest.MonkeyPatch) -
 
     readings = itertools.count(time.time(), 100.0)
     monkeypatch.setattr(bucket.Clock, "current_time", lambda self: next(readings))
-    monkeypatch.setattr(bucket.Clock, "sleep", lambda self, amount: None)
     return backoff_delays

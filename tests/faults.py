@@ -3,17 +3,24 @@
 Each request gets the next scripted `Fault` (or the default once the script runs out), and
 every request is recorded, so a test can assert both what the client raised and how many
 requests (attempts) the server saw.
+
+`python -m tests.faults` runs one in a process of its own that answers every request with
+`Echo()`: for load tests, where a server sharing the client's interpreter (and GIL) would
+measure itself. `echo_server_process()` starts and stops it.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,11 +28,14 @@ import attrs
 __all__ = [
     "Answer",
     "Drop",
+    "Echo",
     "Fault",
     "FaultServer",
     "Recorded",
+    "ServerProcess",
     "Stall",
     "Truncate",
+    "echo_server_process",
     "error_answer",
     "fault_server",
     "success_answer",
@@ -62,7 +72,17 @@ class Stall:
     seconds: float
 
 
-Fault = Answer | Truncate | Drop | Stall
+@attrs.frozen
+class Echo:
+    """A 200 `GetJobBookmark` answer whose entry carries the request's JobName and RunId.
+
+    Each answer can be matched to its request, which is what a concurrency test needs.
+    """
+
+    version: int = 1
+
+
+Fault = Answer | Truncate | Drop | Stall | Echo
 
 
 @attrs.frozen
@@ -107,18 +127,20 @@ class FaultServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in one write (flushed after each request), and without
+            # Nagle's delay: otherwise every keep-alive answer waits out the client's delayed ACK.
+            wbufsize = -1
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                fault = server._record(
-                    Recorded(
-                        target=self.headers.get("X-Amz-Target"),
-                        headers=dict(self.headers.items()),
-                        body=json.loads(raw) if raw else None,
-                    )
+                request = Recorded(
+                    target=self.headers.get("X-Amz-Target"),
+                    headers=dict(self.headers.items()),
+                    body=json.loads(raw) if raw else None,
                 )
-                server._play(self, fault)
+                server._play(self, server._record(request), request)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -146,7 +168,9 @@ class FaultServer:
             self.requests.append(request)
             return self._script.popleft() if self._script else self._default
 
-    def _play(self, handler: BaseHTTPRequestHandler, fault: Fault) -> None:
+    def _play(self, handler: BaseHTTPRequestHandler, fault: Fault, request: Recorded) -> None:
+        if isinstance(fault, Echo):
+            fault = _echo_answer(fault, request)
         if isinstance(fault, Answer):
             handler.send_response(fault.status)
             for name, value in fault.headers.items():
@@ -177,6 +201,14 @@ class FaultServer:
         self._thread.join()
 
 
+def _echo_answer(echo: Echo, request: Recorded) -> Answer:
+    body = request.body if isinstance(request.body, dict) else {}
+    entry = {"JobName": body.get("JobName"), "Version": echo.version, "Run": 1, "Attempt": 0}
+    if "RunId" in body:
+        entry["RunId"] = body["RunId"]
+    return success_answer(entry, request_id=f"echo-{body.get('JobName')}")
+
+
 @contextmanager
 def fault_server() -> Iterator[FaultServer]:
     """Run a `FaultServer` for the duration of the block."""
@@ -186,3 +218,58 @@ def fault_server() -> Iterator[FaultServer]:
         yield server
     finally:
         server.stop()
+
+
+@attrs.define
+class ServerProcess:
+    """An echo server in a process of its own: its URL, and once stopped, its request count."""
+
+    url: str
+    requests_seen: int | None = None
+
+
+@contextmanager
+def echo_server_process() -> Iterator[ServerProcess]:
+    """Run `python -m tests.faults` (a `FaultServer` answering `Echo()`) for the block.
+
+    The server's first output line is its URL, so reading it waits exactly until it listens.
+    After the block, `requests_seen` holds the number of requests it received.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://"):
+            raise RuntimeError(f"the echo server did not start (exit code {process.poll()})")
+        server = ServerProcess(url)
+        yield server
+    finally:
+        process.stdin.close()  # the server's signal to stop
+        try:
+            output = process.stdout.read()
+            process.wait(timeout=10)
+        finally:
+            process.stdout.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    server.requests_seen = int(output.split()[-1])
+
+
+def _serve_echo_until_stdin_closes() -> None:
+    with fault_server() as server:
+        server.script(default=Echo())
+        print(server.url, flush=True)
+        sys.stdin.read()
+    print(f"requests {len(server.requests)}", flush=True)
+
+
+if __name__ == "__main__":
+    _serve_echo_until_stdin_closes()
