@@ -202,6 +202,11 @@ def _json_type(value: object) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def _not_json(constant: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity, which JSON (and Glue) does not have.
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def _digits(text: str) -> int:
     # str.isdigit alone accepts other scripts' digits, which int() reads but Glue never writes.
     if not (text.isascii() and text.isdigit()):
@@ -345,7 +350,7 @@ def state_from_json(job_bookmark: object, *, job_name: str | None = None) -> Boo
     if type(job_bookmark) is not str:
         raise where.error(f"expected a string, got {type(job_bookmark).__name__}")
     try:
-        data = json.loads(job_bookmark)
+        data = json.loads(job_bookmark, parse_constant=_not_json)
     except (ValueError, RecursionError) as exc:
         # RecursionError: nesting deeper than the interpreter's stack.
         raise where.error(f"not JSON: {exc}") from exc
@@ -402,7 +407,8 @@ def state_to_json(state: BookmarkState) -> str:
         else:
             wire[ctx] = source.data
     try:
-        return json.dumps(wire, separators=(",", ":"))
+        # NaN and the infinities are not JSON, and NaN would not even read back equal.
+        return json.dumps(wire, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(
             f"the state holds a value JSON cannot represent: {exc}", parameter="state"

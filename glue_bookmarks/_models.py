@@ -440,8 +440,10 @@ class BookmarkState(Mapping[str, SourceState]):
             The JSON string; `"{}"` for an empty state.
 
         Raises:
-            InvalidParameterError: A string in `latest_partitions` or `include_list` is not a
-                str, or holds a comma (the wire form separates entries with commas).
+            InvalidParameterError: An entry of `latest_partitions` or `include_list` is not
+                a str, is empty, or holds a comma (the wire form separates entries with
+                commas), or a value in `other_timestamps`, `other_fields` or an unknown
+                source's `data` cannot be written as JSON.
         """
         from glue_bookmarks._converter import state_to_json
 

@@ -253,6 +253,8 @@ def test_parse_error_of_an_entry_names_the_job() -> None:
         ('"text"', None, None, "expected a JSON object, got a string"),
         ("null", None, None, "expected a JSON object, got null"),
         ("[" * 100000, None, None, "not JSON"),
+        ('{"ds": {"jsonClass": "X", "max": NaN}}', None, None, "not JSON: NaN is not a JSON"),
+        ('{"ds": {"jsonClass": "X", "max": -Infinity}}', None, None, "-Infinity is not a JSON"),
         ('{"": {"jsonClass": "X"}}', "", None, "empty transformation_ctx"),
         ('{"ds": 1}', "ds", None, "a source state must be an object, got a number"),
         ('{"ds": []}', "ds", None, "a source state must be an object, got an array"),
@@ -338,7 +340,11 @@ def test_parse_errors_pickle_with_their_context() -> None:
 # -- property-based -----------------------------------------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),
@@ -475,10 +481,12 @@ def test_writing_checks_list_entries(items: tuple[Any, ...], message: str) -> No
     assert info.value.parameter == "include_list"
 
 
-def test_writing_a_value_json_cannot_hold_is_a_clear_error() -> None:
-    state = BookmarkState({"ctx": UnknownSourceState(json_class="X", data={"when": object()})})
-    with pytest.raises(InvalidParameterError, match="a value JSON cannot represent"):
+@pytest.mark.parametrize("value", [object(), float("nan"), float("inf")])
+def test_writing_a_value_json_cannot_hold_is_a_clear_error(value: object) -> None:
+    state = BookmarkState({"ctx": UnknownSourceState(json_class="X", data={"when": value})})
+    with pytest.raises(InvalidParameterError, match="a value JSON cannot represent") as info:
         state.to_json()
+    assert info.value.parameter == "state"
 
 
 @pytest.mark.parametrize(
