@@ -269,7 +269,7 @@ class GlueBookmarks:
         self, operation_name: str, job_name: str, run_id: str | None
     ) -> JobBookmarkEntry:
         params = _request(job_name, run_id)
-        method = getattr(self._client or self._get_client(), _METHOD_NAMES[operation_name])
+        method = getattr(self._get_client(), _METHOD_NAMES[operation_name])
         response = self._call(operation_name, method, params)
         return entry_from_response(response, job_name=job_name, operation_name=operation_name)
 
