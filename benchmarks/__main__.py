@@ -36,7 +36,7 @@ def main(words: list[str]) -> int:
         return 2
     print(
         f"Python {platform.python_version()}, botocore {botocore.__version__}, "
-        f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores available"
+        f"{platform.machine()}, {os.cpu_count()} cores"
     )
     results: list[Result] = []
     for name in names:

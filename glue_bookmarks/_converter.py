@@ -145,31 +145,26 @@ def entry_from_response(
         operation_name: The AWS operation, for the error message.
     """
     wire = response.get("JobBookmarkEntry")
-    if type(wire) is dict and "JobName" in wire:
-        try:
-            return _structure_entry(wire, JobBookmarkEntry)
-        except cattrs.ClassValidationError:
-            pass  # described below, with the answer's status and request id
-    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
-    status_code = metadata.get("HTTPStatusCode")
-    request_id = metadata.get("RequestId") or None
-    context = f"HTTP {status_code}, request id {request_id or 'absent'}"
-    if wire is None:
-        raise ResponseValidationError(
-            f"the {operation_name} answer ({context}) has no JobBookmarkEntry: its body was "
-            "empty, cut short, not JSON, or a JSON object without that key",
-            operation_name=operation_name,
-            field="JobBookmarkEntry",
-            status_code=status_code,
-            request_id=request_id,
-        )
-    if isinstance(wire, Mapping) and "JobName" not in wire:
+    # botocore's parser gives dicts; a missing JobName is the one asked for.
+    if isinstance(wire, dict) and "JobName" not in wire:
         wire = {**wire, "JobName": job_name}
     try:
+        if wire is None:
+            raise _ShapeError(
+                "JobBookmarkEntry",
+                "has no JobBookmarkEntry: its body was empty, cut short, not JSON, or a JSON "
+                "object without that key",
+            )
         return _structure(wire, "JobBookmarkEntry")
     except _ShapeError as exc:
+        # The answer's context is read only for an error, off the per-call path.
+        metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+        status_code = metadata.get("HTTPStatusCode")
+        request_id = metadata.get("RequestId") or None
+        problem = str(exc) if wire is None else f"does not fit: {exc}"
         raise ResponseValidationError(
-            f"the {operation_name} answer ({context}) does not fit: {exc}",
+            f"the {operation_name} answer (HTTP {status_code}, request id "
+            f"{request_id or 'absent'}) {problem}",
             operation_name=operation_name,
             field=exc.field,
             status_code=status_code,

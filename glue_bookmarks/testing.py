@@ -132,21 +132,27 @@ def _no_continuation(job_name: str, run_id: str | None = None) -> Exception:
     return EntityNotFoundException(f"Continuation for job {job_name} and run {run_id} not found")
 
 
+def _counted_entry(record: _JobRecord, operation_name: str, job_name: str) -> JobBookmarkEntry:
+    # Every call naming an existing job counts, also one answered "no bookmark yet".
+    record.calls[operation_name] += 1
+    if record.entry is None:
+        raise _no_continuation(job_name)
+    return record.entry
+
+
 def _get_job_bookmark(self: GlueResponse) -> str:
     """moto's handler for GetJobBookmark; installed on GlueResponse by `install()`."""
     job_name, job = _requested_job(self, "GetJobBookmark")
     run_id = self._get_param("RunId")
     with _lock:
         record = _record(job)
-        record.calls["GetJobBookmark"] += 1
-        entry = record.entry
-        if entry is None:
-            raise _no_continuation(job_name)
-        if run_id is not None:
-            entry = record.runs.get(run_id)
-            if entry is None:
-                raise _no_continuation(job_name, run_id)
-    return _answer(entry)
+        entry = _counted_entry(record, "GetJobBookmark", job_name)
+        if run_id is None:
+            return _answer(entry)
+        recorded = record.runs.get(run_id)
+        if recorded is None:
+            raise _no_continuation(job_name, run_id)
+    return _answer(recorded)
 
 
 def _reset_job_bookmark(self: GlueResponse) -> str:
@@ -155,10 +161,7 @@ def _reset_job_bookmark(self: GlueResponse) -> str:
     run_id = self._get_param("RunId")
     with _lock:
         record = _record(job)
-        record.calls["ResetJobBookmark"] += 1
-        entry = record.entry
-        if entry is None:
-            raise _no_continuation(job_name)
+        entry = _counted_entry(record, "ResetJobBookmark", job_name)
         if run_id is None:
             # A reset forgets everything: the next run with bookmarks starts from nothing.
             record.entry = None
