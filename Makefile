@@ -42,7 +42,7 @@ bench: $(VENV)/.installed-dev
 
 # The declared dependency floors (pyproject.toml), with the oldest supported moto: the whole
 # suite but the mypy consumer check, whose stubs follow the newest botocore.
-FLOOR := botocore==1.34.0 boto3==1.34.0 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.11'
+FLOOR := botocore==1.34.131 boto3==1.34.131 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.11'
 
 test-floor:
 	rm -rf .venv-floor

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import botocore.session
 from botocore import xform_name
 from botocore.config import Config
+from botocore.endpoint import MAX_POOL_CONNECTIONS
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from glue_bookmarks._converter import entry_from_response
 from glue_bookmarks._exceptions import (
     ConfigurationError,
+    EntityNotFoundError,
+    GlueBookmarksError,
     InvalidParameterError,
     ResponseValidationError,
     from_botocore_error,
     from_client_error,
+    narrow_not_found,
 )
 from glue_bookmarks._models import JobBookmarkEntry
 from glue_bookmarks._validation import check_endpoint_url, check_name, check_optional
@@ -33,10 +38,40 @@ __all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
 # The client method of each operation we call, named once rather than on every call.
 _METHOD_NAMES: Final = {name: xform_name(name) for name in ("GetJobBookmark", "ResetJobBookmark")}
 
-_DEFAULT_CONFIG: Final = Config(
+# Connections are opened only as threads need them, so a large pool costs nothing idle; it
+# bounds the threads `get_job_bookmarks` runs over a client created here.
+DEFAULT_POOL_CONNECTIONS: Final = 64
+DEFAULT_MAX_WORKERS: Final = 16
+
+DEFAULT_CONFIG: Final = Config(
     retries={"mode": "standard"},
+    max_pool_connections=DEFAULT_POOL_CONNECTIONS,
     user_agent_extra=f"glue-bookmarks/{__version__}",
 )
+
+# What botocore raises from a call, the parse of its answer included: its JSON parser fails
+# with a bare AttributeError, TypeError or ValueError on a 2xx body of another shape, such as
+# `[]`, `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8.
+_CALL_ERRORS: Final = (
+    ClientError,
+    BotoCoreError,
+    ResponseParserError,
+    AttributeError,
+    TypeError,
+    ValueError,
+)
+
+
+def _typed_error(exc: Exception, operation_name: str) -> GlueBookmarksError:
+    """Our exception for one of `_CALL_ERRORS`, raised by botocore during `operation_name`."""
+    if isinstance(exc, ClientError):
+        return from_client_error(exc, operation_name=operation_name)
+    if isinstance(exc, BotoCoreError):
+        return from_botocore_error(exc, operation_name=operation_name)
+    return ResponseValidationError(
+        f"botocore could not parse the {operation_name} answer: {type(exc).__name__}: {exc}",
+        operation_name=operation_name,
+    )
 
 
 def _request(job_name: object, run_id: object) -> dict[str, str]:
@@ -44,6 +79,19 @@ def _request(job_name: object, run_id: object) -> dict[str, str]:
     if run_id is not None:
         params["RunId"] = check_name("run_id", run_id)
     return params
+
+
+def _check_job_names(job_names: object) -> list[str]:
+    if isinstance(job_names, str | bytes) or not isinstance(job_names, Iterable):
+        raise InvalidParameterError(
+            f"job_names must be an iterable of job names (such as a list), "
+            f"got {type(job_names).__name__}",
+            parameter="job_names",
+        )
+    names = list(job_names)
+    for index, name in enumerate(names):
+        check_name(f"job_names[{index}]", name)
+    return names
 
 
 class GlueBookmarks:
@@ -70,7 +118,7 @@ class GlueBookmarks:
             profile, as `boto3.Session(botocore_session=..., profile_name=...)` does.
         endpoint_url: Another endpoint, such as `"http://127.0.0.1:5000"` for moto server.
         config: A `botocore.config.Config`, used as is. Without one, the client uses retry
-            mode `"standard"`.
+            mode `"standard"` and a pool of up to 64 connections.
 
     Raises:
         InvalidParameterError: `client` is not a Glue client or is combined with other
@@ -185,7 +233,7 @@ class GlueBookmarks:
                 "glue",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
-                config=self._config if self._config is not None else _DEFAULT_CONFIG,
+                config=self._config if self._config is not None else DEFAULT_CONFIG,
             )
         except BotoCoreError as exc:
             raise from_botocore_error(exc, operation_name=None) from exc
@@ -200,20 +248,9 @@ class GlueBookmarks:
         operation_name: str, method: Callable[..., Mapping[str, Any]], params: dict[str, str]
     ) -> Mapping[str, Any]:
         try:
-            response = method(**params)
-        except ClientError as exc:
-            raise from_client_error(exc, operation_name=operation_name) from exc
-        except BotoCoreError as exc:
-            raise from_botocore_error(exc, operation_name=operation_name) from exc
-        except (ResponseParserError, AttributeError, TypeError, ValueError) as exc:
-            # botocore's JSON parser fails like this on a 2xx body of another shape,
-            # such as `[]`, `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8.
-            raise ResponseValidationError(
-                f"botocore could not parse the {operation_name} answer: "
-                f"{type(exc).__name__}: {exc}",
-                operation_name=operation_name,
-            ) from exc
-        return response
+            return method(**params)
+        except _CALL_ERRORS as exc:
+            raise _typed_error(exc, operation_name) from exc
 
     def get_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
         """Get a job's bookmark entry (`GetJobBookmark`).
@@ -264,6 +301,173 @@ class GlueBookmarks:
                 client.
         """
         return self._entry_call("ResetJobBookmark", job_name, run_id)
+
+    def iter_job_names(self, *, prefix: str | None = None) -> Iterator[str]:
+        """Yield the name of every job in the account and region (`ListJobs`, paginated).
+
+        Pages are fetched as the iteration needs them, with botocore's own paginator, in the
+        order the service lists them. Glue has no server-side filter by name, so `prefix`
+        is applied here, to the names each page brings.
+
+        Example:
+            ```python
+            names = list(gb.iter_job_names(prefix="nightly-"))
+            ```
+
+        Args:
+            prefix: Yield only the names that start with it (case-sensitive).
+
+        Yields:
+            Job names.
+
+        Raises:
+            InvalidParameterError: `prefix` is not a str; raised by the call itself,
+                before any request.
+            ServiceError: An error answer to a page request (see the subclasses).
+            TransportError: No answer to a page request.
+            ResponseValidationError: A page whose `JobNames` is not a list of strings.
+            ConfigurationError: No credentials or region, an unknown profile, or a closed
+                client.
+        """
+        check_optional("prefix", prefix, str)
+        pages = self._get_client().get_paginator("list_jobs").paginate()
+        return self._job_names(iter(pages), prefix)
+
+    @staticmethod
+    def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterator[str]:
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            except _CALL_ERRORS as exc:
+                raise _typed_error(exc, "ListJobs") from exc
+            names = page.get("JobNames")
+            if not isinstance(names, list) or not all(type(name) is str for name in names):
+                raise ResponseValidationError(
+                    f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
+                    operation_name="ListJobs",
+                    field="JobNames",
+                    status_code=page.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+                    request_id=page.get("ResponseMetadata", {}).get("RequestId"),
+                )
+            for name in names:
+                if prefix is None or name.startswith(prefix):
+                    yield name
+
+    def get_job_bookmarks(
+        self,
+        job_names: Iterable[str],
+        *,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+        on_progress: Callable[[int, int], object] | None = None,
+    ) -> list[JobBookmarkEntry | GlueBookmarksError]:
+        """Get the bookmark entries of many jobs, in parallel over this one client.
+
+        Each distinct name is fetched once (`GetJobBookmark`), by a pool of threads sharing
+        the botocore client; botocore's retry machinery (the client's retry mode) retries
+        throttled and failed requests as it does for one call. One job's failure never
+        stops the others: its place in the result holds the typed error instead of an entry.
+
+        An `EntityNotFoundException` is told apart with one `GetJob` request: the result is a
+        `JobNotFoundError` when the job does not exist and a `NoBookmarkError` when it exists
+        without a bookmark (both are `EntityNotFoundError`s). When `GetJob` itself fails (no
+        `glue:GetJob` permission, say), the result stays the plain `EntityNotFoundError`.
+
+        Example:
+            ```python
+            names = list(gb.iter_job_names())
+            for name, result in zip(names, gb.get_job_bookmarks(names)):
+                if isinstance(result, JobBookmarkEntry):
+                    print(name, result.run)
+                elif isinstance(result, NoBookmarkError):
+                    print(name, "no bookmark yet")
+                else:
+                    print(name, "failed:", result)
+            ```
+
+        Args:
+            job_names: The jobs, such as `iter_job_names()` yields; read once, up front.
+            max_workers: The most threads to run. Fewer run when there are fewer distinct
+                names, or when the client's connection pool (`max_pool_connections`: 64 for
+                a client created here without `config`, botocore's default of 10 for a new
+                boto3 client) is smaller, since a thread without a pooled connection would
+                open a new one per request.
+            on_progress: Called as `on_progress(done, total)` in the calling thread after
+                each job's result arrives, where `total` is `len(job_names)`. An exception
+                it raises stops the work (requests not yet started are cancelled) and
+                propagates.
+
+        Returns:
+            One result per name, in the order of `job_names` (a name given twice gets the
+            same result twice): its `JobBookmarkEntry`, or the `ServiceError`,
+            `TransportError` or `ResponseValidationError` its request ended with.
+
+        Raises:
+            InvalidParameterError: `job_names` is a str rather than an iterable of names, a
+                name is not a valid Glue name, or `max_workers` is not a positive int;
+                nothing was sent.
+            ConfigurationError: No credentials or region, an unknown profile, or a closed
+                client: no job can succeed, so this is raised rather than returned.
+        """
+        names = _check_job_names(job_names)
+        if type(max_workers) is not int or max_workers < 1:
+            raise InvalidParameterError(
+                f"max_workers must be a positive int, got {max_workers!r}",
+                parameter="max_workers",
+            )
+        if on_progress is not None and not callable(on_progress):
+            raise InvalidParameterError(
+                f"on_progress must be callable or None, got {type(on_progress).__name__}",
+                parameter="on_progress",
+            )
+        if not names:
+            return []
+        client = self._get_client()
+        distinct = list(dict.fromkeys(names))
+        pool = getattr(client.meta.config, "max_pool_connections", None)
+        if not isinstance(pool, int) or pool < 1:
+            pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
+        workers = min(max_workers, len(distinct), pool)
+        results: dict[str, JobBookmarkEntry | GlueBookmarksError] = {}
+        copies = {name: 0 for name in distinct}
+        for name in names:
+            copies[name] += 1
+        done = 0
+        executor = ThreadPoolExecutor(workers, thread_name_prefix="glue-bookmarks")
+        try:
+            futures = {executor.submit(self._bookmark_or_error, name): name for name in distinct}
+            for future in as_completed(futures):
+                name = futures[future]
+                results[name] = future.result()
+                done += copies[name]
+                if on_progress is not None:
+                    on_progress(done, len(names))
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return [results[name] for name in names]
+
+    def _bookmark_or_error(self, job_name: str) -> JobBookmarkEntry | GlueBookmarksError:
+        try:
+            return self._entry_call("GetJobBookmark", job_name, None)
+        except EntityNotFoundError as exc:
+            return self._told_apart(exc, job_name)
+        except ConfigurationError:
+            raise
+        except GlueBookmarksError as exc:
+            return exc
+
+    def _told_apart(self, error: EntityNotFoundError, job_name: str) -> EntityNotFoundError:
+        """`error` as `JobNotFoundError` or `NoBookmarkError`, as `GetJob` tells."""
+        try:
+            self._call("GetJob", self._get_client().get_job, {"JobName": job_name})
+        except EntityNotFoundError:
+            return narrow_not_found(error, job_exists=False)
+        except ConfigurationError:
+            raise
+        except GlueBookmarksError:
+            return error
+        return narrow_not_found(error, job_exists=True)
 
     def _entry_call(
         self, operation_name: str, job_name: str, run_id: str | None

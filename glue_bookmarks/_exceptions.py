@@ -11,6 +11,8 @@ GlueBookmarksError
 │   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
 └── ServiceError             the service answered with an error
     ├── EntityNotFoundError    EntityNotFoundException
+    │   ├── JobNotFoundError       the job does not exist (told apart by get_job_bookmarks)
+    │   └── NoBookmarkError        the job exists but has no bookmark yet (likewise)
     ├── InvalidInputError      InvalidInputException
     ├── InternalServiceError   InternalServiceException
     ├── OperationTimeoutError  OperationTimeoutException
@@ -40,6 +42,8 @@ __all__ = [
     "InternalServiceError",
     "InvalidInputError",
     "InvalidParameterError",
+    "JobNotFoundError",
+    "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
     "ServiceError",
@@ -48,6 +52,7 @@ __all__ = [
     "ValidationError",
     "from_botocore_error",
     "from_client_error",
+    "narrow_not_found",
 ]
 
 
@@ -208,6 +213,34 @@ class ServiceError(GlueBookmarksError):
 
 class EntityNotFoundError(ServiceError):
     """`EntityNotFoundException`: the job does not exist, or has no bookmark yet."""
+
+
+class JobNotFoundError(EntityNotFoundError):
+    """`EntityNotFoundException` for a job that does not exist.
+
+    Only `GlueBookmarks.get_job_bookmarks()` tells this apart from `NoBookmarkError`: after
+    an `EntityNotFoundException` it asks `GetJob`, which also failed with one. The code,
+    message, status and request id are those of the `GetJobBookmark` answer.
+    """
+
+
+class NoBookmarkError(EntityNotFoundError):
+    """`EntityNotFoundException` for a job that exists but has no bookmark yet.
+
+    The job has never run with bookmarks enabled, or its bookmark was reset. Only
+    `GlueBookmarks.get_job_bookmarks()` tells this apart from `JobNotFoundError`: after an
+    `EntityNotFoundException` it asks `GetJob`, which found the job. The code, message, status
+    and request id are those of the `GetJobBookmark` answer.
+    """
+
+
+def narrow_not_found(error: EntityNotFoundError, *, job_exists: bool) -> EntityNotFoundError:
+    """The same error as `JobNotFoundError` or `NoBookmarkError`, once `GetJob` has told."""
+    cls = NoBookmarkError if job_exists else JobNotFoundError
+    narrowed = cls(error.message)
+    narrowed.__dict__.update(vars(error))
+    narrowed.__cause__ = error.__cause__
+    return narrowed
 
 
 class InvalidInputError(ServiceError):

@@ -20,6 +20,8 @@ PUBLIC = [
     "InvalidInputError",
     "InvalidParameterError",
     "JobBookmarkEntry",
+    "JobNotFoundError",
+    "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
     "ServiceError",
