@@ -1,0 +1,445 @@
+"""Many jobs at once: `iter_job_names` and `get_job_bookmarks`.
+
+Against moto in-process (real Glue behaviour: jobs, bookmarks, pages) and our fault server
+over HTTP (ordered answers, throttling bursts, request counts).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import pytest
+from botocore.config import Config
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import (
+    AccessDeniedError,
+    ConfigurationError,
+    EntityNotFoundError,
+    GlueBookmarks,
+    InternalServiceError,
+    InvalidParameterError,
+    JobBookmarkEntry,
+    JobNotFoundError,
+    NoBookmarkError,
+    ResponseValidationError,
+    ThrottlingError,
+    TransportError,
+)
+from glue_bookmarks.testing import seed_job_bookmark
+from tests.conftest import ONE_ATTEMPT, REGION, glue_client
+from tests.faults import Answer, Drop, Echo, FaultServer, echo_server_process, error_answer
+
+JSON_HEADERS = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-page"}
+
+
+def create_jobs(glue: GlueClient, names: list[str]) -> None:
+    for name in names:
+        glue.create_job(Name=name, Role="arn:aws:iam::123456789012:role/glue", Command={})
+
+
+def echo_entry(name: str) -> JobBookmarkEntry:
+    """The entry `Echo()` answers for `name`."""
+    return JobBookmarkEntry(job_name=name, version=1, run=1, attempt=0)
+
+
+def requested_names(server: FaultServer) -> list[str]:
+    return [request.body["JobName"] for request in server.requests]
+
+
+@pytest.fixture
+def fleet(moto_glue: GlueClient) -> Iterator[tuple[GlueBookmarks, GlueClient]]:
+    """Jobs in moto: two with bookmarks, one without; and a GlueBookmarks over them."""
+    create_jobs(moto_glue, ["orders", "clicks", "never-run"])
+    seed_job_bookmark(job_name="orders", version=3, run=3, run_id="jr_3", job_bookmark="{}")
+    seed_job_bookmark(job_name="clicks", version=7, run=7, attempt=1)
+    with GlueBookmarks(client=moto_glue) as gb:
+        yield gb, moto_glue
+
+
+# --- iter_job_names -------------------------------------------------------------------------
+
+
+def test_iter_job_names_pages_through_every_job(moto_glue: GlueClient) -> None:
+    names = [f"job-{index:03}" for index in range(230)]
+    create_jobs(moto_glue, names)
+    pages: list[dict[str, Any]] = []
+    moto_glue.meta.events.register(
+        "before-parameter-build.glue.ListJobs", lambda params, **_: pages.append(dict(params))
+    )
+    gb = GlueBookmarks(client=moto_glue)
+
+    assert sorted(gb.iter_job_names()) == names
+    assert len(pages) >= 2  # moto answers 100 names a page: botocore's paginator followed
+    assert "NextToken" in pages[-1]
+
+
+def test_iter_job_names_filters_by_prefix_across_pages(moto_glue: GlueClient) -> None:
+    nightly = [f"nightly-{index:03}" for index in range(150)]
+    create_jobs(moto_glue, [*nightly, "hourly-a", "Nightly-upper", "a-nightly-b"])
+    gb = GlueBookmarks(client=moto_glue)
+
+    assert sorted(gb.iter_job_names(prefix="nightly-")) == nightly
+    assert list(gb.iter_job_names(prefix="none-")) == []
+    assert len(list(gb.iter_job_names(prefix=""))) == 153
+
+
+def test_iter_job_names_of_an_empty_account(moto_glue: GlueClient) -> None:
+    assert list(GlueBookmarks(client=moto_glue).iter_job_names()) == []
+
+
+def test_iter_job_names_checks_prefix_before_any_request(faults: FaultServer) -> None:
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+    with pytest.raises(InvalidParameterError, match="prefix must be a str") as caught:
+        gb.iter_job_names(prefix=b"nightly")  # type: ignore[arg-type]
+    assert caught.value.parameter == "prefix"
+    assert faults.requests == []
+
+
+def test_iter_job_names_maps_a_page_error(faults: FaultServer) -> None:
+    faults.script(
+        Answer(200, json.dumps({"JobNames": ["a", "b"], "NextToken": "t"}).encode(), JSON_HEADERS),
+        error_answer(403, "AccessDeniedException", "not allowed: glue:ListJobs", "req-2"),
+    )
+    names = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT).iter_job_names()
+
+    assert [next(names), next(names)] == ["a", "b"]
+    with pytest.raises(AccessDeniedError) as caught:
+        next(names)
+    error = caught.value
+    assert (error.operation_name, error.status_code, error.request_id) == ("ListJobs", 403, "req-2")
+    assert [request.target for request in faults.requests] == ["AWSGlue.ListJobs"] * 2
+    assert faults.requests[1].body["NextToken"] == "t"
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ({}, "None"),
+        ({"JobNames": [1, 2]}, "[1, 2]"),
+        ({"JobNames": ["a", None]}, "['a', None]"),
+    ],
+)
+def test_iter_job_names_refuses_a_malformed_page(
+    faults: FaultServer, page: dict[str, object], shown: str
+) -> None:
+    faults.script(Answer(200, json.dumps(page).encode(), JSON_HEADERS))
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    with pytest.raises(ResponseValidationError) as caught:
+        list(gb.iter_job_names())
+    error = caught.value
+    assert str(error) == f"the ListJobs answer's JobNames is not a list of strings: {shown}"
+    assert (error.operation_name, error.field) == ("ListJobs", "JobNames")
+    assert (error.status_code, error.request_id) == (200, "req-page")
+
+
+def test_iter_job_names_on_a_refused_connection() -> None:
+    gb = GlueBookmarks(endpoint_url="http://127.0.0.1:9", config=ONE_ATTEMPT)
+    with pytest.raises(TransportError) as caught:
+        list(gb.iter_job_names())
+    assert caught.value.operation_name == "ListJobs"
+
+
+# --- get_job_bookmarks against moto ---------------------------------------------------------
+
+
+def test_results_come_in_input_order_with_an_entry_or_a_typed_error(
+    fleet: tuple[GlueBookmarks, GlueClient],
+) -> None:
+    gb, _ = fleet
+    names = ["never-run", "orders", "no-such-job", "clicks"]
+
+    results = gb.get_job_bookmarks(names)
+
+    orders, clicks = results[1], results[3]
+    assert isinstance(orders, JobBookmarkEntry)
+    assert isinstance(clicks, JobBookmarkEntry)
+    assert (orders, clicks) == (gb.get_job_bookmark("orders"), gb.get_job_bookmark("clicks"))
+    assert (orders.run, orders.run_id, clicks.attempt) == (3, "jr_3", 1)
+    no_bookmark, missing = results[0], results[2]
+    assert type(no_bookmark) is NoBookmarkError
+    assert type(missing) is JobNotFoundError
+    # Both stay EntityNotFoundErrors, with the GetJobBookmark answer's context.
+    for error in (no_bookmark, missing):
+        assert isinstance(error, EntityNotFoundError)
+        assert (error.code, error.operation_name, error.status_code) == (
+            "EntityNotFoundException",
+            "GetJobBookmark",
+            400,
+        )
+        assert error.request_id
+    assert no_bookmark.message == "Continuation for job never-run not found"
+    assert missing.message == "Job no-such-job not found."
+
+
+def test_every_job_of_the_account_in_one_call(moto_glue: GlueClient) -> None:
+    names = [f"job-{index:03}" for index in range(120)]
+    create_jobs(moto_glue, names)
+    for index, name in enumerate(names[::2]):
+        seed_job_bookmark(job_name=name, version=index + 1, run=index + 1)
+    gb = GlueBookmarks(client=moto_glue)
+
+    listed = list(gb.iter_job_names())
+    results = gb.get_job_bookmarks(listed)
+
+    by_name = dict(zip(listed, results, strict=True))
+    assert all(isinstance(by_name[name], JobBookmarkEntry) for name in names[::2])
+    assert all(isinstance(by_name[name], NoBookmarkError) for name in names[1::2])
+    assert [by_name[name].version for name in names[::2]] == list(range(1, 61))  # type: ignore[union-attr]
+
+
+def test_a_name_given_twice_is_fetched_once(faults: FaultServer) -> None:
+    faults.script(default=Echo())
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    results = gb.get_job_bookmarks(["a", "b", "a", "a"])
+
+    assert results == [echo_entry("a"), echo_entry("b"), echo_entry("a"), echo_entry("a")]
+    assert sorted(requested_names(faults)) == ["a", "b"]
+
+
+def test_no_names_no_request(faults: FaultServer) -> None:
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+    progress: list[tuple[int, int]] = []
+
+    assert gb.get_job_bookmarks([], on_progress=lambda *args: progress.append(args)) == []
+    assert gb.get_job_bookmarks(iter(())) == []
+    assert (faults.requests, progress) == ([], [])
+
+
+def test_names_from_a_generator_are_read_once(faults: FaultServer) -> None:
+    faults.script(default=Echo())
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    results = gb.get_job_bookmarks(name for name in ["x", "y"])
+
+    assert results == [echo_entry("x"), echo_entry("y")]
+
+
+# --- one job's failure never stops the others --------------------------------------------
+
+
+def test_each_job_keeps_its_own_outcome(faults: FaultServer) -> None:
+    # One worker takes the jobs in input order, so the script's answers meet known jobs.
+    faults.script(
+        Echo(),
+        error_answer(500, "InternalServiceException", "try later", "req-b"),
+        Drop(),
+        error_answer(400, "EntityNotFoundException", "Continuation for job d not found", "req-d"),
+        error_answer(400, "EntityNotFoundException", "Job d not found.", "req-d-job"),
+        error_answer(400, "EntityNotFoundException", "Continuation for job e not found", "req-e"),
+        Answer(200, json.dumps({"Job": {"Name": "e"}}).encode(), JSON_HEADERS),
+        error_answer(400, "EntityNotFoundException", "Continuation for job f not found", "req-f"),
+        error_answer(403, "AccessDeniedException", "not allowed: glue:GetJob", "req-f-job"),
+        default=Echo(),
+    )
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    a, b, c, d, e, f, g = gb.get_job_bookmarks(list("abcdefg"), max_workers=1)
+
+    assert (a, g) == (echo_entry("a"), echo_entry("g"))
+    assert isinstance(b, InternalServiceError)
+    assert (b.request_id, b.retryable) == ("req-b", True)
+    assert isinstance(c, TransportError)
+    assert type(d) is JobNotFoundError
+    assert (d.message, d.request_id) == ("Continuation for job d not found", "req-d")
+    assert type(e) is NoBookmarkError
+    assert (e.message, e.request_id) == ("Continuation for job e not found", "req-e")
+    # GetJob could not tell (no permission): the plain error, as GetJobBookmark gave it.
+    assert type(f) is EntityNotFoundError
+    assert (f.message, f.request_id) == ("Continuation for job f not found", "req-f")
+    assert [request.target for request in faults.requests] == [
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJob",
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJob",
+        "AWSGlue.GetJobBookmark",
+        "AWSGlue.GetJob",
+        "AWSGlue.GetJobBookmark",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "standard", "adaptive"])
+def test_a_throttling_burst_is_survived_by_every_job(
+    mode: Literal["legacy", "standard", "adaptive"],
+    faults: FaultServer,
+    retry_delays: list[float],
+) -> None:
+    # Enough attempts for any job to outlast the whole burst: every job ends with its entry.
+    burst, names = 20, [f"job-{index:02}" for index in range(40)]
+    faults.script(
+        *[error_answer(400, "ThrottlingException", "Rate exceeded")] * burst, default=Echo()
+    )
+    config = Config(retries={"mode": mode, "total_max_attempts": burst + 1})
+    gb = GlueBookmarks(endpoint_url=faults.url, config=config)
+
+    results = gb.get_job_bookmarks(names, max_workers=8)
+
+    assert results == [echo_entry(name) for name in names]
+    assert len(faults.requests) == burst + len(names)
+    assert len(retry_delays) == burst  # each throttled answer was retried
+
+
+def test_jobs_out_of_attempts_end_with_a_throttling_error(
+    faults: FaultServer, retry_delays: list[float]
+) -> None:
+    # 12 throttled answers, 3 attempts per job: some jobs may spend all three, none is lost.
+    burst, names = 12, [f"job-{index:02}" for index in range(10)]
+    faults.script(
+        *[error_answer(400, "ThrottlingException", "Rate exceeded")] * burst, default=Echo()
+    )
+    config = Config(retries={"mode": "standard", "total_max_attempts": 3})
+    gb = GlueBookmarks(endpoint_url=faults.url, config=config)
+
+    results = gb.get_job_bookmarks(names, max_workers=4)
+
+    requests = requested_names(faults)
+    throttled = collections.Counter(requests[:burst])
+    answered = collections.Counter(requests[burst:])
+    assert len(requests) == burst + len(answered)
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, ThrottlingError):
+            assert (throttled[name], answered[name], result.retryable) == (3, 0, True)
+        else:
+            assert result == echo_entry(name)
+            assert answered[name] == 1  # exactly one success per job: none duplicated
+            assert throttled[name] <= 2
+    assert sum(throttled.values()) == burst
+
+
+# --- arguments, progress, pool --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter", "message"),
+    [
+        ({"job_names": "orders"}, "job_names", "job_names must be an iterable of job names"),
+        ({"job_names": 3}, "job_names", "job_names must be an iterable of job names"),
+        ({"job_names": ["a", ""]}, "job_names[1]", "job_names[1] must be 1 to 255 characters"),
+        ({"job_names": ["a", None]}, "job_names[1]", "job_names[1] must be a str, got NoneType"),
+        ({"job_names": ["a"], "max_workers": 0}, "max_workers", "max_workers must be a positive"),
+        ({"job_names": ["a"], "max_workers": True}, "max_workers", "max_workers must be a pos"),
+        ({"job_names": ["a"], "max_workers": 2.0}, "max_workers", "max_workers must be a pos"),
+        ({"job_names": ["a"], "on_progress": 1}, "on_progress", "on_progress must be callable"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_request(
+    faults: FaultServer, arguments: dict[str, Any], parameter: str, message: str
+) -> None:
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+    with pytest.raises(InvalidParameterError, match=message.replace("[", r"\[")) as caught:
+        gb.get_job_bookmarks(**arguments)
+    assert caught.value.parameter == parameter
+    assert faults.requests == []
+
+
+def test_progress_is_reported_in_the_calling_thread(faults: FaultServer) -> None:
+    faults.script(default=Echo())
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+    calls: list[tuple[int, int, threading.Thread]] = []
+
+    gb.get_job_bookmarks(
+        ["a", "b", "a", "c"],
+        on_progress=lambda done, total: calls.append((done, total, threading.current_thread())),
+    )
+
+    assert len(calls) == 3  # one per distinct job; the repeated name counts twice
+    assert [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+    assert calls[-1][:2] == (4, 4)
+    assert {thread for _, _, thread in calls} == {threading.current_thread()}
+
+
+def test_an_exception_from_on_progress_stops_the_work(faults: FaultServer) -> None:
+    faults.script(default=Echo())
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    names = [f"job-{index}" for index in range(500)]
+    with pytest.raises(KeyboardInterrupt):
+        gb.get_job_bookmarks(names, max_workers=1, on_progress=stop)
+    assert 1 <= len(faults.requests) < len(names)  # the rest were cancelled, not sent
+
+
+def test_missing_credentials_are_raised_not_returned(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+
+    with pytest.raises(ConfigurationError, match="Unable to locate credentials"):
+        gb.get_job_bookmarks(["a", "b", "c"])
+    assert faults.requests == []
+
+
+def test_a_closed_client_raises(faults: FaultServer) -> None:
+    gb = GlueBookmarks(endpoint_url=faults.url)
+    gb.close()
+    with pytest.raises(ConfigurationError, match="closed"):
+        gb.get_job_bookmarks(["a"])
+
+
+def worker_threads(client: GlueClient) -> set[str]:
+    """The threads that send the client's GetJobBookmark requests, recorded as they send."""
+    threads: set[str] = set()
+    client.meta.events.register(
+        "before-send.glue.GetJobBookmark",
+        lambda **_: threads.add(threading.current_thread().name),
+    )
+    return threads
+
+
+@pytest.mark.parametrize(
+    ("pool", "max_workers", "most"),
+    [(2, 16, 2), (64, 3, 3), (None, 16, 10)],
+    ids=["pool-2", "max-workers-3", "botocore-default-pool-10"],
+)
+def test_threads_never_outnumber_the_connection_pool(
+    faults: FaultServer, pool: int | None, max_workers: int, most: int
+) -> None:
+    faults.script(default=Echo())
+    config = Config(max_pool_connections=pool) if pool is not None else None
+    client = glue_client(faults.url) if config is None else _client(faults.url, config)
+    threads = worker_threads(client)
+    names = [f"job-{index}" for index in range(200)]
+
+    results = GlueBookmarks(client=client).get_job_bookmarks(names, max_workers=max_workers)
+
+    assert results == [echo_entry(name) for name in names]
+    assert 1 <= len(threads) <= most
+    assert all(name.startswith("glue-bookmarks") for name in threads)
+
+
+def _client(endpoint_url: str, config: Config) -> GlueClient:
+    import botocore.session
+
+    client: Any = botocore.session.Session().create_client(
+        "glue", region_name=REGION, endpoint_url=endpoint_url, config=config
+    )
+    return client  # type: ignore[no-any-return]
+
+
+def test_a_client_created_here_has_a_pool_for_many_workers() -> None:
+    with GlueBookmarks(region_name=REGION) as gb:
+        config = gb._get_client().meta.config
+    assert config.max_pool_connections == 64  # type: ignore[attr-defined]
+    assert config.retries == {"mode": "standard"}  # type: ignore[attr-defined]
+
+
+def test_many_jobs_over_http_in_another_process() -> None:
+    # The server runs in a process of its own, so the client's threads really run in parallel.
+    names = [f"job-{index:04}" for index in range(2000)]
+    with echo_server_process() as server, GlueBookmarks(endpoint_url=server.url) as gb:
+        results = gb.get_job_bookmarks(names, max_workers=16)
+    assert results == [echo_entry(name) for name in names]
+    assert server.requests_seen == len(names)
