@@ -13,8 +13,11 @@ from botocore.retries.standard import ThrottledRetryableChecker
 import glue_bookmarks
 from glue_bookmarks import (
     ConfigurationError,
+    EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
+    JobNotFoundError,
+    NoBookmarkError,
     ResponseValidationError,
     ServiceError,
     ThrottlingError,
@@ -25,10 +28,11 @@ from glue_bookmarks._exceptions import (
     THROTTLING_CODES,
     from_botocore_error,
     from_client_error,
+    narrow_not_found,
 )
 from tests.conftest import ERROR_CASES
 
-OPERATIONS = ["GetJobBookmark", "ResetJobBookmark"]
+OPERATIONS = ["GetJobBookmark", "ResetJobBookmark", "ListJobs", "GetJob"]
 
 
 def client_error(
@@ -64,7 +68,8 @@ def test_reset_lists_the_errors_of_get_but_validation() -> None:
     # The documented difference between the two operations, which the docs repeat.
     model = botocore.session.get_session().get_service_model("glue")
     get, reset = (
-        {shape.name for shape in model.operation_model(name).error_shapes} for name in OPERATIONS
+        {shape.name for shape in model.operation_model(name).error_shapes}
+        for name in ("GetJobBookmark", "ResetJobBookmark")
     )
     assert get - reset == {"ValidationException"}
     assert reset <= get
@@ -190,3 +195,20 @@ def test_every_exception_pickles_with_its_context(err: GlueBookmarksError) -> No
 def test_all_exception_classes_are_public() -> None:
     public = {getattr(glue_bookmarks, name) for name in glue_bookmarks.__all__}
     assert set(CODE_TO_CLASS.values()) <= public
+
+
+@pytest.mark.parametrize("job_exists", [True, False])
+def test_a_narrowed_not_found_keeps_every_attribute(job_exists: bool) -> None:
+    original = from_client_error(
+        client_error("EntityNotFoundException", message="Continuation for job j not found"),
+        operation_name="GetJobBookmark",
+    )
+    assert isinstance(original, EntityNotFoundError)
+
+    narrowed = narrow_not_found(original, job_exists=job_exists)
+
+    assert type(narrowed) is (NoBookmarkError if job_exists else JobNotFoundError)
+    assert isinstance(narrowed, EntityNotFoundError)
+    assert vars(narrowed) == vars(original)
+    assert str(narrowed) == str(original)
+    assert narrowed.args == original.args

@@ -45,6 +45,7 @@ from glue_bookmarks import (
     InternalServiceError,
     InvalidInputError,
     JobBookmarkEntry,
+    JobNotFoundError,
     OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
@@ -259,8 +260,14 @@ class Run:
     authorizations: list[str]
 
 
-def call(endpoint_url: str, config: Config, server: FaultServer | None) -> Run:
-    """One `get_job_bookmark` through a new GlueBookmarks, counting attempts on both sides."""
+def call(
+    endpoint_url: str, config: Config, server: FaultServer | None, *, many: bool = False
+) -> Run:
+    """One `get_job_bookmark` through a new GlueBookmarks, counting attempts on both sides.
+
+    With `many`, the job is fetched by `get_job_bookmarks` instead, which returns its error
+    rather than raising it: anything raised fails the calling test.
+    """
     # A session of its own (with the shared loader, so building the client takes milliseconds)
     # whose before-send hook sees every attempt, also those no server receives.
     session = botocore.session.Session()
@@ -276,10 +283,13 @@ def call(endpoint_url: str, config: Config, server: FaultServer | None) -> Run:
     with GlueBookmarks(
         session=session, region_name=REGION, endpoint_url=endpoint_url, config=config
     ) as gb:
-        try:
-            result = gb.get_job_bookmark("nightly-orders")
-        except Exception as exc:
-            result = exc
+        if many:
+            result = gb.get_job_bookmarks(["nightly-orders"])[0]
+        else:
+            try:
+                result = gb.get_job_bookmark("nightly-orders")
+            except Exception as exc:
+                result = exc
     server_attempts = len(server.requests) if server is not None else None
     return Run(result, len(authorizations), server_attempts, authorizations)
 
@@ -291,15 +301,15 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}"  # nothing listens there any more
 
 
-def run_case(case: Case, mode: RetryMode) -> Run:
+def run_case(case: Case, mode: RetryMode, *, many: bool = False) -> Run:
     stalls = any(isinstance(fault, Stall) for fault in (*case.first, case.then))
     read_timeout = STALL_READ_TIMEOUT if stalls else READ_TIMEOUT
     config = Config(retries={"mode": mode}, connect_timeout=2, read_timeout=read_timeout)
     if case.then is REFUSED:
-        return call(refused_url(), config, None)
+        return call(refused_url(), config, None, many=many)
     with fault_server() as server:
         server.script(*case.first, default=case.then)
-        return call(server.url, config, server)
+        return call(server.url, config, server, many=many)
 
 
 def mismatch(case: Case, mode: RetryMode, run: Run, delays: list[float]) -> str | None:
@@ -388,6 +398,28 @@ def test_fault_matrix(
     ]
     secrets = [ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, "Signature=", *sorted(signatures)]
     assert [(secret, text) for secret in secrets for text in texts if secret in text] == []
+
+
+def test_fault_matrix_met_by_one_job_of_many(retry_delays: list[float]) -> None:
+    """Every case of the matrix, met by a job of `get_job_bookmarks` (retry mode standard).
+
+    Its result is returned, never raised, and is the entry or the error the single call gives
+    (for EntityNotFoundException, the `JobNotFoundError` its `GetJob` check finds: that
+    request meets the same answer); no botocore exception is among them.
+    """
+    problems = []
+    for case in CASES:
+        run = run_case(case, "standard", many=True)
+        _, outcome = case.expected("standard")
+        if outcome is JobBookmarkEntry:
+            right = run.result == JobBookmarkEntry.from_dict(ENTRY_WIRE)
+        elif case.code == "EntityNotFoundException":
+            right = type(run.result) is JobNotFoundError
+        else:
+            right = type(run.result) is outcome
+        if escaped(run.result) or not right:
+            problems.append(f"{case.name}: {type(run.result).__module__}.{run.result!r}")
+    assert problems == []
 
 
 @pytest.mark.parametrize(
