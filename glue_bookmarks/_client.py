@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from types import TracebackType
@@ -424,15 +425,13 @@ class GlueBookmarks:
         if not names:
             return []
         client = self._get_client()
-        distinct = list(dict.fromkeys(names))
+        copies = Counter(names)  # in first-seen order: each distinct name is fetched once
+        distinct = list(copies)
         pool = getattr(client.meta.config, "max_pool_connections", None)
         if not isinstance(pool, int) or pool < 1:
             pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
         workers = min(max_workers, len(distinct), pool)
         results: dict[str, JobBookmarkEntry | GlueBookmarksError] = {}
-        copies = {name: 0 for name in distinct}
-        for name in names:
-            copies[name] += 1
         done = 0
         executor = ThreadPoolExecutor(workers, thread_name_prefix="glue-bookmarks")
         try:
