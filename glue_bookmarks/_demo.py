@@ -1,18 +1,21 @@
-"""`make demo`: read sample bookmarks from an in-process moto Glue, with no AWS account.
+"""`make demo`: sample jobs run with bookmarks in an in-process moto Glue, then the CLI reads them.
 
-Also the sample data behind `python -m glue_bookmarks.testing --samples`.
+No AWS account is needed. Also the sample data behind `python -m glue_bookmarks.testing
+--samples`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
+from glue_bookmarks import _cli
 from glue_bookmarks._client import GlueBookmarks
-from glue_bookmarks._exceptions import GlueBookmarksError, ServiceError
+from glue_bookmarks._exceptions import GlueBookmarksError
 from glue_bookmarks._models import JobBookmarkEntry
 from glue_bookmarks.testing import install, seed_job_bookmark
 
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["main", "seed_samples"]
 
 REGION: Final = "us-east-1"
+_ENABLE: Final = "job-bookmark-enable"
+# Runs of each job with bookmarks enabled; each one advances the job's bookmark.
+_RUNS: Final = 2
 
 
 def _hadoop_state(run: int, start: str, files: list[str]) -> dict[str, object]:
@@ -42,7 +48,7 @@ def _hadoop_state(run: int, start: str, files: list[str]) -> dict[str, object]:
 _SAMPLES: Final[list[tuple[str, str, JobBookmarkEntry | None]]] = [
     (
         "nightly-orders",
-        "job-bookmark-enable",
+        _ENABLE,
         JobBookmarkEntry(
             job_name="nightly-orders",
             version=3,
@@ -61,7 +67,7 @@ _SAMPLES: Final[list[tuple[str, str, JobBookmarkEntry | None]]] = [
     ),
     (
         "hourly-clickstream",
-        "job-bookmark-enable",
+        _ENABLE,
         JobBookmarkEntry(
             job_name="hourly-clickstream",
             version=12,
@@ -76,7 +82,7 @@ _SAMPLES: Final[list[tuple[str, str, JobBookmarkEntry | None]]] = [
     ),
     (
         "customer-dim-load",
-        "job-bookmark-enable",
+        _ENABLE,
         JobBookmarkEntry(
             job_name="customer-dim-load",
             version=1,
@@ -94,6 +100,10 @@ _SAMPLES: Final[list[tuple[str, str, JobBookmarkEntry | None]]] = [
 def seed_samples(client: GlueClient, *, region_name: str = REGION) -> list[str]:
     """Create the sample jobs through `client` and seed their bookmarks in moto.
 
+    Args:
+        client: A Glue client on moto (in-process or server) with the extension installed.
+        region_name: The region `client` is in, where the bookmarks are seeded.
+
     Returns:
         The sample job names, in order.
     """
@@ -103,22 +113,44 @@ def seed_samples(client: GlueClient, *, region_name: str = REGION) -> list[str]:
             Role="arn:aws:iam::123456789012:role/glue-etl",
             Command={"Name": "glueetl", "ScriptLocation": f"s3://scripts/{name}.py"},
             DefaultArguments={"--job-bookmark-option": option},
+            # Whether a moto run still counts as running is up to moto's state manager;
+            # allowing several at once lets the demo (and users) start runs back to back.
+            ExecutionProperty={"MaxConcurrentRuns": 10},
         )
         if entry is not None:
             seed_job_bookmark(**attrs.asdict(entry), region_name=region_name)
     return [name for name, _, _ in _SAMPLES]
 
 
-def _row(cells: tuple[object, ...]) -> str:
-    widths = (20, 8, 4, 8, 16, 0)
-    return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
+def _isolate_environment() -> None:
+    """Keep the machine's AWS set-up out of the demo, and the demo out of AWS.
+
+    A profile, an endpoint URL or a region from the environment would send the CLI elsewhere
+    than the in-process moto the jobs are seeded in; `mock_aws()` supplies the credentials.
+    """
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            del os.environ[name]
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+def _command(*argv: str) -> None:
+    """Print a `glue-bookmarks` command line, then run the CLI in this process."""
+    print(f"\n$ glue-bookmarks {' '.join(argv)}", flush=True)
+    status = _cli.main(argv)
+    sys.stdout.flush()
+    if status:
+        print(f"(exit status {status})", flush=True)
 
 
 def main() -> None:
-    """Seed an in-process moto Glue with sample jobs and print their bookmarks."""
+    """Run the sample jobs in an in-process moto Glue, then show them with the CLI."""
     from moto import mock_aws
 
-    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    _isolate_environment()
     install()
     with mock_aws(), GlueBookmarks(region_name=REGION) as gb:
         import botocore.session
@@ -127,22 +159,29 @@ def main() -> None:
             "GlueClient", botocore.session.Session().create_client("glue", region_name=REGION)
         )
         names = seed_samples(glue)
-        print(f"Bookmarks of {len(names)} sample jobs in an in-process moto Glue ({REGION}):\n")
-        print(_row(("JOB", "VERSION", "RUN", "ATTEMPT", "RUN ID", "BOOKMARK")))
-        for name in [*names, "no-such-job"]:
-            try:
-                entry = gb.get_job_bookmark(name)
-            except ServiceError as exc:
-                print(_row((name, "-", "-", "-", "-", f"{exc.code}: {exc.message}")))
+        print(f"{len(names)} sample jobs in an in-process moto Glue ({REGION}), no AWS account.")
+        print(
+            f"Each job with bookmarks enabled runs {_RUNS} times (StartJobRun). Every run "
+            "advances its bookmark;\nmoto runs no script, so each carries the state on as it was:\n"
+        )
+        for name, option, _ in _SAMPLES:
+            if option != _ENABLE:
+                print(f"  {name:<20} bookmarks disabled ({option}): not run, no bookmark")
                 continue
+            try:
+                before = gb.get_job_bookmark(name)
+                for _ in range(_RUNS):
+                    glue.start_job_run(JobName=name)
+                after = gb.get_job_bookmark(name)
             except GlueBookmarksError as exc:
                 raise SystemExit(f"demo failed: {exc}") from exc
-            run_id = f"{entry.run_id[:12]}..." if entry.run_id else "-"
-            size = f"{len(entry.job_bookmark)} chars of JSON" if entry.job_bookmark else "-"
-            print(_row((name, entry.version, entry.run, entry.attempt, run_id, size)))
-        entry = gb.get_job_bookmark(names[0])
-        print(f"\n{names[0]} as `aws glue get-job-bookmark` prints it:")
-        print(json.dumps({"JobBookmarkEntry": entry.to_dict()}, indent=2))
+            print(
+                f"  {name:<20} run {before.run} -> {after.run}, "
+                f"version {before.version} -> {after.version}"
+            )
+        _command("list", "--all", "--output", "table")
+        _command("list", "nightly-orders", "no-such-job")
+        _command("get", "nightly-orders")
 
 
 if __name__ == "__main__":

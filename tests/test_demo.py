@@ -1,4 +1,4 @@
-"""`make demo`: the demo prints the seeded sample bookmarks from an in-process moto."""
+"""`make demo`: sample jobs run with bookmarks in an in-process moto, then the CLI shows them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ import subprocess
 import sys
 
 
-def test_demo_prints_the_sample_bookmarks() -> None:
+def _section(stdout: str, command: str) -> list[str]:
+    """The lines a `$ glue-bookmarks ...` command printed, up to the next blank line."""
+    lines = stdout.split(f"\n$ glue-bookmarks {command}\n", 1)[1].split("\n\n", 1)[0]
+    return lines.splitlines()
+
+
+def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
+    # The machine's AWS settings must not matter: the demo sets its own.
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AWS_PROFILE"] = "no-such-profile"
+    env["AWS_DEFAULT_REGION"] = "eu-west-1"
     result = subprocess.run(
         [sys.executable, "-m", "glue_bookmarks._demo"],
         capture_output=True,
@@ -19,16 +28,57 @@ def test_demo_prints_the_sample_bookmarks() -> None:
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    rows = {line.split()[0]: line.split()[1:4] for line in lines[3:8]}
-    assert rows == {
-        "nightly-orders": ["3", "3", "0"],
-        "hourly-clickstream": ["12", "12", "1"],
-        "customer-dim-load": ["1", "1", "0"],
-        "adhoc-backfill": ["-", "-", "-"],
-        "no-such-job": ["-", "-", "-"],
-    }
-    assert "Continuation for job adhoc-backfill not found" in result.stdout
-    document = json.loads(result.stdout[result.stdout.index("{") :])
-    assert document["JobBookmarkEntry"]["JobName"] == "nightly-orders"
-    assert document["JobBookmarkEntry"]["Version"] == 3
+    out = result.stdout
+
+    # Two runs of each job with bookmarks enabled advanced its run and version by two.
+    assert "  nightly-orders       run 3 -> 5, version 3 -> 5\n" in out
+    assert "  hourly-clickstream   run 12 -> 14, version 12 -> 14\n" in out
+    assert "  customer-dim-load    run 1 -> 3, version 1 -> 3\n" in out
+    assert "  adhoc-backfill       bookmarks disabled (job-bookmark-disable)" in out
+
+    header, *rows = _section(out, "list --all --output table")
+    assert header.split() == [
+        "JOB", "VERSION", "RUN", "ATTEMPT", "SOURCE", "RUN", "START", "TIME", "FILES", "RUN", "ID"
+    ]  # fmt: skip
+    cells = {row.split()[0]: row.split()[1:] for row in rows}
+    assert list(cells) == [
+        "adhoc-backfill",
+        "customer-dim-load",
+        "hourly-clickstream",
+        "nightly-orders",
+    ]
+    assert cells["adhoc-backfill"] == ["no", "bookmark", "yet"]
+    assert cells["customer-dim-load"][:6] == [
+        "3", "3", "0", "jdbc_customers", "(JDBCDataSourceJobBookmarkState)", "-"
+    ]  # fmt: skip
+    assert cells["hourly-clickstream"][:6] == [
+        "14", "14", "0", "datasource0", "2024-10-28T11:00:03.021Z", "1"
+    ]  # fmt: skip
+    assert cells["nightly-orders"][:6] == [
+        "5", "5", "0", "AWSGlueDataCatalog_node1730078287682", "2024-10-28T01:32:45.613Z", "3"
+    ]  # fmt: skip
+    run_id = cells["nightly-orders"][6]
+    assert run_id.startswith("jr_")
+
+    failed = _section(out, "list nightly-orders no-such-job")
+    assert (
+        failed[2] == "no-such-job     failed: EntityNotFoundException: Job no-such-job not found."
+    )
+    assert failed[3] == "(exit status 3)"
+    assert result.stderr == "glue-bookmarks: error: 1 of 2 jobs failed\n"
+
+    document = json.loads(out.split("\n$ glue-bookmarks get nightly-orders\n", 1)[1])
+    entry = document["JobBookmarkEntry"]
+    assert list(entry) == [
+        "JobName", "Version", "Run", "Attempt", "PreviousRunId", "RunId", "JobBookmark"
+    ]  # fmt: skip
+    assert (entry["JobName"], entry["Version"], entry["Run"], entry["Attempt"]) == (
+        "nightly-orders",
+        5,
+        5,
+        0,
+    )
+    assert entry["RunId"] == run_id
+    assert json.loads(entry["JobBookmark"])["AWSGlueDataCatalog_node1730078287682"]["timestamps"][
+        "INCLUDE_LIST"
+    ] == ("9f1c2a7e,0b44d1f3,e57a9c02")

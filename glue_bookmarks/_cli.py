@@ -1,0 +1,532 @@
+"""The `glue-bookmarks` command: get, reset and list job bookmarks from a shell.
+
+Run as `glue-bookmarks` (the console script) or `python -m glue_bookmarks`. Standard library
+argparse only, so the command costs no dependency beyond the library's own. The JSON that `get`
+and `reset` print is the document `aws glue get-job-bookmark` and `aws glue reset-job-bookmark`
+print, so a script can switch from the AWS CLI without changes; `--output table` is for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import timezone
+from typing import IO, Any, Final, Literal
+
+import attrs
+import botocore
+from botocore.config import Config
+
+from glue_bookmarks._client import (
+    DEFAULT_CONFIG,
+    DEFAULT_MAX_WORKERS,
+    DEFAULT_POOL_CONNECTIONS,
+    GlueBookmarks,
+)
+from glue_bookmarks._exceptions import (
+    BookmarkParseError,
+    GlueBookmarksError,
+    InvalidParameterError,
+    JobNotFoundError,
+    NoBookmarkError,
+    ServiceError,
+)
+from glue_bookmarks._models import BookmarkState, HadoopSourceState, JobBookmarkEntry
+from glue_bookmarks._validation import check_name
+from glue_bookmarks._version import __version__
+
+__all__ = ["main"]
+
+PROG: Final = "glue-bookmarks"
+
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_JOBS_FAILED: Final = 3
+# What a shell reports for a command stopped by SIGINT (128 + 2).
+EXIT_INTERRUPTED: Final = 130
+
+_EPILOG: Final = """\
+exit status:
+  0    success
+  1    a service or transport error, no credentials or region, an answer that does not fit
+  2    usage error: bad arguments, an invalid job name or run id, a reset not confirmed
+  3    list finished, but some jobs failed (job not found, or another error)
+  130  interrupted (Ctrl-C)
+
+Global options are accepted before or after the command, as the AWS CLI accepts them.
+Documentation: the "Command line" page of the glue-bookmarks docs.
+"""
+
+Status = Literal["ok", "no-bookmark", "job-not-found", "error"]
+
+_TABLE_HEADER: Final = (
+    "JOB",
+    "VERSION",
+    "RUN",
+    "ATTEMPT",
+    "SOURCE",
+    "RUN START TIME",
+    "FILES",
+    "RUN ID",
+)
+_NO_VALUE: Final = "-"
+
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _global_options(default: Any) -> argparse.ArgumentParser:
+    """A parent parser holding the global options, each with `default`.
+
+    The main parser gets them with default None; each command's parser gets them again with
+    `argparse.SUPPRESS`, so a value given before the command is not overwritten by the
+    command parser's default, while a value given after it is still read.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("global options")
+    group.add_argument(
+        "--profile", default=default, help="the shared-config profile to use (AWS_PROFILE)"
+    )
+    group.add_argument(
+        "--region", default=default, help="the AWS region (AWS_DEFAULT_REGION, the profile's)"
+    )
+    group.add_argument(
+        "--endpoint-url",
+        default=default,
+        metavar="URL",
+        help="another Glue endpoint, such as http://127.0.0.1:5000 for moto server",
+    )
+    group.add_argument(
+        "--output",
+        default=default,
+        choices=("json", "table"),
+        help="json (the default for get and reset) or table (the default for list)",
+    )
+    return parent
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The main parser, and each command's parser by command name."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Get, reset and list AWS Glue job bookmarks.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(None)],
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=(
+            f"{PROG} {__version__} (botocore {botocore.__version__}, "
+            f"Python {sys.version.split()[0]})"
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parents = [_global_options(argparse.SUPPRESS)]
+
+    get = commands.add_parser(
+        "get",
+        parents=parents,
+        help="print a job's bookmark entry (GetJobBookmark)",
+        description=(
+            "Print a job's bookmark entry. The JSON output is the document "
+            "`aws glue get-job-bookmark` prints."
+        ),
+    )
+    get.add_argument("job", metavar="JOB", help="the job name")
+    get.add_argument("--run-id", metavar="ID", help="the entry as it stood for this run")
+
+    reset = commands.add_parser(
+        "reset",
+        parents=parents,
+        help="reset a job's bookmark, or rewind it to a run (ResetJobBookmark)",
+        description=(
+            "Reset a job's bookmark, so its next run processes all its data again; with "
+            "--run-id, rewind it to that run. This changes state in the account: on a "
+            "terminal it asks first; otherwise it refuses unless --yes is given. Prints the "
+            "entry the service returns, as `aws glue reset-job-bookmark` does."
+        ),
+    )
+    reset.add_argument("job", metavar="JOB", help="the job name")
+    reset.add_argument("--run-id", metavar="ID", help="rewind to this run instead of resetting")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    list_ = commands.add_parser(
+        "list",
+        parents=parents,
+        help="show the bookmarks of many jobs, fetched in parallel",
+        description=(
+            "Show the bookmarks of the given jobs, or of every job (--all), or of every job "
+            "whose name starts with a prefix (--prefix). A job without a bookmark yet is not "
+            "a failure; a job that does not exist, or whose bookmark cannot be read, is "
+            "(exit status 3)."
+        ),
+    )
+    list_.add_argument("jobs", nargs="*", metavar="JOB", help="the job names")
+    list_.add_argument(
+        "--all", action="store_true", help="every job in the account and region (ListJobs)"
+    )
+    list_.add_argument(
+        "--prefix",
+        metavar="P",
+        help="only the jobs whose name starts with P (case-sensitive); implies --all",
+    )
+    list_.add_argument(
+        "--max-workers",
+        type=_positive_int,
+        default=DEFAULT_MAX_WORKERS,
+        metavar="N",
+        help=f"fetch up to N bookmarks at once (default {DEFAULT_MAX_WORKERS})",
+    )
+    return parser, {"get": get, "reset": reset, "list": list_}
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
+
+
+def _one_line(text: str) -> str:
+    # Service messages may hold newlines (a proxy's HTML page); an error is one line.
+    return " ".join(text.split())
+
+
+def _json(document: object) -> str:
+    # indent=4 and non-ASCII kept as is: byte for byte what the AWS CLI prints.
+    return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
+
+
+def _describe(error: GlueBookmarksError) -> str:
+    """One line with the code (or the class), the message and the request id."""
+    if isinstance(error, ServiceError):
+        # Its str is already "Code: message (operation, HTTP status, request id ...)".
+        return _one_line(str(error))
+    text = f"{type(error).__name__}: {error}"
+    request_id = getattr(error, "request_id", None)
+    if request_id:
+        text += f" (request id {request_id})"
+    return _one_line(text)
+
+
+def _error_fields(error: GlueBookmarksError) -> dict[str, str | None]:
+    """The `Error` object of `list --output json`."""
+    if isinstance(error, ServiceError):
+        code = error.code or type(error).__name__
+        message = error.message
+    else:
+        code = type(error).__name__
+        message = str(error)
+    request_id = getattr(error, "request_id", None)
+    return {"Code": code, "Message": _one_line(message), "RequestId": request_id or None}
+
+
+@attrs.frozen
+class _Outcome:
+    """What `list` found for one job."""
+
+    job_name: str
+    status: Status
+    entry: JobBookmarkEntry | None = None
+    state: BookmarkState | None = None
+    error: GlueBookmarksError | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("job-not-found", "error")
+
+
+def _outcome(job_name: str, result: JobBookmarkEntry | GlueBookmarksError) -> _Outcome:
+    if isinstance(result, JobBookmarkEntry):
+        try:
+            state = result.state
+        except BookmarkParseError as exc:
+            return _Outcome(job_name, "error", entry=result, error=exc)
+        return _Outcome(job_name, "ok", entry=result, state=state)
+    if isinstance(result, NoBookmarkError):
+        return _Outcome(job_name, "no-bookmark", error=result)
+    if isinstance(result, JobNotFoundError):
+        return _Outcome(job_name, "job-not-found", error=result)
+    return _Outcome(job_name, "error", error=result)
+
+
+def _list_document(outcomes: Iterable[_Outcome]) -> dict[str, list[dict[str, object]]]:
+    items: list[dict[str, object]] = []
+    for outcome in outcomes:
+        item: dict[str, object] = {"JobName": outcome.job_name, "Status": outcome.status}
+        if outcome.entry is not None:
+            item["JobBookmarkEntry"] = outcome.entry.to_dict()
+        if outcome.error is not None:
+            item["Error"] = _error_fields(outcome.error)
+        items.append(item)
+    return {"JobBookmarks": items}
+
+
+def _source_cells(state: BookmarkState) -> list[tuple[str, str, str]]:
+    """(source, run start time, files) for each source; one row of dashes for none."""
+    cells: list[tuple[str, str, str]] = []
+    for ctx, source in state.items():
+        if isinstance(source, HadoopSourceState):
+            start = source.run_start_time
+            when = (
+                _NO_VALUE
+                if start is None
+                else start.astimezone(timezone.utc)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z")
+            )
+            cells.append((ctx, when, str(len(source.include_list))))
+        else:
+            cells.append((f"{ctx} ({source.json_class})", _NO_VALUE, _NO_VALUE))
+    return cells or [(_NO_VALUE, _NO_VALUE, _NO_VALUE)]
+
+
+def _note(outcome: _Outcome) -> str:
+    """What the table shows for a job without a readable entry."""
+    if outcome.status == "no-bookmark":
+        return "no bookmark yet"
+    if outcome.error is None:
+        return "failed"
+    fields = _error_fields(outcome.error)
+    return f"failed: {fields['Code']}: {fields['Message']}"
+
+
+def _table(outcomes: Iterable[_Outcome]) -> str:
+    """The table `--output table` prints: one row per job, one more line per further source.
+
+    A job without an entry gets its note ("no bookmark yet", or "failed: " with the code and
+    message) in place of the columns after JOB.
+    """
+    rows: list[tuple[str, ...]] = []
+    notes: list[tuple[int, str]] = []
+    for outcome in outcomes:
+        entry, state = outcome.entry, outcome.state
+        if entry is None or state is None:
+            notes.append((len(rows), _note(outcome)))
+            rows.append((outcome.job_name,))
+            continue
+        for index, (source, when, files) in enumerate(_source_cells(state)):
+            if index == 0:
+                job = (outcome.job_name, str(entry.version), str(entry.run), str(entry.attempt))
+                run_id = entry.run_id or _NO_VALUE
+            else:
+                job, run_id = ("", "", "", ""), ""
+            rows.append((*job, source, when, files, run_id))
+    widths = [len(title) for title in _TABLE_HEADER]
+    for row in rows:
+        for column, cell in enumerate(row):
+            widths[column] = max(widths[column], len(cell))
+    note_at = dict(notes)
+    lines = []
+    for index, row in enumerate([_TABLE_HEADER, *rows]):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        if index - 1 in note_at:
+            cells.append(note_at[index - 1])
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr, rewritten in place; silent elsewhere."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._enabled = _is_terminal(stream)
+        self._width = 0
+
+    def show(self, text: str) -> None:
+        if not self._enabled:
+            return
+        # Padded to the previous text's width, so a shorter one leaves nothing behind.
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = max(self._width, len(text))
+
+    def clear(self) -> None:
+        if self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _client(args: argparse.Namespace, *, pool: int | None = None) -> GlueBookmarks:
+    config = None
+    if pool is not None:
+        # A thread without a pooled connection would open a new one per request.
+        config = DEFAULT_CONFIG.merge(
+            Config(max_pool_connections=max(pool, DEFAULT_POOL_CONNECTIONS))
+        )
+    return GlueBookmarks(
+        region_name=args.region,
+        profile_name=args.profile,
+        endpoint_url=args.endpoint_url,
+        config=config,
+    )
+
+
+def _entry_output(args: argparse.Namespace, entry: JobBookmarkEntry) -> str:
+    if (args.output or "json") == "json":
+        return _json({"JobBookmarkEntry": entry.to_dict()})
+    return _table([_Outcome(entry.job_name, "ok", entry=entry, state=entry.state)])
+
+
+def _get(args: argparse.Namespace) -> int:
+    with _client(args) as gb:
+        entry = gb.get_job_bookmark(args.job, run_id=args.run_id)
+    sys.stdout.write(_entry_output(args, entry))
+    return EXIT_OK
+
+
+def _confirm(prompt: str) -> bool:
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        # The shell's next prompt starts on a line of its own.
+        sys.stderr.write("\n")
+        raise
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _reset(args: argparse.Namespace) -> int:
+    # Checked before asking: a name Glue would refuse is not worth a confirmation.
+    check_name("job_name", args.job)
+    if args.run_id is not None:
+        check_name("run_id", args.run_id)
+    if not args.yes:
+        if not _is_terminal(sys.stdin):
+            _print_error(
+                f"reset changes the bookmark of job {args.job!r} and stdin is not a terminal "
+                "to confirm on; pass --yes to reset anyway"
+            )
+            return EXIT_USAGE
+        if args.run_id is None:
+            prompt = (
+                f"Reset the bookmark of job {args.job!r}? Its next run with bookmarks "
+                "enabled processes all its data again. [y/N] "
+            )
+        else:
+            prompt = f"Rewind the bookmark of job {args.job!r} to run {args.run_id!r}? [y/N] "
+        if not _confirm(prompt):
+            sys.stderr.write(
+                f"{PROG}: reset cancelled; the bookmark of {args.job!r} is unchanged\n"
+            )
+            return EXIT_USAGE
+    with _client(args) as gb:
+        entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
+    sys.stdout.write(_entry_output(args, entry))
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    every_job = args.all or args.prefix is not None
+    if args.jobs and every_job:
+        parser.error("give job names, or --all/--prefix, not both")
+    if not args.jobs and not every_job:
+        parser.error("give job names, or --all (or --prefix) for every job")
+    progress = _Progress(sys.stderr)
+    try:
+        with _client(args, pool=args.max_workers) as gb:
+            if every_job:
+                names = []
+                for name in gb.iter_job_names(prefix=args.prefix):
+                    names.append(name)
+                    progress.show(f"{len(names)} jobs found")
+                # The service lists jobs in no order a person can use.
+                names.sort()
+            else:
+                names = list(args.jobs)
+            results = gb.get_job_bookmarks(
+                names,
+                max_workers=args.max_workers,
+                on_progress=lambda done, total: progress.show(f"{done}/{total} jobs"),
+            )
+    finally:
+        progress.clear()
+    outcomes = [_outcome(name, result) for name, result in zip(names, results, strict=True)]
+    if (args.output or "table") == "json":
+        sys.stdout.write(_json(_list_document(outcomes)))
+    else:
+        sys.stdout.write(_table(outcomes))
+    failed = sum(outcome.failed for outcome in outcomes)
+    if failed:
+        sys.stdout.flush()
+        _print_error(f"{failed} of {len(outcomes)} jobs failed")
+        return EXIT_JOBS_FAILED
+    return EXIT_OK
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def _print_error(text: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {text}\n")
+    sys.stderr.flush()
+
+
+def _exit_code(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `glue-bookmarks` command.
+
+    Args:
+        argv: The arguments, without the program name; `sys.argv[1:]` by default.
+
+    Returns:
+        The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
+        error or a reset not confirmed, 3 `list` with some jobs failed, 130 interrupted.
+    """
+    parser, commands = _parsers()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "get":
+            status = _get(args)
+        elif args.command == "reset":
+            status = _reset(args)
+        else:
+            status = _list(args, commands["list"])
+        sys.stdout.flush()
+    except SystemExit as exc:  # argparse: --help, --version and usage errors
+        return _exit_code(exc)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except InvalidParameterError as exc:
+        _print_error(_describe(exc))
+        return EXIT_USAGE
+    except GlueBookmarksError as exc:
+        _print_error(_describe(exc))
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`| head`). Point stdout at devnull so the interpreter's
+        # final flush does not fail a second time, as the Python docs recommend.
+        with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    return status

@@ -1,0 +1,643 @@
+"""The `glue-bookmarks` command: output, confirmation, progress and exit codes, against moto server.
+
+Most tests run the command as a user does, in a child process (`python -m glue_bookmarks`)
+with dummy AWS settings, and check its stdout, stderr and exit status. Table details, answers
+to the confirmation prompt and rare failures are checked with `main(argv)` in this process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, cast
+
+import botocore.session
+import pytest
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import (
+    BookmarkState,
+    EntityNotFoundError,
+    GlueBookmarks,
+    HadoopSourceState,
+    UnknownSourceState,
+    __version__,
+    _cli,
+)
+from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
+from tests.conftest import ACCESS_KEY, REGION, SECRET_KEY
+
+# As Glue writes it: compact, the timestamps as strings.
+NIGHTLY_BOOKMARK = (
+    '{"datasource0":{"jsonClass":"HadoopDataSourceJobBookmarkState","timestamps":'
+    '{"RUN":"3","CURR_RUN_START_TIME":"2024-10-28T01:32:45.613Z","INCLUDE_LIST":"9f1c,b2e4"}}}'
+)
+MULTI_STATE = BookmarkState(
+    {
+        "orders": HadoopSourceState(
+            run=2,
+            run_start_time=datetime(2024, 10, 29, 23, 5, 0, 1000, tzinfo=timezone.utc),
+            include_list=("a1",),
+        ),
+        "customers": UnknownSourceState(json_class="JDBCDataSourceJobBookmarkState"),
+        "events": HadoopSourceState(),
+    }
+)
+NIGHTLY_WIRE = {
+    "JobName": "nightly",
+    "Version": 4,
+    "Run": 3,
+    "Attempt": 1,
+    "PreviousRunId": "jr_2",
+    "RunId": "jr_3",
+    "JobBookmark": NIGHTLY_BOOKMARK,
+}
+NIGHTLY_TABLE = (
+    "JOB      VERSION  RUN  ATTEMPT  SOURCE       RUN START TIME            FILES  RUN ID\n"
+    "nightly  4        3    1        datasource0  2024-10-28T01:32:45.613Z  2      jr_3\n"
+)
+
+
+# -- fixtures and helpers -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def botocore_session() -> botocore.session.Session:
+    """One session for the module's set-up clients: loading Glue's model once is faster."""
+    return botocore.session.Session()
+
+
+@pytest.fixture
+def glue(moto_server: str, botocore_session: botocore.session.Session) -> GlueClient:
+    """A botocore Glue client on moto server, to create jobs with."""
+    client = botocore_session.create_client(
+        "glue",
+        region_name=REGION,
+        endpoint_url=moto_server,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
+    return cast("GlueClient", client)
+
+
+def create_job(glue: GlueClient, name: str) -> None:
+    glue.create_job(Name=name, Role="etl-role", Command={"Name": "glueetl"})
+
+
+@pytest.fixture
+def jobs(moto_server: str, glue: GlueClient) -> str:
+    """moto server with jobs `nightly`, `multi` (three sources) and `never-ran` (no bookmark)."""
+    for name in ("nightly", "multi", "never-ran"):
+        create_job(glue, name)
+    seed_job_bookmark(
+        "nightly",
+        version=3,
+        run=2,
+        run_id="jr_2",
+        previous_run_id="jr_1",
+        job_bookmark=BookmarkState({}),
+    )
+    seed_job_bookmark(
+        "nightly",
+        version=4,
+        run=3,
+        attempt=1,
+        run_id="jr_3",
+        previous_run_id="jr_2",
+        job_bookmark=NIGHTLY_BOOKMARK,
+    )
+    seed_job_bookmark("multi", version=2, run=2, run_id="jr_m2", job_bookmark=MULTI_STATE)
+    return moto_server
+
+
+@pytest.fixture
+def broken(jobs: str, glue: GlueClient) -> str:
+    """The `jobs` server, plus a job `broken` whose bookmark is not JSON."""
+    create_job(glue, "broken")
+    seed_job_bookmark("broken", run_id="jr_b", job_bookmark="not json")
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def cli_env() -> dict[str, str]:
+    """The child's environment: dummy credentials and region, no AWS files of the machine's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def run(env: dict[str, str], *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """`python -m glue_bookmarks ARGS` in a child process, stdin not a terminal by default."""
+    kwargs.setdefault("stdin", subprocess.DEVNULL)
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "glue_bookmarks", *args],
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )
+
+
+def read_all(fd: int) -> str:
+    """What a child wrote to a pty, once every writer has closed it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: no writer is left
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def assert_one_error_line(stderr: str, start: str) -> None:
+    assert stderr.startswith(f"glue-bookmarks: error: {start}"), stderr
+    assert stderr.count("\n") == 1 and stderr.endswith("\n"), stderr
+    assert "Traceback" not in stderr
+
+
+def entry_of(endpoint: str, job_name: str) -> dict[str, str | int]:
+    with GlueBookmarks(endpoint_url=endpoint, region_name=REGION) as gb:
+        return gb.get_job_bookmark(job_name).to_dict()
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+# -- get ----------------------------------------------------------------------------------------
+
+
+def test_get_prints_what_the_aws_cli_prints(jobs: str, cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "get", "nightly", "--endpoint-url", jobs)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == {"JobBookmarkEntry": NIGHTLY_WIRE}
+    # The AWS CLI's layout: indent 4, the service's key order, a final newline.
+    assert result.stdout == json.dumps({"JobBookmarkEntry": NIGHTLY_WIRE}, indent=4) + "\n"
+
+
+def test_get_table_with_global_options_after_the_command(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    result = run(cli_env, "get", "nightly", "--output", "table", "--endpoint-url", jobs)
+    assert (result.returncode, result.stdout, result.stderr) == (0, NIGHTLY_TABLE, "")
+
+
+def test_global_options_before_the_command(jobs: str, cli_env: dict[str, str]) -> None:
+    result = run(
+        cli_env, "--endpoint-url", jobs, "--region", REGION, "--output", "table", "get", "nightly"
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, NIGHTLY_TABLE, "")
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        ["{options}", "get", "nightly"],
+        ["get", "nightly", "{options}"],
+        ["--output", "json", "{options}", "get", "nightly", "--output", "table"],
+    ],
+    ids=["before", "after", "after-wins"],
+)
+def test_global_options_anywhere_in_process(
+    jobs: str, placement: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ["--endpoint-url", jobs, "--region", REGION, "--output", "table"]
+    argv = [part for item in placement for part in (options if item == "{options}" else [item])]
+    assert _cli.main(argv) == 0
+    assert capsys.readouterr().out == NIGHTLY_TABLE
+
+
+def test_get_with_a_run_id(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["get", "nightly", "--run-id", "jr_2", "--endpoint-url", jobs, "--output", "table"]
+    assert _cli.main(argv) == 0
+    assert capsys.readouterr().out == (
+        "JOB      VERSION  RUN  ATTEMPT  SOURCE  RUN START TIME  FILES  RUN ID\n"
+        "nightly  3        2    0        -       -               -      jr_2\n"
+    )
+
+
+def test_get_json_keeps_a_bookmark_that_does_not_parse_but_the_table_cannot(
+    broken: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli.main(["get", "broken", "--endpoint-url", broken]) == 0
+    assert json.loads(capsys.readouterr().out)["JobBookmarkEntry"]["JobBookmark"] == "not json"
+    assert _cli.main(["get", "broken", "--endpoint-url", broken, "--output", "table"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err, "BookmarkParseError: the JobBookmark of job 'broken': not JSON")
+
+
+# -- reset --------------------------------------------------------------------------------------
+
+
+def test_reset_with_yes_then_get_is_a_one_line_service_error(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    result = run(cli_env, "reset", "nightly", "--yes", "--endpoint-url", jobs)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    # The extension answers a reset with the entry as it stood before.
+    assert json.loads(result.stdout) == {"JobBookmarkEntry": NIGHTLY_WIRE}
+
+    result = run(cli_env, "get", "nightly", "--endpoint-url", jobs)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert_one_error_line(
+        result.stderr,
+        "EntityNotFoundException: Continuation for job nightly not found "
+        "(GetJobBookmark, HTTP 400, request id ",
+    )
+
+
+def test_reset_without_a_terminal_refuses_and_sends_nothing(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    result = run(cli_env, "reset", "nightly", "--endpoint-url", jobs)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "glue-bookmarks: error: reset changes the bookmark of job 'nightly' and stdin is not "
+        "a terminal to confirm on; pass --yes to reset anyway\n"
+    )
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+    assert entry_of(jobs, "nightly") == NIGHTLY_WIRE
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty for stdin")
+@pytest.mark.parametrize(("answer", "confirmed"), [("y\n", True), ("no\n", False)])
+def test_reset_on_a_terminal_asks_first(
+    jobs: str, cli_env: dict[str, str], answer: str, confirmed: bool
+) -> None:
+    terminal, child_end = pty.openpty()
+    try:
+        os.write(terminal, answer.encode())
+        result = run(cli_env, "reset", "nightly", "--endpoint-url", jobs, stdin=child_end)
+    finally:
+        os.close(child_end)
+        os.close(terminal)
+    prompt = (
+        "Reset the bookmark of job 'nightly'? Its next run with bookmarks enabled processes "
+        "all its data again. [y/N] "
+    )
+    if confirmed:
+        assert (result.returncode, result.stderr) == (0, prompt)
+        assert json.loads(result.stdout) == {"JobBookmarkEntry": NIGHTLY_WIRE}
+        assert bookmark_calls("nightly")["ResetJobBookmark"] == 1
+        with pytest.raises(EntityNotFoundError):
+            entry_of(jobs, "nightly")
+    else:
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"{prompt}glue-bookmarks: reset cancelled; the bookmark of 'nightly' is unchanged\n"
+        )
+        assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+        assert entry_of(jobs, "nightly") == NIGHTLY_WIRE
+
+
+@pytest.mark.parametrize(
+    ("answer", "confirmed"),
+    [
+        ("Y\n", True),
+        ("yes\n", True),
+        (" YES \n", True),
+        ("\n", False),
+        ("", False),
+        ("yep\n", False),
+    ],
+)
+def test_only_y_or_yes_confirms(
+    jobs: str,
+    answer: str,
+    confirmed: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    status = _cli.main(["reset", "nightly", "--endpoint-url", jobs])
+    assert status == (0 if confirmed else 2)
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == int(confirmed)
+    err = capsys.readouterr().err
+    assert err.startswith("Reset the bookmark of job 'nightly'?")
+    assert ("reset cancelled" in err) is not confirmed
+
+
+def test_rewind_asks_about_the_run_and_rewinds(
+    jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    argv = ["reset", "nightly", "--run-id", "jr_2", "--endpoint-url", jobs, "--output", "table"]
+    assert _cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err == "Rewind the bookmark of job 'nightly' to run 'jr_2'? [y/N] "
+    assert out.splitlines()[1].split() == ["nightly", "5", "2", "0", "-", "-", "-", "jr_2"]
+
+
+def test_a_bad_job_name_is_refused_before_asking(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    assert _cli.main(["reset", "two\nlines"]) == 2
+    assert_one_error_line(
+        capsys.readouterr().err, "InvalidParameterError: job_name must be a single line"
+    )
+
+
+def test_ctrl_c_at_the_prompt_exits_130(
+    jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Interrupted:
+        """A terminal where the user presses Ctrl-C."""
+
+        def isatty(self) -> bool:
+            return True
+
+        def readline(self) -> str:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stdin", Interrupted())
+    assert _cli.main(["reset", "nightly", "--endpoint-url", jobs]) == 130
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.endswith("[y/N] \n")
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+
+
+# -- list ---------------------------------------------------------------------------------------
+
+LIST_TABLE = (
+    "JOB        VERSION  RUN  ATTEMPT  SOURCE                                      "
+    "RUN START TIME            FILES  RUN ID\n"
+    "nightly    4        3    1        datasource0                                 "
+    "2024-10-28T01:32:45.613Z  2      jr_3\n"
+    "multi      2        2    0        orders                                      "
+    "2024-10-29T23:05:00.001Z  1      jr_m2\n"
+    "                                  customers (JDBCDataSourceJobBookmarkState)  "
+    "-                         -\n"
+    "                                  events                                      "
+    "-                         0\n"
+    "never-ran  no bookmark yet\n"
+    "ghost      failed: EntityNotFoundException: Job ghost not found.\n"
+    "broken     failed: BookmarkParseError: the JobBookmark of job 'broken': not JSON: "
+    "Expecting value: line 1 column 1 (char 0)\n"
+)
+
+
+def test_list_table_counts_missing_and_unreadable_jobs_as_failed(
+    broken: str, cli_env: dict[str, str]
+) -> None:
+    names = ["nightly", "multi", "never-ran", "ghost", "broken"]
+    result = run(cli_env, "list", *names, "--endpoint-url", broken)
+    assert result.returncode == 3
+    assert result.stdout == LIST_TABLE
+    # Not a terminal: no progress, only the reason for the exit status.
+    assert result.stderr == "glue-bookmarks: error: 2 of 5 jobs failed\n"
+
+
+def test_list_json_document(broken: str, cli_env: dict[str, str]) -> None:
+    names = ["nightly", "never-ran", "ghost", "broken"]
+    result = run(cli_env, "--output", "json", "list", *names, "--endpoint-url", broken)
+    assert result.returncode == 3
+    assert result.stderr == "glue-bookmarks: error: 2 of 4 jobs failed\n"
+    document = json.loads(result.stdout)
+    request_ids = [item["Error"].pop("RequestId") for item in document["JobBookmarks"][1:3]]
+    assert all(isinstance(request_id, str) and request_id for request_id in request_ids)
+    assert document == {
+        "JobBookmarks": [
+            {"JobName": "nightly", "Status": "ok", "JobBookmarkEntry": NIGHTLY_WIRE},
+            {
+                "JobName": "never-ran",
+                "Status": "no-bookmark",
+                "Error": {
+                    "Code": "EntityNotFoundException",
+                    "Message": "Continuation for job never-ran not found",
+                },
+            },
+            {
+                "JobName": "ghost",
+                "Status": "job-not-found",
+                "Error": {"Code": "EntityNotFoundException", "Message": "Job ghost not found."},
+            },
+            {
+                "JobName": "broken",
+                "Status": "error",
+                "JobBookmarkEntry": {
+                    "JobName": "broken",
+                    "Version": 1,
+                    "Run": 1,
+                    "Attempt": 0,
+                    "RunId": "jr_b",
+                    "JobBookmark": "not json",
+                },
+                "Error": {
+                    "Code": "BookmarkParseError",
+                    "Message": "the JobBookmark of job 'broken': not JSON: "
+                    "Expecting value: line 1 column 1 (char 0)",
+                    "RequestId": None,
+                },
+            },
+        ]
+    }
+
+
+def test_list_all_is_sorted_and_exits_0_with_only_missing_bookmarks(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    result = run(cli_env, "list", "--all", "--endpoint-url", jobs)
+    assert (result.returncode, result.stderr) == (0, "")
+    rows = result.stdout.splitlines()[1:]
+    assert [row.split()[0] for row in rows if not row.startswith(" ")] == [
+        "multi",
+        "never-ran",
+        "nightly",
+    ]
+
+
+def test_list_prefix_alone_means_all_jobs_with_that_prefix(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    result = run(cli_env, "list", "--prefix", "n", "--output", "json", "--endpoint-url", jobs)
+    assert (result.returncode, result.stderr) == (0, "")
+    items = json.loads(result.stdout)["JobBookmarks"]
+    assert [(item["JobName"], item["Status"]) for item in items] == [
+        ("never-ran", "no-bookmark"),
+        ("nightly", "ok"),
+    ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty for stderr")
+def test_list_shows_progress_on_a_terminal_and_clears_it(
+    jobs: str, cli_env: dict[str, str]
+) -> None:
+    terminal, child_end = pty.openpty()
+    try:
+        result = run(cli_env, "list", "--all", "--endpoint-url", jobs, stderr=child_end)
+        os.close(child_end)
+        progress = read_all(terminal)
+    finally:
+        os.close(terminal)
+    assert result.returncode == 0
+    assert result.stdout.startswith("JOB ")
+    assert "\r3 jobs found" in progress
+    assert "\r1/3 jobs" in progress
+    assert "\r3/3 jobs" in progress
+    # Cleared at the end: blanked, and the cursor back at the start of the line.
+    width = len("3 jobs found")
+    assert progress.endswith("\r" + " " * width + "\r")
+
+
+def test_progress_in_process(
+    jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stderr = Terminal()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    argv = ["list", "nightly", "multi", "--endpoint-url", jobs, "--max-workers", "1"]
+    assert _cli.main(argv) == 0
+    # Each count overwrites the last in place, and the line is blanked at the end.
+    assert stderr.getvalue() == "\r1/2 jobs\r2/2 jobs\r        \r"
+    assert capsys.readouterr().out.startswith("JOB ")
+
+
+@pytest.mark.parametrize(("max_workers", "pool"), [(None, 64), ("5", 64), ("100", 100)])
+def test_list_gives_the_client_a_pool_for_its_workers(
+    jobs: str,
+    max_workers: str | None,
+    pool: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configs: list[Any] = []
+
+    class Recording(GlueBookmarks):
+        def __init__(self, **kwargs: Any) -> None:
+            configs.append(kwargs["config"])
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(_cli, "GlueBookmarks", Recording)
+    options = [] if max_workers is None else ["--max-workers", max_workers]
+    assert _cli.main(["list", "nightly", *options, "--endpoint-url", jobs]) == 0
+    [config] = configs
+    assert config.max_pool_connections == pool
+    assert config.retries == {"mode": "standard"}
+    assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
+
+
+# -- usage, errors, exit codes ------------------------------------------------------------------
+
+
+def test_usage_error_in_a_child_process(cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "list")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("usage: glue-bookmarks list ")
+    assert result.stderr.endswith(
+        "glue-bookmarks list: error: give job names, or --all (or --prefix) for every job\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["get"], "the following arguments are required: JOB"),
+        (["get", "j", "--output", "yaml"], "invalid choice: 'yaml'"),
+        (["list", "a", "--all"], "give job names, or --all/--prefix, not both"),
+        (["list", "a", "--prefix", "n"], "give job names, or --all/--prefix, not both"),
+        (["list", "--all", "--max-workers", "0"], "must be at least 1, got 0"),
+        (["list", "--all", "--max-workers", "many"], "must be a whole number, got 'many'"),
+        (["reset", "j", "--yes", "--run-id", ""], "run_id must be 1 to 255 characters long"),
+        (["get", ""], "InvalidParameterError: job_name must be 1 to 255 characters long, got 0"),
+        (["--endpoint-url", "ftp://x", "get", "j"], "endpoint_url must be an http(s) URL"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert message in err.splitlines()[-1]
+    assert "Traceback" not in err
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "exit status:" in out
+    for line in ("0    success", "1    a service", "2    usage error", "3    list", "130  inter"):
+        assert f"\n  {line}" in out
+
+
+def test_connection_refused_exits_1(cli_env: dict[str, str]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # Nothing listens on the port now; one attempt is enough to see the failure.
+    env = {**cli_env, "AWS_MAX_ATTEMPTS": "1"}
+    result = run(env, "get", "nightly", "--endpoint-url", f"http://127.0.0.1:{port}")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert_one_error_line(
+        result.stderr,
+        f'TransportError: Could not connect to the endpoint URL: "http://127.0.0.1:{port}/"',
+    )
+
+
+def test_an_unknown_profile_is_a_configuration_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli.main(["get", "nightly", "--profile", "no-such-profile"]) == 1
+    assert_one_error_line(
+        capsys.readouterr().err,
+        "ConfigurationError: The config profile (no-such-profile) could not be found",
+    )
+
+
+def test_a_failed_listing_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No region anywhere: ListJobs cannot be sent, so there is no job to report on.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert _cli.main(["list", "--all"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err, "ConfigurationError: ")
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> Iterator[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(GlueBookmarks, "get_job_bookmarks", interrupted)
+    assert _cli.main(["list", "--all", "--endpoint-url", jobs]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
+def test_console_script_and_version(cli_env: dict[str, str]) -> None:
+    script = Path(sys.executable).with_name("glue-bookmarks")
+    result = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"glue-bookmarks {__version__} (botocore ")
