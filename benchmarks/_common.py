@@ -54,7 +54,12 @@ def dummy_aws_environment() -> dict[str, str]:
 
 @attrs.frozen
 class Result:
-    """One benchmark: medians of ours and raw botocore, their ratio, the goal, peak memory."""
+    """One benchmark: medians of ours and raw botocore, their ratio, the goal, peak memory.
+
+    By default the ratio is ours / raw and the goal its maximum. With `speedup`, the ratio is
+    raw / ours (how many times faster ours is) and the goal its minimum. `raw_label` names the
+    other side when it is not raw botocore (a boto3 loop, an ideal figure).
+    """
 
     name: str
     unit: str
@@ -63,14 +68,16 @@ class Result:
     goal: float
     ours_peak: int | None = None
     raw_peak: int | None = None
+    raw_label: str = "raw"
+    speedup: bool = False
 
     @property
     def ratio(self) -> float:
-        return self.ours / self.raw
+        return self.raw / self.ours if self.speedup else self.ours / self.raw
 
     @property
     def met(self) -> bool:
-        return self.ratio <= self.goal
+        return self.ratio >= self.goal if self.speedup else self.ratio <= self.goal
 
 
 def alternate(
@@ -161,10 +168,18 @@ def print_header(title: str) -> None:
 def print_result(result: Result) -> None:
     """Print one result: medians, ratio against its goal, met or NOT MET, peak memory."""
     verdict = "met" if result.met else "NOT MET"
+    goal = f"goal {'>=' if result.speedup else '<='} {result.goal:.2f}x: {verdict}"
+    if result.speedup or result.raw_label != "raw":
+        # Say which way the ratio runs whenever it is not the usual ours / raw.
+        which = f"{result.raw_label}/ours" if result.speedup else f"ours/{result.raw_label}"
+        goal += f"   ({which})"
     print(
         f"{result.name:<34} ours {_duration(result.ours, result.unit)}   "
-        f"raw {_duration(result.raw, result.unit)}   ratio {result.ratio:6.3f}x   "
-        f"goal <= {result.goal:.2f}x: {verdict}"
+        f"{result.raw_label} {_duration(result.raw, result.unit)}   "
+        f"ratio {result.ratio:6.3f}x   {goal}"
     )
     if result.ours_peak is not None or result.raw_peak is not None:
-        print(f"{'':<34} peak memory: ours {_size(result.ours_peak)}, raw {_size(result.raw_peak)}")
+        print(
+            f"{'':<34} peak memory: ours {_size(result.ours_peak)}, "
+            f"{result.raw_label} {_size(result.raw_peak)}"
+        )

@@ -6,11 +6,14 @@ requests (attempts) the server saw.
 
 `python -m tests.faults` runs one in a process of its own that answers every request with
 `Echo()`: for load tests, where a server sharing the client's interpreter (and GIL) would
-measure itself. `echo_server_process()` starts and stops it.
+measure itself. `echo_server_process()` starts and stops it. With `--delay SECONDS`
+(`echo_server_process(delay=...)`) each answer waits that long first, as a distant endpoint
+would; the requests wait side by side, each in its connection's own thread.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import socket
 import subprocess
@@ -77,9 +80,11 @@ class Echo:
     """A 200 `GetJobBookmark` answer whose entry carries the request's JobName and RunId.
 
     Each answer can be matched to its request, which is what a concurrency test needs.
+    With a `delay`, the answer leaves that many seconds after the request arrived.
     """
 
     version: int = 1
+    delay: float = 0.0
 
 
 Fault = Answer | Truncate | Drop | Stall | Echo
@@ -170,6 +175,10 @@ class FaultServer:
 
     def _play(self, handler: BaseHTTPRequestHandler, fault: Fault, request: Recorded) -> None:
         if isinstance(fault, Echo):
+            if fault.delay > 0:
+                # In this connection's thread and holding no lock, so that requests on other
+                # connections wait at the same time; `stop()` cuts the wait short.
+                self._stopping.wait(fault.delay)
             fault = _echo_answer(fault, request)
         if isinstance(fault, Answer):
             handler.send_response(fault.status)
@@ -226,17 +235,30 @@ class ServerProcess:
 
     url: str
     requests_seen: int | None = None
+    _process: subprocess.Popen[str] | None = attrs.field(default=None, repr=False, eq=False)
+
+    def requests_so_far(self) -> int:
+        """The number of requests the server has received so far, asked while it runs."""
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("this ServerProcess has no running server to ask")
+        process.stdin.write("\n")
+        process.stdin.flush()
+        return int(process.stdout.readline().split()[-1])
 
 
 @contextmanager
-def echo_server_process() -> Iterator[ServerProcess]:
+def echo_server_process(*, delay: float = 0.0) -> Iterator[ServerProcess]:
     """Run `python -m tests.faults` (a `FaultServer` answering `Echo()`) for the block.
 
     The server's first output line is its URL, so reading it waits exactly until it listens.
     After the block, `requests_seen` holds the number of requests it received.
+
+    Args:
+        delay: Seconds each answer waits before it leaves (`Echo(delay=...)`).
     """
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults"],
+        [sys.executable, "-m", "tests.faults", *(["--delay", repr(delay)] if delay else [])],
         cwd=Path(__file__).resolve().parents[1],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -248,7 +270,7 @@ def echo_server_process() -> Iterator[ServerProcess]:
         url = process.stdout.readline().strip()
         if not url.startswith("http://"):
             raise RuntimeError(f"the echo server did not start (exit code {process.poll()})")
-        server = ServerProcess(url)
+        server = ServerProcess(url, process=process)
         yield server
     finally:
         process.stdin.close()  # the server's signal to stop
@@ -263,13 +285,22 @@ def echo_server_process() -> Iterator[ServerProcess]:
     server.requests_seen = int(output.split()[-1])
 
 
-def _serve_echo_until_stdin_closes() -> None:
+def _serve_echo_until_stdin_closes(delay: float = 0.0) -> None:
     with fault_server() as server:
-        server.script(default=Echo())
+        server.script(default=Echo(delay=delay))
         print(server.url, flush=True)
-        sys.stdin.read()
+        # Each line read asks for the count so far; the end of input asks the server to stop.
+        for _ in sys.stdin:
+            print(f"requests {len(server.requests)}", flush=True)
     print(f"requests {len(server.requests)}", flush=True)
 
 
 if __name__ == "__main__":
-    _serve_echo_until_stdin_closes()
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.faults",
+        description="Answer every request with Echo() on 127.0.0.1 until stdin closes.",
+    )
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds each answer waits before it leaves"
+    )
+    _serve_echo_until_stdin_closes(parser.parse_args().delay)
