@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -433,15 +434,26 @@ class GlueBookmarks:
         workers = min(max_workers, len(distinct), pool)
         results: dict[str, JobBookmarkEntry | GlueBookmarksError] = {}
         done = 0
+        # Two jobs queued per thread keep every thread busy; submitting all at once would hold
+        # a Future per job (about 2 KiB each) until the last one is done.
+        queued = iter(distinct)
         executor = ThreadPoolExecutor(workers, thread_name_prefix="glue-bookmarks")
         try:
-            futures = {executor.submit(self._bookmark_or_error, name): name for name in distinct}
-            for future in as_completed(futures):
-                name = futures[future]
-                results[name] = future.result()
-                done += copies[name]
-                if on_progress is not None:
-                    on_progress(done, len(names))
+            pending = {
+                executor.submit(self._bookmark_or_error, name): name
+                for name in itertools.islice(queued, 2 * workers)
+            }
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = pending.pop(future)
+                    results[name] = future.result()
+                    following = next(queued, None)
+                    if following is not None:
+                        pending[executor.submit(self._bookmark_or_error, following)] = following
+                    done += copies[name]
+                    if on_progress is not None:
+                        on_progress(done, len(names))
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return [results[name] for name in names]
