@@ -319,8 +319,8 @@ class GlueBookmarks:
         Args:
             prefix: Yield only the names that start with it (case-sensitive).
 
-        Yields:
-            Job names.
+        Returns:
+            An iterator of job names; each page is requested when the iteration reaches it.
 
         Raises:
             InvalidParameterError: `prefix` is not a str; raised by the call itself,
@@ -346,12 +346,13 @@ class GlueBookmarks:
                 raise _typed_error(exc, "ListJobs") from exc
             names = page.get("JobNames")
             if not isinstance(names, list) or not all(type(name) is str for name in names):
+                metadata = page.get("ResponseMetadata") or {}
                 raise ResponseValidationError(
                     f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
                     operation_name="ListJobs",
                     field="JobNames",
-                    status_code=page.get("ResponseMetadata", {}).get("HTTPStatusCode"),
-                    request_id=page.get("ResponseMetadata", {}).get("RequestId"),
+                    status_code=metadata.get("HTTPStatusCode"),
+                    request_id=metadata.get("RequestId"),
                 )
             for name in names:
                 if prefix is None or name.startswith(prefix):
