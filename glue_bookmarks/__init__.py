@@ -9,6 +9,7 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 """
 
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
+from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
     BookmarkParseError,
@@ -27,10 +28,9 @@ from glue_bookmarks._exceptions import (
     TransportError,
     ValidationError,
 )
-from glue_bookmarks._models import (
+from glue_bookmarks._state import (
     BookmarkState,
     HadoopSourceState,
-    JobBookmarkEntry,
     SourceState,
     UnknownSourceState,
 )

@@ -14,19 +14,13 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import timezone
 from typing import IO, Any, Final, Literal
 
 import attrs
 import botocore
-from botocore.config import Config
 
-from glue_bookmarks._client import (
-    DEFAULT_CONFIG,
-    DEFAULT_MAX_WORKERS,
-    DEFAULT_POOL_CONNECTIONS,
-    GlueBookmarks,
-)
+from glue_bookmarks._client import GlueBookmarks, default_config
+from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
     GlueBookmarksError,
@@ -35,7 +29,8 @@ from glue_bookmarks._exceptions import (
     NoBookmarkError,
     ServiceError,
 )
-from glue_bookmarks._models import BookmarkState, HadoopSourceState, JobBookmarkEntry
+from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS
+from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
 from glue_bookmarks._validation import check_name
 from glue_bookmarks._version import __version__
 
@@ -223,9 +218,8 @@ def _describe(error: GlueBookmarksError) -> str:
         # Its str is already "Code: message (operation, HTTP status, request id ...)".
         return _one_line(str(error))
     text = f"{type(error).__name__}: {error}"
-    request_id = getattr(error, "request_id", None)
-    if request_id:
-        text += f" (request id {request_id})"
+    if error.request_id:
+        text += f" (request id {error.request_id})"
     return _one_line(text)
 
 
@@ -237,8 +231,7 @@ def _error_fields(error: GlueBookmarksError) -> dict[str, str | None]:
     else:
         code = type(error).__name__
         message = str(error)
-    request_id = getattr(error, "request_id", None)
-    return {"Code": code, "Message": _one_line(message), "RequestId": request_id or None}
+    return {"Code": code, "Message": _one_line(message), "RequestId": error.request_id or None}
 
 
 @attrs.frozen
@@ -288,13 +281,7 @@ def _source_cells(state: BookmarkState) -> list[tuple[str, str, str]]:
     for ctx, source in state.items():
         if isinstance(source, HadoopSourceState):
             start = source.run_start_time
-            when = (
-                _NO_VALUE
-                if start is None
-                else start.astimezone(timezone.utc)
-                .isoformat(timespec="milliseconds")
-                .replace("+00:00", "Z")
-            )
+            when = _NO_VALUE if start is None else format_iso_time(start)
             cells.append((ctx, when, str(len(source.include_list))))
         else:
             cells.append((f"{ctx} ({source.json_class})", _NO_VALUE, _NO_VALUE))
@@ -372,13 +359,9 @@ class _Progress:
 # -- commands ----------------------------------------------------------------------------------
 
 
-def _client(args: argparse.Namespace, *, pool: int | None = None) -> GlueBookmarks:
-    config = None
-    if pool is not None:
-        # A thread without a pooled connection would open a new one per request.
-        config = DEFAULT_CONFIG.merge(
-            Config(max_pool_connections=max(pool, DEFAULT_POOL_CONNECTIONS))
-        )
+def _bookmarks(args: argparse.Namespace, *, workers: int | None = None) -> GlueBookmarks:
+    # A thread without a pooled connection would open a new one per request.
+    config = None if workers is None else default_config(max_pool_connections=workers)
     return GlueBookmarks(
         region_name=args.region,
         profile_name=args.profile,
@@ -394,7 +377,7 @@ def _entry_output(args: argparse.Namespace, entry: JobBookmarkEntry) -> str:
 
 
 def _get(args: argparse.Namespace) -> int:
-    with _client(args) as gb:
+    with _bookmarks(args) as gb:
         entry = gb.get_job_bookmark(args.job, run_id=args.run_id)
     sys.stdout.write(_entry_output(args, entry))
     return EXIT_OK
@@ -436,7 +419,7 @@ def _reset(args: argparse.Namespace) -> int:
                 f"{PROG}: reset cancelled; the bookmark of {args.job!r} is unchanged\n"
             )
             return EXIT_USAGE
-    with _client(args) as gb:
+    with _bookmarks(args) as gb:
         entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
     sys.stdout.write(_entry_output(args, entry))
     return EXIT_OK
@@ -450,7 +433,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("give job names, or --all (or --prefix) for every job")
     progress = _Progress(sys.stderr)
     try:
-        with _client(args, pool=args.max_workers) as gb:
+        with _bookmarks(args, workers=args.max_workers) as gb:
             if every_job:
                 names = []
                 for name in gb.iter_job_names(prefix=args.prefix):

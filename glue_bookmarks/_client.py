@@ -2,98 +2,74 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import Any, Final
 
 import botocore.session
-from botocore import xform_name
+from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.endpoint import MAX_POOL_CONNECTIONS
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.parsers import ResponseParserError
+from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks._converter import entry_from_response
+from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
+    CALL_ERRORS,
     ConfigurationError,
     EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
     ResponseValidationError,
     from_botocore_error,
-    from_client_error,
+    from_call_error,
     narrow_not_found,
+    response_context,
 )
-from glue_bookmarks._models import JobBookmarkEntry
+from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS, check_job_names, check_options, fetch_all
 from glue_bookmarks._validation import check_endpoint_url, check_name, check_optional
 from glue_bookmarks._version import __version__
 
-if TYPE_CHECKING:
-    from types_boto3_glue.client import GlueClient
-
-__all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
-
-# The client method of each operation we call, named once rather than on every call.
-_METHOD_NAMES: Final = {name: xform_name(name) for name in ("GetJobBookmark", "ResetJobBookmark")}
+__all__ = ["GlueBookmarks", "default_config", "get_job_bookmark", "reset_job_bookmark"]
 
 # Connections are opened only as threads need them, so a large pool costs nothing idle; it
 # bounds the threads `get_job_bookmarks` runs over a client created here.
-DEFAULT_POOL_CONNECTIONS: Final = 64
-DEFAULT_MAX_WORKERS: Final = 16
-
-DEFAULT_CONFIG: Final = Config(
-    retries={"mode": "standard"},
-    max_pool_connections=DEFAULT_POOL_CONNECTIONS,
-    user_agent_extra=f"glue-bookmarks/{__version__}",
-)
-
-# What botocore raises from a call, the parse of its answer included: its JSON parser fails
-# with a bare AttributeError, TypeError or ValueError on a 2xx body of another shape, such as
-# `[]`, `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8.
-_CALL_ERRORS: Final = (
-    ClientError,
-    BotoCoreError,
-    ResponseParserError,
-    AttributeError,
-    TypeError,
-    ValueError,
-)
+_POOL_CONNECTIONS: Final = 64
 
 
-def _typed_error(exc: Exception, operation_name: str) -> GlueBookmarksError:
-    """Our exception for one of `_CALL_ERRORS`, raised by botocore during `operation_name`."""
-    if isinstance(exc, ClientError):
-        return from_client_error(exc, operation_name=operation_name)
-    if isinstance(exc, BotoCoreError):
-        return from_botocore_error(exc, operation_name=operation_name)
-    return ResponseValidationError(
-        f"botocore could not parse the {operation_name} answer: {type(exc).__name__}: {exc}",
-        operation_name=operation_name,
+def default_config(*, max_pool_connections: int = _POOL_CONNECTIONS) -> Config:
+    """The `Config` of a client created here: standard retries, our user agent, a pool.
+
+    Args:
+        max_pool_connections: The pool size; at least the default of 64 is used.
+    """
+    return Config(
+        retries={"mode": "standard"},
+        max_pool_connections=max(max_pool_connections, _POOL_CONNECTIONS),
+        user_agent_extra=f"glue-bookmarks/{__version__}",
     )
 
 
+_DEFAULT_CONFIG: Final = default_config()
+
+
 def _request(job_name: object, run_id: object) -> dict[str, str]:
+    """The parameters of GetJobBookmark and ResetJobBookmark, checked."""
     params = {"JobName": check_name("job_name", job_name)}
     if run_id is not None:
         params["RunId"] = check_name("run_id", run_id)
     return params
 
 
-def _check_job_names(job_names: object) -> list[str]:
-    if isinstance(job_names, str | bytes) or not isinstance(job_names, Iterable):
-        raise InvalidParameterError(
-            f"job_names must be an iterable of job names (such as a list), "
-            f"got {type(job_names).__name__}",
-            parameter="job_names",
-        )
-    names = list(job_names)
-    for index, name in enumerate(names):
-        check_name(f"job_names[{index}]", name)
-    return names
+def _call(operation_name: str, method: Callable[..., Any], *args: Any, **params: Any) -> Any:
+    """Call a botocore client method; what botocore raises comes out as our error."""
+    try:
+        return method(*args, **params)
+    except CALL_ERRORS as exc:
+        error = from_call_error(exc, operation_name=operation_name)
+        if error is None:
+            raise
+        raise error from exc
 
 
 class GlueBookmarks:
@@ -103,6 +79,12 @@ class GlueBookmarks:
     otherwise one is created on first use (once, thread-safely) from the standard AWS chain
     (environment, shared config and credentials files, container or instance metadata), and
     `close()` (or leaving a `with` block) closes it. One instance serves many threads.
+
+    Every method raises only `GlueBookmarksError`s: `InvalidParameterError` before any request,
+    `ConfigurationError` (no credentials or region, an unknown profile, a closed client),
+    `ServiceError` and its subclasses for an error answer, `TransportError` for no answer, and
+    `ResponseValidationError` for a success answer that does not fit. The Errors page has the
+    table.
 
     Example:
         ```python
@@ -131,7 +113,7 @@ class GlueBookmarks:
     def __init__(
         self,
         *,
-        client: GlueClient | None = None,
+        client: BaseClient | None = None,
         session: botocore.session.Session | None = None,
         region_name: str | None = None,
         profile_name: str | None = None,
@@ -139,33 +121,14 @@ class GlueBookmarks:
         config: Config | None = None,
     ) -> None:
         if client is not None:
-            others = [
-                name
-                for name, value in (
-                    ("session", session),
-                    ("region_name", region_name),
-                    ("profile_name", profile_name),
-                    ("endpoint_url", endpoint_url),
-                    ("config", config),
-                )
-                if value is not None
-            ]
-            if others:
-                raise InvalidParameterError(
-                    f"client is used as is, so it cannot be combined with {', '.join(others)}",
-                    parameter="client",
-                )
-            service_name = getattr(
-                getattr(getattr(client, "meta", None), "service_model", None),
-                "service_name",
-                None,
+            _check_injected(
+                client,
+                session=session,
+                region_name=region_name,
+                profile_name=profile_name,
+                endpoint_url=endpoint_url,
+                config=config,
             )
-            if service_name != "glue":
-                raise InvalidParameterError(
-                    f"client must be a botocore Glue client, got {type(client).__name__} "
-                    f"for service {service_name!r}",
-                    parameter="client",
-                )
         check_optional(
             "session",
             session,
@@ -213,7 +176,7 @@ class GlueBookmarks:
         if client is not None and self._owns_client:
             client.close()
 
-    def _get_client(self) -> GlueClient:
+    def _get_client(self) -> BaseClient:
         client = self._client
         if client is not None:
             return client
@@ -224,18 +187,23 @@ class GlueBookmarks:
                 self._client = self._create_client()
             return self._client
 
-    def _create_client(self) -> GlueClient:
+    def _method(self, name: str) -> Callable[..., Any]:
+        # botocore makes a client's operation methods at run time; BaseClient declares none.
+        method: Callable[..., Any] = getattr(self._get_client(), name)
+        return method
+
+    def _create_client(self) -> BaseClient:
         try:
             session = self._session
             if session is None:
                 session = botocore.session.Session(profile=self._profile_name)
             elif self._profile_name is not None:
                 session.set_config_variable("profile", self._profile_name)
-            client = session.create_client(
+            return session.create_client(
                 "glue",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
-                config=self._config if self._config is not None else DEFAULT_CONFIG,
+                config=self._config if self._config is not None else _DEFAULT_CONFIG,
             )
         except BotoCoreError as exc:
             raise from_botocore_error(exc, operation_name=None) from exc
@@ -243,16 +211,6 @@ class GlueBookmarks:
             # botocore raises a bare ValueError for a malformed setting it reads itself,
             # such as an AWS_ENDPOINT_URL that is not a URL.
             raise ConfigurationError(f"cannot create the Glue client: {exc}") from exc
-        return cast("GlueClient", client)
-
-    @staticmethod
-    def _call(
-        operation_name: str, method: Callable[..., Mapping[str, Any]], params: dict[str, str]
-    ) -> Mapping[str, Any]:
-        try:
-            return method(**params)
-        except _CALL_ERRORS as exc:
-            raise _typed_error(exc, operation_name) from exc
 
     def get_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
         """Get a job's bookmark entry (`GetJobBookmark`).
@@ -266,16 +224,12 @@ class GlueBookmarks:
             The job's bookmark entry; its `state` is the parsed bookmark.
 
         Raises:
-            InvalidParameterError: `job_name` or `run_id` is not a valid Glue name; nothing
-                was sent.
             EntityNotFoundError: The job does not exist, or has no bookmark yet.
-            ServiceError: Any other error answer (see the subclasses).
-            TransportError: No answer: connection refused or closed, or a timeout.
-            ResponseValidationError: A success answer that does not fit the model.
-            ConfigurationError: No credentials or region, an unknown profile, or a closed
-                client.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._entry_call("GetJobBookmark", job_name, run_id)
+        params = _request(job_name, run_id)
+        response = _call("GetJobBookmark", self._method("get_job_bookmark"), **params)
+        return entry_from_response(response, job_name=job_name, operation_name="GetJobBookmark")
 
     def reset_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
         """Reset a job's bookmark, or rewind it to a previous run (`ResetJobBookmark`).
@@ -292,71 +246,34 @@ class GlueBookmarks:
             The entry the service returns, which AWS describes as "the reset bookmark entry".
 
         Raises:
-            InvalidParameterError: `job_name` or `run_id` is not a valid Glue name; nothing
-                was sent.
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
-            ServiceError: Any other error answer (see the subclasses).
-            TransportError: No answer: connection refused or closed, or a timeout. The reset
-                may or may not have happened.
-            ResponseValidationError: A success answer that does not fit the model.
-            ConfigurationError: No credentials or region, an unknown profile, or a closed
-                client.
+            TransportError: No answer; the reset may or may not have happened.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._entry_call("ResetJobBookmark", job_name, run_id)
+        params = _request(job_name, run_id)
+        response = _call("ResetJobBookmark", self._method("reset_job_bookmark"), **params)
+        return entry_from_response(response, job_name=job_name, operation_name="ResetJobBookmark")
 
     def iter_job_names(self, *, prefix: str | None = None) -> Iterator[str]:
         """Yield the name of every job in the account and region (`ListJobs`, paginated).
 
-        Pages are fetched as the iteration needs them, with botocore's own paginator, in the
-        order the service lists them. Glue has no server-side filter by name, so `prefix`
-        is applied here, to the names each page brings.
-
-        Example:
-            ```python
-            names = list(gb.iter_job_names(prefix="nightly-"))
-            ```
+        Pages are fetched as the iteration reaches them, with botocore's paginator. Glue has
+        no server-side filter by name, so `prefix` is applied here.
 
         Args:
             prefix: Yield only the names that start with it (case-sensitive).
 
         Returns:
-            An iterator of job names; each page is requested when the iteration reaches it.
+            An iterator of job names. Bad arguments raise at the call; what a page request
+            raises, at the iteration that reaches it.
 
         Raises:
-            InvalidParameterError: `prefix` is not a str; raised by the call itself,
-                before any request.
-            ServiceError: An error answer to a page request (see the subclasses).
-            TransportError: No answer to a page request.
             ResponseValidationError: A page whose `JobNames` is not a list of strings.
-            ConfigurationError: No credentials or region, an unknown profile, or a closed
-                client.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
         """
         check_optional("prefix", prefix, str)
         pages = self._get_client().get_paginator("list_jobs").paginate()
-        return self._job_names(iter(pages), prefix)
-
-    @staticmethod
-    def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterator[str]:
-        while True:
-            try:
-                page = next(pages)
-            except StopIteration:
-                return
-            except _CALL_ERRORS as exc:
-                raise _typed_error(exc, "ListJobs") from exc
-            names = page.get("JobNames")
-            if not isinstance(names, list) or not all(type(name) is str for name in names):
-                metadata = page.get("ResponseMetadata") or {}
-                raise ResponseValidationError(
-                    f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
-                    operation_name="ListJobs",
-                    field="JobNames",
-                    status_code=metadata.get("HTTPStatusCode"),
-                    request_id=metadata.get("RequestId"),
-                )
-            for name in names:
-                if prefix is None or name.startswith(prefix):
-                    yield name
+        return _job_names(iter(pages), prefix)
 
     def get_job_bookmarks(
         self,
@@ -367,112 +284,53 @@ class GlueBookmarks:
     ) -> list[JobBookmarkEntry | GlueBookmarksError]:
         """Get the bookmark entries of many jobs, in parallel over this one client.
 
-        Each distinct name is fetched once (`GetJobBookmark`), by a pool of threads sharing
-        the botocore client; botocore's retry machinery (the client's retry mode) retries
-        throttled and failed requests as it does for one call. One job's failure never
-        stops the others: its place in the result holds the typed error instead of an entry.
-
-        An `EntityNotFoundException` is told apart with one `GetJob` request: the result is a
-        `JobNotFoundError` when the job does not exist and a `NoBookmarkError` when it exists
-        without a bookmark (both are `EntityNotFoundError`s). When `GetJob` itself fails (no
-        `glue:GetJob` permission, say), the result stays the plain `EntityNotFoundError`.
-
-        Example:
-            ```python
-            names = list(gb.iter_job_names())
-            for name, result in zip(names, gb.get_job_bookmarks(names)):
-                if isinstance(result, JobBookmarkEntry):
-                    print(name, result.run)
-                elif isinstance(result, NoBookmarkError):
-                    print(name, "no bookmark yet")
-                else:
-                    print(name, "failed:", result)
-            ```
+        Each distinct name is fetched once; one job's failure never stops the others. An
+        `EntityNotFoundException` is told apart with one `GetJob` request, as a
+        `JobNotFoundError` or a `NoBookmarkError` (it stays the plain `EntityNotFoundError`
+        when `GetJob` fails too). The "Auditing many jobs" page has the details.
 
         Args:
             job_names: The jobs, such as `iter_job_names()` yields; read once, up front.
-            max_workers: The most threads to run. Fewer run when there are fewer distinct
-                names, or when the client's connection pool (`max_pool_connections`: 64 for
-                a client created here without `config`, botocore's default of 10 for a new
-                boto3 client) is smaller, since a thread without a pooled connection would
-                open a new one per request.
+            max_workers: The most threads to run; fewer when there are fewer names, or when
+                the client's connection pool (`max_pool_connections`) is smaller.
             on_progress: Called as `on_progress(done, total)` in the calling thread after
-                each job's result arrives, where `total` is `len(job_names)`. An exception
-                it raises stops the work (requests not yet started are cancelled) and
-                propagates.
+                each result. What it raises stops the work and propagates.
 
         Returns:
-            One result per name, in the order of `job_names` (a name given twice gets the
-            same result twice): its `JobBookmarkEntry`, or the `ServiceError`,
-            `TransportError` or `ResponseValidationError` its request ended with.
+            One result per name, in the order of `job_names`: its `JobBookmarkEntry`, or the
+            `GlueBookmarksError` its request ended with.
 
         Raises:
-            InvalidParameterError: `job_names` is a str rather than an iterable of names, a
-                name is not a valid Glue name, or `max_workers` is not a positive int;
-                nothing was sent.
+            InvalidParameterError: A bad argument; nothing was sent.
             ConfigurationError: No credentials or region, an unknown profile, or a closed
-                client: no job can succeed, so this is raised rather than returned.
+                client: no job could succeed.
         """
-        names = _check_job_names(job_names)
-        if type(max_workers) is not int or max_workers < 1:
-            raise InvalidParameterError(
-                f"max_workers must be a positive int, got {max_workers!r}",
-                parameter="max_workers",
-            )
-        if on_progress is not None and not callable(on_progress):
-            raise InvalidParameterError(
-                f"on_progress must be callable or None, got {type(on_progress).__name__}",
-                parameter="on_progress",
-            )
+        names = check_job_names(job_names)
+        check_options(max_workers, on_progress)
         if not names:
             return []
-        client = self._get_client()
-        copies = Counter(names)  # in first-seen order: each distinct name is fetched once
-        distinct = list(copies)
-        pool = getattr(client.meta.config, "max_pool_connections", None)
+        pool = getattr(self._get_client().meta.config, "max_pool_connections", None)
         if not isinstance(pool, int) or pool < 1:
             pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
-        workers = min(max_workers, len(distinct), pool)
-        results: dict[str, JobBookmarkEntry | GlueBookmarksError] = {}
-        done = 0
-        # Two jobs queued per thread keep every thread busy; submitting all at once would hold
-        # a Future per job (about 2 KiB each) until the last one is done.
-        queued = iter(distinct)
-        executor = ThreadPoolExecutor(workers, thread_name_prefix="glue-bookmarks")
-        try:
-            pending = {
-                executor.submit(self._bookmark_or_error, name): name
-                for name in itertools.islice(queued, 2 * workers)
-            }
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name = pending.pop(future)
-                    results[name] = future.result()
-                    following = next(queued, None)
-                    if following is not None:
-                        pending[executor.submit(self._bookmark_or_error, following)] = following
-                    done += copies[name]
-                    if on_progress is not None:
-                        on_progress(done, len(names))
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-        return [results[name] for name in names]
+        return fetch_all(
+            names, self._fetch_one, workers=min(max_workers, pool), on_progress=on_progress
+        )
 
-    def _bookmark_or_error(self, job_name: str) -> JobBookmarkEntry | GlueBookmarksError:
+    def _fetch_one(self, job_name: str) -> JobBookmarkEntry | GlueBookmarksError:
+        """One job's entry or its error; only a `ConfigurationError` is raised."""
         try:
-            return self._entry_call("GetJobBookmark", job_name, None)
+            return self.get_job_bookmark(job_name)
         except EntityNotFoundError as exc:
-            return self._told_apart(exc, job_name)
+            return self._narrowed(exc, job_name)
         except ConfigurationError:
             raise
         except GlueBookmarksError as exc:
             return exc
 
-    def _told_apart(self, error: EntityNotFoundError, job_name: str) -> EntityNotFoundError:
+    def _narrowed(self, error: EntityNotFoundError, job_name: str) -> EntityNotFoundError:
         """`error` as `JobNotFoundError` or `NoBookmarkError`, as `GetJob` tells."""
         try:
-            self._call("GetJob", self._get_client().get_job, {"JobName": job_name})
+            _call("GetJob", self._method("get_job"), JobName=job_name)
         except EntityNotFoundError:
             return narrow_not_found(error, job_exists=False)
         except ConfigurationError:
@@ -481,13 +339,45 @@ class GlueBookmarks:
             return error
         return narrow_not_found(error, job_exists=True)
 
-    def _entry_call(
-        self, operation_name: str, job_name: str, run_id: str | None
-    ) -> JobBookmarkEntry:
-        params = _request(job_name, run_id)
-        method = getattr(self._get_client(), _METHOD_NAMES[operation_name])
-        response = self._call(operation_name, method, params)
-        return entry_from_response(response, job_name=job_name, operation_name=operation_name)
+
+def _check_injected(client: object, **others: object) -> None:
+    """Raise unless `client` is a Glue client and no argument shaping a new one is given."""
+    given = [name for name, value in others.items() if value is not None]
+    if given:
+        raise InvalidParameterError(
+            f"client is used as is, so it cannot be combined with {', '.join(given)}",
+            parameter="client",
+        )
+    service_name = getattr(
+        getattr(getattr(client, "meta", None), "service_model", None), "service_name", None
+    )
+    if service_name != "glue":
+        raise InvalidParameterError(
+            f"client must be a botocore Glue client, got {type(client).__name__} "
+            f"for service {service_name!r}",
+            parameter="client",
+        )
+
+
+def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterator[str]:
+    while True:
+        try:
+            page = _call("ListJobs", next, pages)
+        except StopIteration:
+            return
+        names = page.get("JobNames")
+        if not isinstance(names, list) or not all(type(name) is str for name in names):
+            status_code, request_id = response_context(page)
+            raise ResponseValidationError(
+                f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
+                operation_name="ListJobs",
+                field="JobNames",
+                status_code=status_code,
+                request_id=request_id,
+            )
+        for name in names:
+            if prefix is None or name.startswith(prefix):
+                yield name
 
 
 _default: GlueBookmarks | None = None

@@ -32,8 +32,12 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from botocore import exceptions as botocore_exceptions
+from botocore.parsers import ResponseParserError
 
 __all__ = [
+    "CALL_ERRORS",
+    "CODE_TO_CLASS",
+    "THROTTLING_CODES",
     "AccessDeniedError",
     "BookmarkParseError",
     "ConfigurationError",
@@ -51,8 +55,10 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "from_botocore_error",
+    "from_call_error",
     "from_client_error",
     "narrow_not_found",
+    "response_context",
 ]
 
 
@@ -62,7 +68,26 @@ class GlueBookmarksError(Exception):
     `except GlueBookmarksError` catches everything the library raises on purpose. A botocore
     error that fits none of the branches below is raised as this class itself, with botocore's
     exception as `__cause__`.
+
+    Attributes:
+        operation_name: The AWS operation, such as `"GetJobBookmark"`, or None when the error
+            arose before any (a bad argument, no credentials).
+        status_code: The HTTP status of the answer, or None when there was none.
+        request_id: The service's `x-amzn-RequestId`, or None when there was none.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
 
 
 class InvalidParameterError(GlueBookmarksError, ValueError):
@@ -91,14 +116,7 @@ class TransportError(GlueBookmarksError):
 
     The request may or may not have reached the service. botocore's own retries (per the
     client's retry mode) have already been spent when this is raised.
-
-    Attributes:
-        operation_name: The AWS operation, such as `"GetJobBookmark"`.
     """
-
-    def __init__(self, message: str, *, operation_name: str | None = None) -> None:
-        super().__init__(message)
-        self.operation_name = operation_name
 
 
 class ResponseValidationError(GlueBookmarksError):
@@ -108,11 +126,8 @@ class ResponseValidationError(GlueBookmarksError):
     wrong type. The message names what was wrong.
 
     Attributes:
-        operation_name: The AWS operation, such as `"GetJobBookmark"`.
         field: The wire path of the offending field (`"JobBookmarkEntry.Version"`), or None when
             the body as a whole did not fit.
-        status_code: The HTTP status of the answer, when known.
-        request_id: The service's `x-amzn-RequestId`, when known.
     """
 
     def __init__(
@@ -124,11 +139,13 @@ class ResponseValidationError(GlueBookmarksError):
         status_code: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.operation_name = operation_name
+        super().__init__(
+            message,
+            operation_name=operation_name,
+            status_code=status_code,
+            request_id=request_id,
+        )
         self.field = field
-        self.status_code = status_code
-        self.request_id = request_id
 
 
 class BookmarkParseError(ResponseValidationError):
@@ -170,9 +187,6 @@ class ServiceError(GlueBookmarksError):
     Attributes:
         code: The AWS error code, such as `"EntityNotFoundException"`.
         message: The service's error message.
-        operation_name: The AWS operation, such as `"GetJobBookmark"`.
-        status_code: The HTTP status of the answer.
-        request_id: The service's `x-amzn-RequestId`, or None when the answer had none.
         from_federation_source: Glue's `FromFederationSource` flag, when the error carries it.
         retryable: Whether the same request may succeed if sent again: True for throttling
             codes and HTTP 429, `InternalServiceException`, `OperationTimeoutException` and any
@@ -190,12 +204,14 @@ class ServiceError(GlueBookmarksError):
         from_federation_source: bool | None = None,
         retryable: bool = False,
     ) -> None:
-        super().__init__(message)
+        super().__init__(
+            message,
+            operation_name=operation_name,
+            status_code=status_code,
+            request_id=request_id,
+        )
         self.code = code
         self.message = message
-        self.operation_name = operation_name
-        self.status_code = status_code
-        self.request_id = request_id
         self.from_federation_source = from_federation_source
         self.retryable = retryable
 
@@ -331,6 +347,16 @@ _TRANSPORT_ERRORS: Final = (
 )
 
 
+def response_context(response: Mapping[str, Any]) -> tuple[int | None, str | None]:
+    """The HTTP status and request id of a botocore answer (or of a `ClientError`'s)."""
+    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    status_code = metadata.get("HTTPStatusCode")
+    return (
+        status_code if isinstance(status_code, int) else None,
+        metadata.get("RequestId") or None,
+    )
+
+
 def from_client_error(exc: botocore_exceptions.ClientError, *, operation_name: str) -> ServiceError:
     """Build the typed `ServiceError` for one of botocore's `ClientError`s.
 
@@ -344,20 +370,19 @@ def from_client_error(exc: botocore_exceptions.ClientError, *, operation_name: s
     """
     response: Mapping[str, Any] = exc.response
     error: Mapping[str, Any] = response.get("Error") or {}
-    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
     code = str(error.get("Code") or "")
-    status_code = metadata.get("HTTPStatusCode")
+    status_code, request_id = response_context(response)
     federation = response.get("FromFederationSource")
     retryable = code in _RETRYABLE_CODES or (
-        isinstance(status_code, int) and (status_code == 429 or status_code >= 500)
+        status_code is not None and (status_code == 429 or status_code >= 500)
     )
     cls = CODE_TO_CLASS.get(code, ServiceError)
     return cls(
         str(error.get("Message") or ""),
         code=code,
         operation_name=operation_name,
-        status_code=status_code if isinstance(status_code, int) else None,
-        request_id=metadata.get("RequestId") or None,
+        status_code=status_code,
+        request_id=request_id,
         from_federation_source=federation if isinstance(federation, bool) else None,
         retryable=retryable,
     )
@@ -384,4 +409,62 @@ def from_botocore_error(
         return ConfigurationError(message)
     if isinstance(exc, botocore_exceptions.ParamValidationError):
         return InvalidParameterError(message)
-    return GlueBookmarksError(message)
+    return GlueBookmarksError(message, operation_name=operation_name)
+
+
+# What a botocore call can raise that `from_call_error` may map. Its JSON parser fails with a
+# bare AttributeError, TypeError or ValueError on a 2xx body of another shape, such as `[]`,
+# `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8; the same classes raised
+# elsewhere (a user's event hook, say) are not ours to map.
+CALL_ERRORS: Final = (
+    botocore_exceptions.BotoCoreError,
+    botocore_exceptions.ClientError,
+    ResponseParserError,
+    AttributeError,
+    TypeError,
+    ValueError,
+)
+
+
+def _raised_reading_the_answer(exc: BaseException) -> bool:
+    """Whether botocore's reading of an answer raised `exc`, rather than an event hook.
+
+    It did when the traceback passes through botocore's parser or the endpoint's reading of the
+    answer, and its innermost frame is botocore's own (or the json module's it calls).
+    """
+    reading = False
+    module = ""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if module == "botocore.parsers" or (
+            module == "botocore.endpoint" and code.co_name == "_do_get_response"
+        ):
+            reading = True
+        traceback = traceback.tb_next
+    return reading and module.partition(".")[0] in ("botocore", "json")
+
+
+def from_call_error(exc: Exception, *, operation_name: str) -> GlueBookmarksError | None:
+    """Build our error for one of `CALL_ERRORS`, raised by a botocore call.
+
+    Args:
+        exc: The exception the call raised.
+        operation_name: The AWS operation that was called.
+
+    Returns:
+        The typed error, which the caller raises `from exc`; None when `exc` is not botocore's
+        to map (raised outside its parser, such as by a user's event hook), for the caller to
+        re-raise unchanged.
+    """
+    if isinstance(exc, botocore_exceptions.ClientError):
+        return from_client_error(exc, operation_name=operation_name)
+    if isinstance(exc, botocore_exceptions.BotoCoreError):
+        return from_botocore_error(exc, operation_name=operation_name)
+    if isinstance(exc, ResponseParserError) or _raised_reading_the_answer(exc):
+        return ResponseValidationError(
+            f"botocore could not parse the {operation_name} answer: {type(exc).__name__}: {exc}",
+            operation_name=operation_name,
+        )
+    return None

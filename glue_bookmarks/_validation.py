@@ -32,6 +32,9 @@ def check_name(parameter: str, value: object) -> str:
             f"{parameter} must be 1 to {_NAME_MAX_LENGTH} characters long, got {len(value)}",
             parameter=parameter,
         )
+    # Printable ASCII is all allowed: two C-level checks spare the common name the search.
+    if value.isascii() and value.isprintable():
+        return value
     bad = _NOT_NAME_CHARACTER.search(value)
     if bad is not None:
         raise InvalidParameterError(

@@ -21,7 +21,14 @@ from glue_bookmarks import (
     ThrottlingError,
     TransportError,
 )
-from tests.conftest import ACCESS_KEY, ERROR_CASES, REGION, SECRET_KEY, SESSION_TOKEN
+from tests.conftest import (
+    ACCESS_KEY,
+    ERROR_CASES,
+    REGION,
+    SECRET_KEY,
+    SESSION_TOKEN,
+    glue_client,
+)
 from tests.faults import (
     Answer,
     Drop,
@@ -167,6 +174,41 @@ def test_wrong_type_names_the_field_and_request(
         200,
         "odd-2",
     )
+
+
+class TracingBug(TypeError):
+    """What a user's tracing hook raises: their own bug, not a bad answer."""
+
+
+@pytest.mark.parametrize(
+    "event", ["before-call.glue.GetJobBookmark", "before-parse.glue", "after-call.glue"]
+)
+@pytest.mark.parametrize("raised", [TypeError, AttributeError, ValueError])
+def test_a_users_event_hook_error_propagates_as_raised(
+    faults: FaultServer, event: str, raised: type[Exception]
+) -> None:
+    faults.script(default=success_answer(ENTRY))
+    client = glue_client(faults.url)
+
+    def hook(**kwargs: object) -> None:
+        raise raised("the tracer's own bug")
+
+    client.meta.events.register(event, hook)
+    with pytest.raises(raised, match="the tracer's own bug") as info:
+        GlueBookmarks(client=client).get_job_bookmark("nightly-orders")
+    assert not isinstance(info.value, GlueBookmarksError)
+    client.close()
+
+
+def test_a_parser_failure_is_still_a_response_validation_error(faults: FaultServer) -> None:
+    # The same exception classes from botocore's own parser are a bad answer.
+    faults.script(Answer(200, b'{"JobBookmarkEntry": []}', {"x-amzn-RequestId": "odd-3"}))
+    client = glue_client(faults.url)
+    client.meta.events.register("before-call.glue", lambda **kwargs: None)
+    with pytest.raises(ResponseValidationError, match="could not parse") as info:
+        GlueBookmarks(client=client).get_job_bookmark("nightly-orders")
+    assert isinstance(info.value.__cause__, AttributeError | TypeError | ValueError)
+    client.close()
 
 
 def test_body_cut_short(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glue_bookmarks import InvalidParameterError, JobBookmarkEntry, ResponseValidationError
-from glue_bookmarks._converter import entry_from_response
+from glue_bookmarks._entry import entry_from_response
 
 FULL_WIRE: dict[str, Any] = {
     "JobName": "nightly-orders",

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import glue_bookmarks._converter
+import glue_bookmarks._entry
 from glue_bookmarks import (
     BookmarkParseError,
     BookmarkState,
@@ -184,13 +184,13 @@ def test_times_in_other_zones_and_finer_than_milliseconds_round_trip() -> None:
 
 def test_state_is_parsed_once_and_the_raw_string_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    parse = glue_bookmarks._converter.state_from_json
+    parse = glue_bookmarks._entry.state_from_json
 
     def counting(job_bookmark: object, *, job_name: str | None = None) -> BookmarkState:
         calls.append(job_bookmark)
         return parse(job_bookmark, job_name=job_name)
 
-    monkeypatch.setattr(glue_bookmarks._converter, "state_from_json", counting)
+    monkeypatch.setattr(glue_bookmarks._entry, "state_from_json", counting)
     entry = fixture_entry("get_job_bookmark_studio.json")
     raw = entry.job_bookmark
     barrier = threading.Barrier(8)
@@ -530,6 +530,60 @@ def test_bookmark_state_is_a_read_only_mapping() -> None:
         state["c"] = HadoopSourceState()  # type: ignore[index]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         state._sources = {}  # type: ignore[misc]
-    with pytest.raises(TypeError, match="unhashable"):
-        hash(state)
+    assert pickle.loads(pickle.dumps(state)) == state
+
+
+# -- frozen all the way down --------------------------------------------------------------------
+
+NESTED = (
+    '{"jdbc":{"jsonClass":"JDBCDataSourceJobBookmarkState","keys":["id",{"k":[1,2]}],'
+    '"opts":{"a":{"b":null}}},"s3":{"jsonClass":"HadoopDataSourceJobBookmarkState",'
+    '"timestamps":{"RUN":"2","FUTURE":"x"},"extra":{"deep":[{"n":1}]}}}'
+)
+
+
+def test_states_are_hashable_and_equal_ones_hash_equal() -> None:
+    first, second = BookmarkState.from_json(NESTED), BookmarkState.from_json(NESTED)
+    assert first == second
+    assert hash(first) == hash(second)
+    assert hash(first["s3"]) == hash(second["s3"])
+    assert hash(first["jdbc"]) == hash(second["jdbc"])
+    assert len({first, second, BookmarkState()}) == 2
+    built = HadoopSourceState(run=2, other_timestamps={"FUTURE": "x"}, other_fields={"e": [1]})
+    assert hash(built) == hash(
+        HadoopSourceState(run=2, other_timestamps={"FUTURE": "x"}, other_fields={"e": (1,)})
+    )
+
+
+def test_no_mapping_reached_through_a_state_can_be_changed() -> None:
+    state = BookmarkState.from_json(NESTED)
+    hadoop, unknown = state["s3"], state["jdbc"]
+    assert isinstance(hadoop, HadoopSourceState)
+    assert isinstance(unknown, UnknownSourceState)
+    for mapping in (
+        hadoop.other_fields,
+        hadoop.other_timestamps,
+        hadoop.other_fields["extra"]["deep"][0],
+        unknown.data,
+        unknown.data["opts"]["a"],
+        unknown.data["keys"][1],
+    ):
+        with pytest.raises(TypeError):
+            mapping["x"] = 1  # type: ignore[index]
+        assert not hasattr(mapping, "update")
+    # Arrays read as tuples, which cannot change either.
+    assert unknown.data["keys"][0] == "id"
+    assert isinstance(unknown.data["keys"], tuple)
+    assert isinstance(hadoop.other_fields["extra"]["deep"], tuple)
+
+
+def test_a_frozen_state_writes_back_the_json_it_was_read_from() -> None:
+    state = BookmarkState.from_json(NESTED)
+    assert json.loads(state.to_json()) == json.loads(
+        NESTED.replace(
+            '"RUN":"2",',
+            '"RUN":"2","CURR_LATEST_PARTITION":"0","CURR_LATEST_PARTITIONS":"","INCLUDE_LIST":"",',
+        )
+    )
+    assert BookmarkState.from_json(state.to_json()) == state
     assert pickle.loads(pickle.dumps(state)) == state
