@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck docs pytest bench test-floor clean
+.PHONY: demo test lint typecheck docs pytest dist-check bench test-floor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,34 +21,75 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-testing
 	$(BIN)/python -m glue_bookmarks._demo
 
+# The Python that ruff checks, here and in the unpacked sdist (dist-check).
+LINT_PATHS := glue_bookmarks tests benchmarks
+
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check glue_bookmarks tests benchmarks
-	$(BIN)/ruff format --check glue_bookmarks tests benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 docs: $(VENV)/.installed-dev
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(VENV)/site
 
-pytest: $(VENV)/.installed-dev
+# types-boto3 and boto3-stubs both install boto3-stubs/, so the venv keeps only one of them;
+# tests/test_typing.py takes the other's files from these wheels (the installed versions).
+$(VENV)/stub-wheels: $(VENV)/.installed-dev
+	rm -rf $@ $@.tmp
+	$(BIN)/python -m pip list --format=freeze | grep -E '^(boto3-stubs|types-boto3)==' \
+	    | xargs $(BIN)/python -m pip download --quiet --no-deps --dest $@.tmp
+	mv $@.tmp $@
+
+pytest: $(VENV)/.installed-dev $(VENV)/stub-wheels
 	$(BIN)/pytest
 
-test: lint typecheck docs pytest
+# The packages as a user gets them: both built and checked by twine; the wheel installed without
+# extras in a fresh venv (pip's cache may serve its dependencies) and run from outside the
+# checkout (-I: no cwd on sys.path); the unpacked sdist linted, typechecked and its tests
+# collected with its own config, importing its own copy of the package (python -m puts the
+# cwd first). Left in $(DIST) for a look when a step fails; removed when all pass.
+DIST := $(VENV)/dist-check
+DIST_BIN := $(abspath $(BIN))
+
+dist-check: $(VENV)/.installed-dev
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/twine check --strict $(DIST)/*.tar.gz $(DIST)/*.whl
+	$(BIN)/python -m venv --without-pip $(DIST)/venv
+	$(BIN)/python -m pip --python $(DIST)/venv/bin/python install --quiet $(DIST)/*.whl
+	$(BIN)/python -m pip --python $(DIST)/venv/bin/python check
+	$(DIST)/venv/bin/python -I -c 'import glue_bookmarks; print(glue_bookmarks.__version__, glue_bookmarks.__file__)'
+	$(DIST)/venv/bin/glue-bookmarks --version
+	$(DIST)/venv/bin/python -I -c 'from importlib.metadata import distribution; \
+	    d = distribution("glue-bookmarks"); \
+	    assert d.metadata["License-Expression"] == "Apache-2.0", d.metadata["License-Expression"]; \
+	    assert "Apache License" in (d.read_text("licenses/LICENSE") or ""), "LICENSE not in the wheel"'
+	mkdir $(DIST)/sdist
+	tar -xzf $(DIST)/*.tar.gz -C $(DIST)/sdist
+	cd $(DIST)/sdist/*/ && $(DIST_BIN)/ruff check --no-cache $(LINT_PATHS)
+	cd $(DIST)/sdist/*/ && $(DIST_BIN)/python -m mypy --cache-dir $(abspath $(VENV))/.mypy_cache-sdist
+	cd $(DIST)/sdist/*/ && $(DIST_BIN)/python -m pytest --collect-only -qq -p no:cacheprovider
+	rm -rf $(DIST)
+
+test: lint typecheck docs pytest dist-check
 
 # Not part of `test`: timings against raw botocore, each printed next to its goal.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
 
 # The declared dependency floors (pyproject.toml), with the oldest supported moto: the whole
-# suite but the mypy consumer check, whose stubs follow the newest botocore.
+# suite but the mypy consumer check, whose stubs follow the newest botocore. The rest of the
+# dev extra is resolved together with the pins, so whatever the suite needs is there.
 FLOOR := botocore==1.34.131 boto3==1.34.131 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.11'
 
 test-floor:
 	rm -rf .venv-floor
 	$(PYTHON) -m venv .venv-floor
-	.venv-floor/bin/python -m pip install --quiet $(FLOOR) pytest hypothesis types-boto3-glue
-	.venv-floor/bin/python -m pip install --quiet --no-deps -e .
+	.venv-floor/bin/python -m pip install --quiet --upgrade pip
+	.venv-floor/bin/python -m pip install --quiet $(FLOOR) -e '.[dev]'
+	.venv-floor/bin/python -m pip list | grep -E '^(attrs|boto3|botocore|cattrs|moto) '
 	.venv-floor/bin/pytest -p no:cacheprovider --deselect tests/test_typing.py
 
 clean:

@@ -47,12 +47,19 @@ client.get_job_bookmark(JobName="nightly-orders")["JobBookmarkEntry"]["Version"]
 
 
 def run_child(source: str, url: str, *, trace: bool = False) -> tuple[float, int]:
-    """Run `source` in a new interpreter; return its (seconds, peak bytes)."""
+    """Run `source` in a new interpreter; return its (seconds, peak bytes).
+
+    Bytecode is written and used, as after `pip install` (which compiles it): with
+    PYTHONDONTWRITEBYTECODE set, our editable checkout would be compiled anew in every child
+    while botocore's installed bytecode is read, which times the compiler, not the library.
+    """
     command = [sys.executable, *(["-X", "tracemalloc"] if trace else []), "-c", source]
+    environment = {**os.environ, "BENCH_URL": url}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     output = subprocess.run(
         command,
         cwd=ROOT,
-        env={**os.environ, "BENCH_URL": url},
+        env=environment,
         capture_output=True,
         text=True,
         check=True,

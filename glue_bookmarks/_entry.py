@@ -1,20 +1,24 @@
-"""`JobBookmarkEntry` and its wire conversion, the private cattrs converter.
+"""`JobBookmarkEntry` and its wire conversion.
 
-Wire names (the PascalCase entry keys) live here and nowhere else. The converter is strict: an
+Wire names (the PascalCase entry keys) live here and nowhere else. Conversion is strict: an
 integer field takes only a JSON integer and a string field only a JSON string, because
 botocore's JSON parser passes values through unchecked and a silently coerced value would
 hide a malformed answer.
+
+A well-formed entry, every call's case, is checked and built by hand: seven type checks. cattrs
+does the rest, where its cost does not count: naming every bad field of a malformed entry, and
+`to_dict()`. Its converter is built on first need, so neither importing the library nor a call
+pays for it.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from glue_bookmarks._exceptions import (
     InvalidParameterError,
@@ -22,6 +26,9 @@ from glue_bookmarks._exceptions import (
     response_context,
 )
 from glue_bookmarks._state import BookmarkState, state_from_json
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["JobBookmarkEntry", "entry_from_response"]
 
@@ -119,7 +126,7 @@ class JobBookmarkEntry:
         Returns:
             A new dict, such as `{"JobName": "nightly", "Version": 1, "Run": 1, "Attempt": 0}`.
         """
-        wire: dict[str, str | int] = _unstructure_entry(self)
+        wire: dict[str, str | int] = _cattrs().unstructure_entry(self)
         return wire
 
 
@@ -155,25 +162,38 @@ def _strict_optional_str(value: object, _: type) -> str | None:
     return value
 
 
-_converter = cattrs.Converter(detailed_validation=True)
-_converter.register_structure_hook(int, _strict_int)
-_converter.register_structure_hook(str, _strict_str)
-_converter.register_structure_hook(str | None, _strict_optional_str)
+@attrs.frozen
+class _Cattrs:
+    """The cattrs converter's generated functions for the entry."""
 
-# Typed Any: the generators take the overrides as **kwargs beside options of other types.
-_STRUCTURE_OVERRIDES: Final[dict[str, Any]] = {
-    name: override(rename=wire) for name, wire in _ENTRY_WIRE_NAMES.items()
-}
-_UNSTRUCTURE_OVERRIDES: Final[dict[str, Any]] = {
-    name: override(rename=wire, omit_if_default=name in _OPTIONAL_ENTRY_FIELDS)
-    for name, wire in _ENTRY_WIRE_NAMES.items()
-}
-_structure_entry: Final = make_dict_structure_fn(
-    JobBookmarkEntry, _converter, **_STRUCTURE_OVERRIDES
-)
-_unstructure_entry: Final = make_dict_unstructure_fn(
-    JobBookmarkEntry, _converter, **_UNSTRUCTURE_OVERRIDES
-)
+    structure_entry: Callable[[Mapping[str, Any], type], JobBookmarkEntry]
+    unstructure_entry: Callable[[JobBookmarkEntry], dict[str, Any]]
+    validation_error: type[cattrs.ClassValidationError]
+
+
+@functools.cache
+def _cattrs() -> _Cattrs:
+    # Imported here, not at the top: the per-call path never needs it (see the docstring).
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    converter = cattrs.Converter(detailed_validation=True)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(str | None, _strict_optional_str)
+    # Typed Any: the generators take the overrides as **kwargs beside options of other types.
+    structure: dict[str, Any] = {
+        name: override(rename=wire) for name, wire in _ENTRY_WIRE_NAMES.items()
+    }
+    unstructure: dict[str, Any] = {
+        name: override(rename=wire, omit_if_default=name in _OPTIONAL_ENTRY_FIELDS)
+        for name, wire in _ENTRY_WIRE_NAMES.items()
+    }
+    return _Cattrs(
+        make_dict_structure_fn(JobBookmarkEntry, converter, **structure),
+        make_dict_unstructure_fn(JobBookmarkEntry, converter, **unstructure),
+        cattrs.ClassValidationError,
+    )
 
 
 class _ShapeError(Exception):
@@ -188,9 +208,38 @@ def _structure(wire: object, path: str) -> JobBookmarkEntry:
     # botocore's parser gives a dict; the ABC check is for other mappings, and costs more.
     if type(wire) is not dict and not isinstance(wire, Mapping):
         raise _ShapeError(path, f"{path} expected an object, got {type(wire).__name__}")
+    get = wire.get
+    job_name, previous_run_id = get("JobName"), get("PreviousRunId")
+    version, run, attempt = get("Version", 0), get("Run", 0), get("Attempt", 0)
+    run_id, job_bookmark = get("RunId"), get("JobBookmark")
+    # bool is an int subclass, and `type(...) is` also refuses it: JSON true is no version.
+    if (
+        type(job_name) is str
+        and type(version) is int
+        and type(run) is int
+        and type(attempt) is int
+        and (previous_run_id is None or type(previous_run_id) is str)
+        and (run_id is None or type(run_id) is str)
+        and (job_bookmark is None or type(job_bookmark) is str)
+    ):
+        return JobBookmarkEntry(
+            job_name=job_name,
+            version=version,
+            run=run,
+            attempt=attempt,
+            previous_run_id=previous_run_id,
+            run_id=run_id,
+            job_bookmark=job_bookmark,
+        )
+    raise _shape_error(wire, path)
+
+
+def _shape_error(wire: Mapping[str, Any], path: str) -> _ShapeError:
+    """The error naming every field of `wire` that does not fit, as cattrs finds them."""
+    converter = _cattrs()
     try:
-        return _structure_entry(wire, JobBookmarkEntry)
-    except cattrs.ClassValidationError as exc:
+        converter.structure_entry(wire, JobBookmarkEntry)
+    except converter.validation_error as exc:
         # Every error of a generated attrs hook carries a note naming its attribute.
         fields = [
             (
@@ -200,7 +249,10 @@ def _structure(wire: object, path: str) -> JobBookmarkEntry:
             for error, note in exc.group_exceptions()[0]
         ]
         message = "; ".join(f"{field} {problem}" for field, problem in fields)
-        raise _ShapeError(fields[0][0], message) from exc
+        error = _ShapeError(fields[0][0], message)
+        error.__cause__ = exc
+        return error
+    raise AssertionError(f"cattrs accepted an entry the strict check refused: {wire!r}")
 
 
 def entry_from_response(

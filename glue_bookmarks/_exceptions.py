@@ -426,22 +426,22 @@ CALL_ERRORS: Final = (
 )
 
 
+_ANSWER_MODULES: Final = frozenset({"botocore.endpoint", "botocore.parsers"})
+
+
 def _raised_reading_the_answer(exc: BaseException) -> bool:
     """Whether botocore's reading of an answer raised `exc`, rather than an event hook.
 
-    It did when the traceback passes through botocore's parser or the endpoint's reading of the
-    answer, and its innermost frame is botocore's own (or the json module's it calls).
+    It did when the traceback passes through botocore's endpoint or parser, and its innermost
+    frame is botocore's own (or that of the json module it calls): a hook's error has the
+    hook's frame innermost, wherever botocore called it from.
     """
     reading = False
     module = ""
     traceback = exc.__traceback__
     while traceback is not None:
-        code = traceback.tb_frame.f_code
         module = traceback.tb_frame.f_globals.get("__name__", "")
-        if module == "botocore.parsers" or (
-            module == "botocore.endpoint" and code.co_name == "_do_get_response"
-        ):
-            reading = True
+        reading = reading or module in _ANSWER_MODULES
         traceback = traceback.tb_next
     return reading and module.partition(".")[0] in ("botocore", "json")
 

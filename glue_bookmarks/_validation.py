@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 from urllib.parse import urlsplit
@@ -16,9 +17,14 @@ __all__ = ["check_endpoint_url", "check_name", "check_optional"]
 # [\u0020-\uD7FF\uE000-\uFFFF\t]*. Python strings count code points; characters above U+FFFF
 # would be surrogate pairs in the service's UTF-16, which the pattern excludes, so the class
 # below excludes them too. It lists the characters left out rather than negating the pattern's
-# class: the same set, compiled several times faster, which counts at import.
+# class: the same set, compiled several times faster. It is compiled on first need, since
+# printable ASCII names (nearly all) never need it.
 _NAME_MAX_LENGTH: Final = 255
-_NOT_NAME_CHARACTER: Final = re.compile(r"[\x00-\x08\x0a-\x1f\ud800-\udfff\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _not_name_character() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0a-\x1f\ud800-\udfff\U00010000-\U0010ffff]")
 
 
 def check_name(parameter: str, value: object) -> str:
@@ -35,7 +41,7 @@ def check_name(parameter: str, value: object) -> str:
     # Printable ASCII is all allowed: two C-level checks spare the common name the search.
     if value.isascii() and value.isprintable():
         return value
-    bad = _NOT_NAME_CHARACTER.search(value)
+    bad = _not_name_character().search(value)
     if bad is not None:
         raise InvalidParameterError(
             f"{parameter} must be a single line of printable characters; "

@@ -1,0 +1,247 @@
+"""`python -m glue_bookmarks.testing`: moto, with Glue job bookmarks, served until stopped.
+
+Exit status: 0 when stopped by Ctrl-C (SIGINT) or SIGTERM, at any point; 1, with one line on
+stderr, when it cannot start (moto not installed, the port in use, the sample jobs refused);
+2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final, NoReturn, cast
+
+import botocore.exceptions
+import botocore.session
+
+from glue_bookmarks import GlueBookmarksError, InvalidParameterError
+from glue_bookmarks.testing._moto import FALLBACK_REGION, INSTALL_HINT, glue_backend, install
+from glue_bookmarks.testing._samples import seed_samples
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from types_boto3_glue.client import GlueClient
+    from werkzeug.serving import BaseWSGIServer
+
+__all__ = ["main"]
+
+_PROG: Final = "python -m glue_bookmarks.testing"
+# How often the serving thread checks for a stop request: the longest a stop waits for it.
+_POLL_INTERVAL: Final = 0.05
+# errno of a port in use: POSIX's, and Windows sockets' own.
+_ADDRESS_IN_USE: Final = frozenset({errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)})
+
+
+class _CannotServeError(Exception):
+    """The server cannot start, or cannot go on; the message is the line shown on stderr."""
+
+
+class _StopOnFirstSignal:
+    """The SIGINT and SIGTERM handler: the first raises KeyboardInterrupt, later ones do nothing.
+
+    An exception rather than a flag, so a signal ends start-up wherever it is (moto's imports
+    alone take a good fraction of a second); only once, so a second Ctrl-C or SIGTERM while the
+    server stops cannot turn a clean stop into a traceback.
+    """
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise KeyboardInterrupt
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {port}")
+    return port
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=_PROG,
+        description="Serve moto, with Glue job bookmarks, on 127.0.0.1 until interrupted.",
+        epilog=(
+            "Ctrl-C and SIGTERM stop it with exit status 0. It exits with status 1 and one line "
+            "on stderr when it cannot start, such as when moto is not installed or the port is "
+            "in use."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=5000, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--samples",
+        action="store_true",
+        help="create the demo's sample jobs, with bookmarks, in --region",
+    )
+    parser.add_argument(
+        "--region", default=FALLBACK_REGION, help=f"region for --samples ({FALLBACK_REGION})"
+    )
+    return parser
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host` and `port`, listening.
+
+    Bound here rather than by werkzeug, which reports a port in use with two lines of its own
+    and then ends only its server thread, leaving `ThreadedMotoServer.start()` waiting forever.
+    """
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        # As werkzeug does, so a port that a server just left (TIME_WAIT) is free again;
+        # on Windows the option would let two servers share a port.
+        if os.name != "nt":
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen()
+    except OSError as exc:
+        listener.close()
+        if exc.errno in _ADDRESS_IN_USE:
+            message = f"port {port} on {host} is in use; stop what uses it, or pick another port"
+        else:
+            message = f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+        raise _CannotServeError(message) from None
+    return listener
+
+
+def _make_server(listener: socket.socket, host: str) -> BaseWSGIServer:
+    """moto's app served on `listener`, as `ThreadedMotoServer` serves it on a port it binds."""
+    try:
+        from moto.moto_server import werkzeug_app
+        from werkzeug.serving import make_server
+    except ImportError as exc:
+        raise _CannotServeError(
+            f"the server needs moto's server extra ({exc}); install it with {INSTALL_HINT}"
+        ) from None
+    app = werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app)
+    # Newer moto serves with a request handler of its own; older moto with werkzeug's.
+    handler = getattr(werkzeug_app, "MotoRequestHandler", None)
+    # werkzeug duplicates the descriptor, so the caller may close `listener` afterwards.
+    return make_server(
+        host,
+        listener.getsockname()[1],
+        app,
+        threaded=True,
+        request_handler=handler,
+        fd=listener.fileno(),
+    )
+
+
+def _server_client(endpoint: str, region_name: str) -> GlueClient:
+    # moto server accepts any credentials; these only let botocore sign the request.
+    client = botocore.session.Session().create_client(
+        "glue",
+        region_name=region_name,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 - moto's dummy credentials
+    )
+    return cast("GlueClient", client)
+
+
+def _start_without_signals(thread: threading.Thread) -> None:
+    """Start `thread`, and the threads it starts, with SIGINT and SIGTERM blocked.
+
+    The kernel hands a signal to any thread that does not block it. Taken by a server thread,
+    it would only be noted for the main thread, which sleeps in `join()` and never wakes to
+    handle it: the server would not stop. Blocked there, signals always reach the main thread.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: signals reach the main thread only
+        thread.start()
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        thread.start()  # a new thread starts with its creator's mask
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _serve(args: argparse.Namespace) -> NoReturn:
+    """Serve until a signal ends it (KeyboardInterrupt) or an error does (_CannotServeError)."""
+    try:
+        install()
+    except ImportError as exc:
+        raise _CannotServeError(str(exc)) from None
+    if args.samples:
+        try:
+            glue_backend(None, args.region)
+        except InvalidParameterError as exc:
+            raise _CannotServeError(f"{exc} (--region)") from None
+    with _listen(args.host, args.port) as listener:
+        server = _make_server(listener, args.host)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": _POLL_INTERVAL},
+        name="moto-server",
+        daemon=True,
+    )
+    try:
+        _start_without_signals(thread)
+        host = f"[{server.host}]" if ":" in server.host else server.host
+        endpoint = f"http://{host}:{server.port}"
+        if args.samples:
+            try:
+                seed_samples(_server_client(endpoint, args.region))
+            except (
+                GlueBookmarksError,
+                botocore.exceptions.BotoCoreError,
+                botocore.exceptions.ClientError,
+            ) as exc:
+                raise _CannotServeError(
+                    f"cannot create the sample jobs in {args.region}: {exc}"
+                ) from None
+        print(f"moto Glue with job bookmarks on {endpoint} (Ctrl-C stops it)", flush=True)
+        thread.join()
+    finally:
+        # shutdown() waits for the serving loop, which a thread not yet started never runs.
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+    raise _CannotServeError("the server stopped unexpectedly")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server until Ctrl-C or SIGTERM; the process's entry point.
+
+    It takes over SIGINT (unless ignored, as in a background job) and SIGTERM for the process,
+    and leaves both ignored when it returns, for the process to exit.
+
+    Args:
+        argv: The arguments; by default `sys.argv[1:]`.
+
+    Returns:
+        The exit status: 0 when stopped by a signal, 1 when the server cannot start.
+    """
+    args = _parser().parse_args(argv)
+    # SIGTERM stops the server as Ctrl-C does: a KeyboardInterrupt, caught below wherever it
+    # lands, start-up included.
+    stop = _StopOnFirstSignal()
+    signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, stop)
+    try:
+        _serve(args)
+    except KeyboardInterrupt:
+        return 0
+    except _CannotServeError as exc:
+        print(f"{_PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        # Python puts the default handlers back as it exits, and a second signal arriving then
+        # (sent a moment after the first) would kill the exiting process: ignore both instead.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
