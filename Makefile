@@ -42,8 +42,11 @@ $(VENV)/stub-wheels: $(VENV)/.installed-dev
 	    | xargs $(BIN)/python -m pip download --quiet --no-deps --dest $@.tmp
 	mv $@.tmp $@
 
+# Both cores: a plain `pytest` stays one process (for --pdb and the like).
+PYTEST_PARALLEL := -n auto --dist worksteal
+
 pytest: $(VENV)/.installed-dev $(VENV)/stub-wheels
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The packages as a user gets them: both built and checked by twine; the wheel installed without
 # extras in a fresh venv (pip's cache may serve its dependencies) and run from outside the
@@ -90,7 +93,7 @@ test-floor:
 	.venv-floor/bin/python -m pip install --quiet --upgrade pip
 	.venv-floor/bin/python -m pip install --quiet $(FLOOR) -e '.[dev]'
 	.venv-floor/bin/python -m pip list | grep -E '^(attrs|boto3|botocore|cattrs|moto) '
-	.venv-floor/bin/pytest -p no:cacheprovider --deselect tests/test_typing.py
+	.venv-floor/bin/pytest -p no:cacheprovider $(PYTEST_PARALLEL) --deselect tests/test_typing.py
 
 clean:
 	rm -rf $(VENV) .venv-floor site .pytest_cache .mypy_cache .ruff_cache .hypothesis

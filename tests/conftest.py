@@ -1,65 +1,38 @@
-"""Shared fixtures: dummy AWS settings, the fault server, moto in-process and moto server."""
+"""Shared fixtures: dummy AWS settings, the fault server, no waiting between retries.
+
+Only fixtures (and the hook that loads the hypothesis profile) live here; the helpers and
+constants the test modules share are in `tests/_support.py`.
+
+moto, in-process and as a server, comes from our own pytest plugin's fixtures
+(`glue_moto_client`, `glue_moto_server_url`), as it does for users.
+"""
 
 from __future__ import annotations
 
 import os
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
 
-import botocore.session
 import pytest
-from botocore.config import Config
 from hypothesis import settings
-from moto import mock_aws
-from moto.server import ThreadedMotoServer
-from types_boto3_glue.client import GlueClient
 
-from glue_bookmarks import (
-    AccessDeniedError,
-    EntityNotFoundError,
-    GlueBookmarks,
-    InternalServiceError,
-    InvalidInputError,
-    OperationTimeoutError,
-    ServiceError,
-    ThrottlingError,
-    ValidationError,
+from glue_bookmarks import GlueBookmarks
+from tests._support import (
+    ACCESS_KEY,
+    ONE_ATTEMPT,
+    REGION,
+    SECRET_KEY,
+    SESSION_TOKEN,
+    botocore_session,
 )
-from glue_bookmarks.testing import install
 from tests.faults import FaultServer, fault_server
 
-# No per-example deadline: a busy CI machine must not turn a slow example into a failure.
-settings.register_profile("glue-bookmarks", deadline=None)
-settings.load_profile("glue-bookmarks")
 
-# Known dummy credentials, so tests can check that none of them leaks.
-ACCESS_KEY = "AKIDGLUEBOOKMARKSTEST"
-SECRET_KEY = "glueBookmarksTestSecretKey0123456789abcd"
-SESSION_TOKEN = "glueBookmarksTestSessionToken0123456789"
-REGION = "us-east-1"
-
-# (AWS code, HTTP status, the class it maps to, retryable): every modelled GetJobBookmark error,
-# the common ones, throttling by code and by 429, and unknown codes below and above 500.
-ERROR_CASES: list[tuple[str, int, type[ServiceError], bool]] = [
-    ("EntityNotFoundException", 400, EntityNotFoundError, False),
-    ("InvalidInputException", 400, InvalidInputError, False),
-    ("InternalServiceException", 500, InternalServiceError, True),
-    ("OperationTimeoutException", 400, OperationTimeoutError, True),
-    ("ValidationException", 400, ValidationError, False),
-    ("ThrottlingException", 400, ThrottlingError, True),
-    ("Throttling", 400, ThrottlingError, True),
-    ("TooManyRequestsException", 429, ThrottlingError, True),
-    ("AccessDeniedException", 403, AccessDeniedError, False),
-    ("UnrecognizedClientException", 400, ServiceError, False),
-    ("ServiceUnavailableException", 503, ServiceError, True),
-]
-
-# No retries and short timeouts: a fault is seen once, and quickly.
-ONE_ATTEMPT = Config(
-    retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2, read_timeout=2
-)
+def pytest_configure(config: pytest.Config) -> None:
+    # No per-example deadline: a busy CI machine must not turn a slow example into a failure.
+    # Loaded before the test modules are imported, so their own `settings(...)` inherit it.
+    settings.register_profile("glue-bookmarks", deadline=None)
+    settings.load_profile("glue-bookmarks")
 
 
 @pytest.fixture(autouse=True)
@@ -87,53 +60,10 @@ def faults() -> Iterator[FaultServer]:
 @pytest.fixture
 def http_bookmarks(faults: FaultServer) -> Iterator[GlueBookmarks]:
     """A GlueBookmarks talking to the fault server, one attempt per call."""
-    with GlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT) as gb:
+    with GlueBookmarks(
+        session=botocore_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+    ) as gb:
         yield gb
-
-
-def glue_client(endpoint_url: str | None = None) -> GlueClient:
-    """A plain botocore Glue client, as a user would build one."""
-    client = botocore.session.Session().create_client(
-        "glue", region_name=REGION, endpoint_url=endpoint_url
-    )
-    return cast(GlueClient, client)
-
-
-@pytest.fixture
-def moto_glue() -> Iterator[GlueClient]:
-    """A botocore Glue client on an in-process moto with the bookmark extension."""
-    install()
-    with mock_aws():
-        yield glue_client()
-
-
-@pytest.fixture(scope="session")
-def moto_server_endpoint() -> Iterator[str]:
-    """One moto server with the bookmark extension on 127.0.0.1 for the whole session.
-
-    Stopping a server takes half a second (werkzeug's shutdown poll), so tests share one
-    and `moto_server` resets it after each.
-    """
-    install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def moto_server(moto_server_endpoint: str) -> Iterator[str]:
-    """moto server with the bookmark extension on 127.0.0.1, reset after the test."""
-    install()
-    try:
-        yield moto_server_endpoint
-    finally:
-        request = urllib.request.Request(f"{moto_server_endpoint}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
 
 
 @pytest.fixture

@@ -11,15 +11,13 @@ import io
 import json
 import os
 import pty
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import botocore.session
 import pytest
 from types_boto3_glue.client import GlueClient
 
@@ -33,7 +31,7 @@ from glue_bookmarks import (
     _cli,
 )
 from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
-from tests.conftest import ACCESS_KEY, REGION, SECRET_KEY
+from tests._support import ACCESS_KEY, REGION, SECRET_KEY, create_job, glue_client, refused_endpoint
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -69,34 +67,16 @@ NIGHTLY_TABLE = (
 # -- fixtures and helpers -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def botocore_session() -> botocore.session.Session:
-    """One session for the module's set-up clients: loading Glue's model once is faster."""
-    return botocore.session.Session()
-
-
 @pytest.fixture
-def glue(moto_server: str, botocore_session: botocore.session.Session) -> GlueClient:
+def glue(glue_moto_server_url: str) -> GlueClient:
     """A botocore Glue client on moto server, to create jobs with."""
-    client = botocore_session.create_client(
-        "glue",
-        region_name=REGION,
-        endpoint_url=moto_server,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    return cast("GlueClient", client)
-
-
-def create_job(glue: GlueClient, name: str) -> None:
-    glue.create_job(Name=name, Role="etl-role", Command={"Name": "glueetl"})
+    return glue_client(glue_moto_server_url)
 
 
 @pytest.fixture
-def jobs(moto_server: str, glue: GlueClient) -> str:
+def jobs(glue_moto_server_url: str, glue: GlueClient) -> str:
     """moto server with jobs `nightly`, `multi` (three sources) and `never-ran` (no bookmark)."""
-    for name in ("nightly", "multi", "never-ran"):
-        create_job(glue, name)
+    create_job(glue, "nightly", "multi", "never-ran")
     seed_job_bookmark(
         "nightly",
         version=3,
@@ -115,7 +95,7 @@ def jobs(moto_server: str, glue: GlueClient) -> str:
         job_bookmark=NIGHTLY_BOOKMARK,
     )
     seed_job_bookmark("multi", version=2, run=2, run_id="jr_m2", job_bookmark=MULTI_STATE)
-    return moto_server
+    return glue_moto_server_url
 
 
 @pytest.fixture
@@ -591,16 +571,13 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_connection_refused_exits_1(cli_env: dict[str, str]) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # Nothing listens on the port now; one attempt is enough to see the failure.
+    # One attempt is enough to see the failure.
     env = {**cli_env, "AWS_MAX_ATTEMPTS": "1"}
-    result = run(env, "get", "nightly", "--endpoint-url", f"http://127.0.0.1:{port}")
+    with refused_endpoint() as endpoint_url:
+        result = run(env, "get", "nightly", "--endpoint-url", endpoint_url)
     assert (result.returncode, result.stdout) == (1, "")
     assert_one_error_line(
-        result.stderr,
-        f'TransportError: Could not connect to the endpoint URL: "http://127.0.0.1:{port}/"',
+        result.stderr, f'TransportError: Could not connect to the endpoint URL: "{endpoint_url}/"'
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from typing import Any
 
@@ -19,12 +17,11 @@ from glue_bookmarks import (
     InvalidParameterError,
     JobBookmarkEntry,
     ResponseValidationError,
-    ServiceError,
     ThrottlingError,
     get_job_bookmark,
     reset_job_bookmark,
 )
-from tests.conftest import ERROR_CASES, REGION, glue_client
+from tests._support import OPERATIONS, REGION, glue_client, modules_imported_by
 from tests.faults import FaultServer, error_answer, success_answer
 
 WIRE = {
@@ -64,7 +61,7 @@ def test_injected_client_cannot_be_combined(extra: dict[str, Any]) -> None:
 def test_injected_client_must_be_glue() -> None:
     s3 = botocore.session.Session().create_client("s3", region_name=REGION)
     with pytest.raises(InvalidParameterError, match=r"Glue client.*'s3'") as info:
-        GlueBookmarks(client=s3)  # type: ignore[arg-type]
+        GlueBookmarks(client=s3)
     assert info.value.parameter == "client"
     with pytest.raises(InvalidParameterError, match="Glue client"):
         GlueBookmarks(client=object())  # type: ignore[arg-type]
@@ -306,45 +303,6 @@ def test_a_malformed_reset_answer_names_the_operation(stubbed: Any) -> None:
     assert info.value.operation_name == "ResetJobBookmark"
 
 
-# Each public call of one job, by its method and AWS operation name.
-OPERATIONS = [("get_job_bookmark", "GetJobBookmark"), ("reset_job_bookmark", "ResetJobBookmark")]
-
-
-@pytest.mark.parametrize(("method", "operation"), OPERATIONS)
-@pytest.mark.parametrize(("code", "status", "cls", "retryable"), ERROR_CASES)
-def test_every_error_code_maps_to_its_class(
-    stubbed: Any,
-    method: str,
-    operation: str,
-    code: str,
-    status: int,
-    cls: type[ServiceError],
-    retryable: bool,
-) -> None:
-    gb, stubber = stubbed
-    stubber.add_client_error(
-        method,
-        service_error_code=code,
-        service_message=f"{code} happened",
-        http_status_code=status,
-        response_meta={"RequestId": "stub-req"},
-        expected_params={"JobName": "nightly-orders"},
-        modeled_fields={"FromFederationSource": False} if code == "EntityNotFoundException" else {},
-    )
-    with pytest.raises(cls) as info:
-        getattr(gb, method)("nightly-orders")
-    err = info.value
-    assert type(err) is cls
-    assert err.code == code
-    assert err.message == f"{code} happened"
-    assert err.status_code == status
-    assert err.request_id == "stub-req"
-    assert err.operation_name == operation
-    assert err.retryable is retryable
-    assert err.from_federation_source is (False if code == "EntityNotFoundException" else None)
-    assert isinstance(err.__cause__, botocore.exceptions.ClientError)
-
-
 @pytest.mark.parametrize(
     ("kwargs", "parameter", "message"),
     [
@@ -398,14 +356,8 @@ def test_malformed_endpoint_from_the_environment_is_a_configuration_error(
 
 
 def test_importing_the_library_imports_neither_moto_nor_boto3() -> None:
-    code = (
-        "import sys, glue_bookmarks, glue_bookmarks.testing; "
-        "print(sorted(m for m in ('moto', 'boto3') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "[]"
+    code = "import glue_bookmarks, glue_bookmarks.testing"
+    assert modules_imported_by(code, ("boto3", "moto")) == []
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
-"""The exception tree, the code -> class table and how botocore's errors map onto it."""
+"""The exception tree, the code -> class table and how botocore's errors map onto it.
+
+How each error answer maps, code by code, at every test level: `test_error_mapping.py`.
+"""
 
 from __future__ import annotations
 
 import pickle
-from typing import Any
 
 import botocore.session
 import pytest
@@ -30,28 +32,9 @@ from glue_bookmarks._exceptions import (
     from_client_error,
     narrow_not_found,
 )
-from tests.conftest import ERROR_CASES
+from tests._support import client_error
 
 OPERATIONS = ["GetJobBookmark", "ResetJobBookmark", "ListJobs", "GetJob"]
-
-
-def client_error(
-    code: str,
-    *,
-    status: int = 400,
-    message: str = "it went wrong",
-    request_id: str | None = "req-1",
-    **modeled: Any,
-) -> botocore_exceptions.ClientError:
-    metadata: dict[str, Any] = {"HTTPStatusCode": status, "HTTPHeaders": {}}
-    if request_id is not None:
-        metadata["RequestId"] = request_id
-    response: Any = {
-        "Error": {"Code": code, "Message": message},
-        "ResponseMetadata": metadata,
-        **modeled,
-    }
-    return botocore_exceptions.ClientError(response, "GetJobBookmark")
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
@@ -100,31 +83,6 @@ def test_tree() -> None:
         assert cls.__bases__[0] is GlueBookmarksError
     for cls in set(CODE_TO_CLASS.values()):
         assert cls.__bases__ == (ServiceError,)
-
-
-@pytest.mark.parametrize(
-    ("code", "status", "cls", "retryable"),
-    [*ERROR_CASES, ("429", 429, ServiceError, True), ("502", 502, ServiceError, True)],
-)
-def test_from_client_error(
-    code: str, status: int, cls: type[ServiceError], retryable: bool
-) -> None:
-    exc = client_error(code, status=status)
-    err = from_client_error(exc, operation_name="GetJobBookmark")
-    assert type(err) is cls
-    assert err.code == code
-    assert err.message == "it went wrong"
-    assert err.status_code == status
-    assert err.request_id == "req-1"
-    assert err.operation_name == "GetJobBookmark"
-    assert err.retryable is retryable
-    assert err.from_federation_source is None
-
-
-def test_from_federation_source_is_carried() -> None:
-    exc = client_error("EntityNotFoundException", FromFederationSource=True)
-    err = from_client_error(exc, operation_name="GetJobBookmark")
-    assert err.from_federation_source is True
 
 
 def test_str_reads_as_a_sentence_with_code_and_request_id() -> None:

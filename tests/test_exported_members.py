@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import importlib.metadata
 
+import pytest
+
 import glue_bookmarks
 import glue_bookmarks.testing
+import glue_bookmarks.testing.pytest_plugin
+
+# pytest's own fixture for testing plugins: runs pytest on a user's test files.
+pytest_plugins = ["pytester"]
 
 PUBLIC = [
     "AccessDeniedError",
@@ -50,13 +56,34 @@ def test_every_public_name_is_importable_and_shows_the_public_module() -> None:
             assert value.__module__ == "glue_bookmarks", name
 
 
+TESTING_PUBLIC = ["bookmark_calls", "install", "seed_job_bookmark", "set_bookmark_state"]
+PLUGIN_FIXTURES = ["glue_moto_client", "glue_moto_server_url"]
+
+
 def test_testing_module_surface() -> None:
-    assert glue_bookmarks.testing.__all__ == [
-        "bookmark_calls",
-        "install",
-        "seed_job_bookmark",
-        "set_bookmark_state",
-    ]
+    assert glue_bookmarks.testing.__all__ == TESTING_PUBLIC
+    for name in TESTING_PUBLIC:
+        value = getattr(glue_bookmarks.testing, name)
+        assert value.__module__ == "glue_bookmarks.testing", name
+
+
+def test_the_plugin_gives_users_exactly_the_pinned_fixtures(pytester: pytest.Pytester) -> None:
+    # As a user's `pytest --fixtures` lists them: the plugin loaded through its entry point,
+    # its private fixtures (a leading underscore) hidden.
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    header = "fixtures defined from glue_bookmarks.testing.pytest_plugin"
+    lines = result.outlines
+    section = [i for i, line in enumerate(lines) if header in line]
+    assert len(section) == 1, result.stdout.str()
+    listed = []
+    for line in lines[section[0] + 1 :]:
+        if line.startswith("---"):
+            break
+        if " -- " in line and not line.startswith(" "):
+            listed.append(line.split(" -- ")[0])
+    assert sorted(listed) == PLUGIN_FIXTURES
+    assert glue_bookmarks.testing.pytest_plugin.__all__ == PLUGIN_FIXTURES
 
 
 def test_version_matches_the_installed_distribution() -> None:

@@ -31,15 +31,10 @@ from glue_bookmarks import (
     TransportError,
 )
 from glue_bookmarks.testing import seed_job_bookmark
-from tests.conftest import ONE_ATTEMPT, REGION, glue_client
+from tests._support import ONE_ATTEMPT, REGION, create_job, glue_client, refused_endpoint
 from tests.faults import Answer, Drop, Echo, FaultServer, echo_server_process, error_answer
 
 JSON_HEADERS = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-page"}
-
-
-def create_jobs(glue: GlueClient, names: list[str]) -> None:
-    for name in names:
-        glue.create_job(Name=name, Role="arn:aws:iam::123456789012:role/glue", Command={})
 
 
 def echo_entry(name: str) -> JobBookmarkEntry:
@@ -52,60 +47,63 @@ def requested_names(server: FaultServer) -> list[str]:
 
 
 @pytest.fixture
-def fleet(moto_glue: GlueClient) -> Iterator[tuple[GlueBookmarks, GlueClient]]:
+def fleet(glue_moto_client: GlueClient) -> Iterator[tuple[GlueBookmarks, GlueClient]]:
     """Jobs in moto: two with bookmarks, one without; and a GlueBookmarks over them."""
-    create_jobs(moto_glue, ["orders", "clicks", "never-run"])
+    create_job(glue_moto_client, "orders", "clicks", "never-run")
     seed_job_bookmark(job_name="orders", version=3, run=3, run_id="jr_3", job_bookmark="{}")
     seed_job_bookmark(job_name="clicks", version=7, run=7, attempt=1)
-    with GlueBookmarks(client=moto_glue) as gb:
-        yield gb, moto_glue
+    with GlueBookmarks(client=glue_moto_client) as gb:
+        yield gb, glue_moto_client
 
 
 # --- iter_job_names -------------------------------------------------------------------------
 
 
-def test_iter_job_names_pages_through_every_job(moto_glue: GlueClient) -> None:
+def test_iter_job_names_pages_through_every_job(glue_moto_client: GlueClient) -> None:
     names = [f"job-{index:03}" for index in range(230)]
-    create_jobs(moto_glue, names)
+    create_job(glue_moto_client, *names)
     pages: list[dict[str, Any]] = []
-    moto_glue.meta.events.register(
+    glue_moto_client.meta.events.register(
         "before-parameter-build.glue.ListJobs", lambda params, **_: pages.append(dict(params))
     )
-    gb = GlueBookmarks(client=moto_glue)
+    gb = GlueBookmarks(client=glue_moto_client)
 
     assert sorted(gb.iter_job_names()) == names
     assert len(pages) >= 2  # moto answers 100 names a page: botocore's paginator followed
     assert "NextToken" in pages[-1]
 
 
-def test_iter_job_names_filters_by_prefix_across_pages(moto_glue: GlueClient) -> None:
+def test_iter_job_names_filters_by_prefix_across_pages(glue_moto_client: GlueClient) -> None:
     nightly = [f"nightly-{index:03}" for index in range(150)]
-    create_jobs(moto_glue, [*nightly, "hourly-a", "Nightly-upper", "a-nightly-b"])
-    gb = GlueBookmarks(client=moto_glue)
+    create_job(glue_moto_client, *nightly, "hourly-a", "Nightly-upper", "a-nightly-b")
+    gb = GlueBookmarks(client=glue_moto_client)
 
     assert sorted(gb.iter_job_names(prefix="nightly-")) == nightly
     assert list(gb.iter_job_names(prefix="none-")) == []
     assert len(list(gb.iter_job_names(prefix=""))) == 153
 
 
-def test_iter_job_names_of_an_empty_account(moto_glue: GlueClient) -> None:
-    assert list(GlueBookmarks(client=moto_glue).iter_job_names()) == []
+def test_iter_job_names_of_an_empty_account(glue_moto_client: GlueClient) -> None:
+    assert list(GlueBookmarks(client=glue_moto_client).iter_job_names()) == []
 
 
-def test_iter_job_names_checks_prefix_before_any_request(faults: FaultServer) -> None:
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+def test_iter_job_names_checks_prefix_before_any_request(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     with pytest.raises(InvalidParameterError, match="prefix must be a str") as caught:
-        gb.iter_job_names(prefix=b"nightly")  # type: ignore[arg-type]
+        http_bookmarks.iter_job_names(prefix=b"nightly")  # type: ignore[arg-type]
     assert caught.value.parameter == "prefix"
     assert faults.requests == []
 
 
-def test_iter_job_names_maps_a_page_error(faults: FaultServer) -> None:
+def test_iter_job_names_maps_a_page_error(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     faults.script(
         Answer(200, json.dumps({"JobNames": ["a", "b"], "NextToken": "t"}).encode(), JSON_HEADERS),
         error_answer(403, "AccessDeniedException", "not allowed: glue:ListJobs", "req-2"),
     )
-    names = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT).iter_job_names()
+    names = http_bookmarks.iter_job_names()
 
     assert [next(names), next(names)] == ["a", "b"]
     with pytest.raises(AccessDeniedError) as caught:
@@ -125,13 +123,11 @@ def test_iter_job_names_maps_a_page_error(faults: FaultServer) -> None:
     ],
 )
 def test_iter_job_names_refuses_a_malformed_page(
-    faults: FaultServer, page: dict[str, object], shown: str
+    faults: FaultServer, http_bookmarks: GlueBookmarks, page: dict[str, object], shown: str
 ) -> None:
     faults.script(Answer(200, json.dumps(page).encode(), JSON_HEADERS))
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
-
     with pytest.raises(ResponseValidationError) as caught:
-        list(gb.iter_job_names())
+        list(http_bookmarks.iter_job_names())
     error = caught.value
     assert str(error) == f"the ListJobs answer's JobNames is not a list of strings: {shown}"
     assert (error.operation_name, error.field) == ("ListJobs", "JobNames")
@@ -139,8 +135,11 @@ def test_iter_job_names_refuses_a_malformed_page(
 
 
 def test_iter_job_names_on_a_refused_connection() -> None:
-    gb = GlueBookmarks(endpoint_url="http://127.0.0.1:9", config=ONE_ATTEMPT)
-    with pytest.raises(TransportError) as caught:
+    with (
+        refused_endpoint() as endpoint_url,
+        GlueBookmarks(endpoint_url=endpoint_url, config=ONE_ATTEMPT) as gb,
+        pytest.raises(TransportError) as caught,
+    ):
         list(gb.iter_job_names())
     assert caught.value.operation_name == "ListJobs"
 
@@ -177,12 +176,12 @@ def test_results_come_in_input_order_with_an_entry_or_a_typed_error(
     assert missing.message == "Job no-such-job not found."
 
 
-def test_every_job_of_the_account_in_one_call(moto_glue: GlueClient) -> None:
+def test_every_job_of_the_account_in_one_call(glue_moto_client: GlueClient) -> None:
     names = [f"job-{index:03}" for index in range(120)]
-    create_jobs(moto_glue, names)
+    create_job(glue_moto_client, *names)
     for index, name in enumerate(names[::2]):
         seed_job_bookmark(job_name=name, version=index + 1, run=index + 1)
-    gb = GlueBookmarks(client=moto_glue)
+    gb = GlueBookmarks(client=glue_moto_client)
 
     listed = list(gb.iter_job_names())
     results = gb.get_job_bookmarks(listed)
@@ -193,30 +192,33 @@ def test_every_job_of_the_account_in_one_call(moto_glue: GlueClient) -> None:
     assert [by_name[name].version for name in names[::2]] == list(range(1, 61))  # type: ignore[union-attr]
 
 
-def test_a_name_given_twice_is_fetched_once(faults: FaultServer) -> None:
+def test_a_name_given_twice_is_fetched_once(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     faults.script(default=Echo())
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
 
-    results = gb.get_job_bookmarks(["a", "b", "a", "a"])
+    results = http_bookmarks.get_job_bookmarks(["a", "b", "a", "a"])
 
     assert results == [echo_entry("a"), echo_entry("b"), echo_entry("a"), echo_entry("a")]
     assert sorted(requested_names(faults)) == ["a", "b"]
 
 
-def test_no_names_no_request(faults: FaultServer) -> None:
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
+def test_no_names_no_request(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
     progress: list[tuple[int, int]] = []
 
-    assert gb.get_job_bookmarks([], on_progress=lambda *args: progress.append(args)) == []
-    assert gb.get_job_bookmarks(iter(())) == []
+    assert (
+        http_bookmarks.get_job_bookmarks([], on_progress=lambda *args: progress.append(args)) == []
+    )
+    assert http_bookmarks.get_job_bookmarks(iter(())) == []
     assert (faults.requests, progress) == ([], [])
 
 
-def test_names_from_a_generator_are_read_once(faults: FaultServer) -> None:
+def test_names_from_a_generator_are_read_once(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     faults.script(default=Echo())
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
 
-    results = gb.get_job_bookmarks(name for name in ["x", "y"])
+    results = http_bookmarks.get_job_bookmarks(name for name in ["x", "y"])
 
     assert results == [echo_entry("x"), echo_entry("y")]
 
@@ -224,7 +226,7 @@ def test_names_from_a_generator_are_read_once(faults: FaultServer) -> None:
 # --- one job's failure never stops the others --------------------------------------------
 
 
-def test_each_job_keeps_its_own_outcome(faults: FaultServer) -> None:
+def test_each_job_keeps_its_own_outcome(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
     # One worker takes the jobs in input order, so the script's answers meet known jobs.
     faults.script(
         Echo(),
@@ -238,9 +240,8 @@ def test_each_job_keeps_its_own_outcome(faults: FaultServer) -> None:
         error_answer(403, "AccessDeniedException", "not allowed: glue:GetJob", "req-f-job"),
         default=Echo(),
     )
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
 
-    a, b, c, d, e, f, g = gb.get_job_bookmarks(list("abcdefg"), max_workers=1)
+    a, b, c, d, e, f, g = http_bookmarks.get_job_bookmarks(list("abcdefg"), max_workers=1)
 
     assert (a, g) == (echo_entry("a"), echo_entry("g"))
     assert isinstance(b, InternalServiceError)
@@ -332,21 +333,25 @@ def test_jobs_out_of_attempts_end_with_a_throttling_error(
     ],
 )
 def test_bad_arguments_are_refused_before_any_request(
-    faults: FaultServer, arguments: dict[str, Any], parameter: str, message: str
+    faults: FaultServer,
+    http_bookmarks: GlueBookmarks,
+    arguments: dict[str, Any],
+    parameter: str,
+    message: str,
 ) -> None:
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
     with pytest.raises(InvalidParameterError, match=message.replace("[", r"\[")) as caught:
-        gb.get_job_bookmarks(**arguments)
+        http_bookmarks.get_job_bookmarks(**arguments)
     assert caught.value.parameter == parameter
     assert faults.requests == []
 
 
-def test_progress_is_reported_in_the_calling_thread(faults: FaultServer) -> None:
+def test_progress_is_reported_in_the_calling_thread(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     faults.script(default=Echo())
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
     calls: list[tuple[int, int, threading.Thread]] = []
 
-    gb.get_job_bookmarks(
+    http_bookmarks.get_job_bookmarks(
         ["a", "b", "a", "c"],
         on_progress=lambda done, total: calls.append((done, total, threading.current_thread())),
     )
@@ -357,28 +362,27 @@ def test_progress_is_reported_in_the_calling_thread(faults: FaultServer) -> None
     assert {thread for _, _, thread in calls} == {threading.current_thread()}
 
 
-def test_an_exception_from_on_progress_stops_the_work(faults: FaultServer) -> None:
+def test_an_exception_from_on_progress_stops_the_work(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
     faults.script(default=Echo())
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
 
     def stop(done: int, total: int) -> None:
         raise KeyboardInterrupt
 
     names = [f"job-{index}" for index in range(500)]
     with pytest.raises(KeyboardInterrupt):
-        gb.get_job_bookmarks(names, max_workers=1, on_progress=stop)
+        http_bookmarks.get_job_bookmarks(names, max_workers=1, on_progress=stop)
     assert 1 <= len(faults.requests) < len(names)  # the rest were cancelled, not sent
 
 
 def test_missing_credentials_are_raised_not_returned(
-    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+    faults: FaultServer, http_bookmarks: GlueBookmarks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
-    gb = GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT)
-
     with pytest.raises(ConfigurationError, match="Unable to locate credentials"):
-        gb.get_job_bookmarks(["a", "b", "c"])
+        http_bookmarks.get_job_bookmarks(["a", "b", "c"])
     assert faults.requests == []
 
 
@@ -409,24 +413,16 @@ def test_threads_never_outnumber_the_connection_pool(
 ) -> None:
     faults.script(default=Echo())
     config = Config(max_pool_connections=pool) if pool is not None else None
-    client = glue_client(faults.url) if config is None else _client(faults.url, config)
+    client = glue_client(faults.url, config)
     threads = worker_threads(client)
-    names = [f"job-{index}" for index in range(200)]
+    # Twice as many jobs as the most workers asked for: without the cap, all would run.
+    names = [f"job-{index}" for index in range(2 * max_workers)]
 
     results = GlueBookmarks(client=client).get_job_bookmarks(names, max_workers=max_workers)
 
     assert results == [echo_entry(name) for name in names]
     assert 1 <= len(threads) <= most
     assert all(name.startswith("glue-bookmarks") for name in threads)
-
-
-def _client(endpoint_url: str, config: Config) -> GlueClient:
-    import botocore.session
-
-    client: Any = botocore.session.Session().create_client(
-        "glue", region_name=REGION, endpoint_url=endpoint_url, config=config
-    )
-    return client  # type: ignore[no-any-return]
 
 
 def test_a_client_created_here_has_a_pool_for_many_workers() -> None:
@@ -438,7 +434,8 @@ def test_a_client_created_here_has_a_pool_for_many_workers() -> None:
 
 def test_many_jobs_over_http_in_another_process() -> None:
     # The server runs in a process of its own, so the client's threads really run in parallel.
-    names = [f"job-{index:04}" for index in range(2000)]
+    # 20 jobs a thread: every thread goes back to the queue many times, all the way through.
+    names = [f"job-{index:04}" for index in range(320)]
     with echo_server_process() as server, GlueBookmarks(endpoint_url=server.url) as gb:
         results = gb.get_job_bookmarks(names, max_workers=16)
     assert results == [echo_entry(name) for name in names]

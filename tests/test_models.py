@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glue_bookmarks import InvalidParameterError, JobBookmarkEntry, ResponseValidationError
-from glue_bookmarks._entry import entry_from_response
+from glue_bookmarks._entry import _cattrs, entry_from_response
+from tests._support import modules_imported_by
 
 FULL_WIRE: dict[str, Any] = {
     "JobName": "nightly-orders",
@@ -181,3 +182,39 @@ def test_any_answer_gives_an_entry_or_a_typed_error(wire: Any) -> None:
     else:
         assert isinstance(entry, JobBookmarkEntry)
         assert entry.job_name == (wire.get("JobName", "j"))
+
+
+well_typed = st.fixed_dictionaries(
+    {"JobName": names},
+    optional={
+        "Version": counts | json_values,
+        "Run": counts,
+        "Attempt": counts | st.booleans(),
+        "PreviousRunId": st.none() | names | st.integers(),
+        "RunId": st.none() | names,
+        "JobBookmark": st.none() | st.text() | json_values,
+        "Other": json_values,
+    },
+)
+
+
+@given(well_typed | st.dictionaries(wire_keys, json_values))
+def test_the_strict_check_agrees_with_cattrs(wire: dict[str, Any]) -> None:
+    # Calls take the hand-written check; cattrs names the fields of what it refuses. Both
+    # must accept and refuse the same entries, and build the same ones.
+    cattrs_hooks = _cattrs()
+    try:
+        expected: JobBookmarkEntry | None = cattrs_hooks.structure_entry(wire, JobBookmarkEntry)
+    except cattrs_hooks.validation_error:
+        expected = None
+    try:
+        entry: JobBookmarkEntry | None = JobBookmarkEntry.from_dict(wire)
+    except InvalidParameterError:
+        entry = None
+    assert entry == expected
+
+
+def test_importing_and_calling_need_no_cattrs() -> None:
+    code = "from glue_bookmarks import JobBookmarkEntry\n"
+    code += "JobBookmarkEntry.from_dict({'JobName': 'j', 'Version': 1}).state\n"
+    assert modules_imported_by(code, ("cattrs",)) == []

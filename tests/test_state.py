@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import glue_bookmarks._entry
+import glue_bookmarks._state
 from glue_bookmarks import (
     BookmarkParseError,
     BookmarkState,
@@ -184,7 +185,7 @@ def test_times_in_other_zones_and_finer_than_milliseconds_round_trip() -> None:
 
 def test_state_is_parsed_once_and_the_raw_string_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    parse = glue_bookmarks._entry.state_from_json
+    parse = glue_bookmarks._state.state_from_json
 
     def counting(job_bookmark: object, *, job_name: str | None = None) -> BookmarkState:
         calls.append(job_bookmark)

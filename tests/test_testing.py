@@ -1,13 +1,24 @@
-"""The moto extension: bookmarks, runs, reset, rewind; in mock_aws(), moto server, as a CLI."""
+"""The moto extension and its pytest plugin.
+
+Bookmarks, runs, reset and rewind, in mock_aws() and in moto server mode; the server command;
+the plugin's fixtures, in our tests and in a user's.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from subprocess import Popen
+from typing import Any
 
 import attrs
 import boto3
@@ -32,13 +43,12 @@ from glue_bookmarks.testing import (
     seed_job_bookmark,
     set_bookmark_state,
 )
-from tests.conftest import REGION, glue_client
+from tests._support import REGION, botocore_session, create_job, glue_client, modules_imported_by
+
+# pytest's own fixture for testing plugins: runs pytest on a user's test files.
+pytest_plugins = ["pytester"]
 
 BOOKMARK = '{"datasource0": {"jsonClass": "HadoopDataSourceJobBookmarkState"}}'
-
-
-def create_job(client: GlueClient, name: str) -> None:
-    client.create_job(Name=name, Role="etl-role", Command={"Name": "glueetl"})
 
 
 def seed_nightly() -> JobBookmarkEntry:
@@ -56,10 +66,10 @@ def seed_nightly() -> JobBookmarkEntry:
 # -- in-process, mock_aws() ---------------------------------------------------------------------
 
 
-def test_seeded_entry_is_returned(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_seeded_entry_is_returned(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seeded = seed_nightly()
-    entry = GlueBookmarks(client=moto_glue).get_job_bookmark("nightly")
+    entry = GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly")
     assert entry == seeded
     assert entry == JobBookmarkEntry(
         job_name="nightly",
@@ -72,63 +82,63 @@ def test_seeded_entry_is_returned(moto_glue: GlueClient) -> None:
     )
 
 
-def test_a_boto3_client_is_accepted(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_a_boto3_client_is_accepted(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seed_nightly()
     client = boto3.client("glue", region_name=REGION)
     assert GlueBookmarks(client=client).get_job_bookmark("nightly").version == 4
 
 
-def test_optional_members_left_unset_are_absent_on_the_wire(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "first")
+def test_optional_members_left_unset_are_absent_on_the_wire(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "first")
     seed_job_bookmark("first")
-    raw = moto_glue.get_job_bookmark(JobName="first")["JobBookmarkEntry"]
+    raw = glue_moto_client.get_job_bookmark(JobName="first")["JobBookmarkEntry"]
     assert dict(raw) == {"JobName": "first", "Version": 1, "Run": 1, "Attempt": 0}
 
 
-def test_missing_job(moto_glue: GlueClient) -> None:
+def test_missing_job(glue_moto_client: GlueClient) -> None:
     with pytest.raises(EntityNotFoundError) as info:
-        GlueBookmarks(client=moto_glue).get_job_bookmark("ghost")
+        GlueBookmarks(client=glue_moto_client).get_job_bookmark("ghost")
     assert info.value.message == "Job ghost not found."
     assert info.value.status_code == 400
 
 
-def test_job_without_bookmark(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "never-ran")
+def test_job_without_bookmark(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "never-ran")
     with pytest.raises(EntityNotFoundError) as info:
-        GlueBookmarks(client=moto_glue).get_job_bookmark("never-ran")
+        GlueBookmarks(client=glue_moto_client).get_job_bookmark("never-ran")
     assert info.value.code == "EntityNotFoundException"
     assert info.value.message == "Continuation for job never-ran not found"
 
 
-def test_run_id(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_run_id(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seed_nightly()
-    gb = GlueBookmarks(client=moto_glue)
+    gb = GlueBookmarks(client=glue_moto_client)
     assert gb.get_job_bookmark("nightly", run_id="jr_3").run_id == "jr_3"
     with pytest.raises(EntityNotFoundError, match="Continuation for job nightly and run jr_1"):
         gb.get_job_bookmark("nightly", run_id="jr_1")
 
 
-def test_seeding_again_replaces_the_entry(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_seeding_again_replaces_the_entry(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seed_nightly()
     seed_job_bookmark("nightly", version=9, run=9)
-    entry = GlueBookmarks(client=moto_glue).get_job_bookmark("nightly")
+    entry = GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly")
     assert (entry.version, entry.run, entry.run_id, entry.job_bookmark) == (9, 9, None, None)
 
 
-def test_deleting_the_job_deletes_its_bookmark(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_deleting_the_job_deletes_its_bookmark(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seed_nightly()
-    moto_glue.delete_job(JobName="nightly")
-    create_job(moto_glue, "nightly")
+    glue_moto_client.delete_job(JobName="nightly")
+    create_job(glue_moto_client, "nightly")
     with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
-        GlueBookmarks(client=moto_glue).get_job_bookmark("nightly")
+        GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly")
 
 
-def test_bookmarks_are_per_region(moto_glue: GlueClient) -> None:
-    create_job(moto_glue, "nightly")
+def test_bookmarks_are_per_region(glue_moto_client: GlueClient) -> None:
+    create_job(glue_moto_client, "nightly")
     seed_nightly()
     west = boto3.client("glue", region_name="eu-west-1")
     create_job(west, "nightly")
@@ -136,7 +146,7 @@ def test_bookmarks_are_per_region(moto_glue: GlueClient) -> None:
         GlueBookmarks(client=west).get_job_bookmark("nightly")
     seed_job_bookmark("nightly", version=1, region_name="eu-west-1")
     assert GlueBookmarks(client=west).get_job_bookmark("nightly").version == 1
-    assert GlueBookmarks(client=moto_glue).get_job_bookmark("nightly").version == 4
+    assert GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly").version == 4
 
 
 def test_seed_region_defaults_to_botocores(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,16 +196,16 @@ def test_install_is_idempotent() -> None:
     ],
 )
 def test_seed_rejects_bad_input(
-    moto_glue: GlueClient, kwargs: dict[str, object], message: str
+    glue_moto_client: GlueClient, kwargs: dict[str, object], message: str
 ) -> None:
-    create_job(moto_glue, "nightly")
+    create_job(glue_moto_client, "nightly")
     with pytest.raises(InvalidParameterError, match=message):
         seed_job_bookmark(**kwargs)  # type: ignore[arg-type]
 
 
-def test_raw_http_request_without_job_name_is_invalid_input(moto_server: str) -> None:
+def test_raw_http_request_without_job_name_is_invalid_input(glue_moto_server_url: str) -> None:
     request = urllib.request.Request(
-        moto_server,
+        glue_moto_server_url,
         data=b"{}",
         headers={
             "X-Amz-Target": "AWSGlue.GetJobBookmark",
@@ -214,12 +224,11 @@ def test_raw_http_request_without_job_name_is_invalid_input(moto_server: str) ->
 # -- moto server, over real HTTP ----------------------------------------------------------------
 
 
-def test_server_mode(moto_server: str) -> None:
-    client = glue_client(endpoint_url=moto_server)
-    create_job(client, "nightly")
-    create_job(client, "never-ran")
+def test_server_mode(glue_moto_server_url: str) -> None:
+    client = glue_client(endpoint_url=glue_moto_server_url)
+    create_job(client, "nightly", "never-ran")
     seeded = seed_nightly()
-    with GlueBookmarks(endpoint_url=moto_server, region_name=REGION) as gb:
+    with GlueBookmarks(endpoint_url=glue_moto_server_url, region_name=REGION) as gb:
         assert gb.get_job_bookmark("nightly") == seeded
         with pytest.raises(EntityNotFoundError) as info:
             gb.get_job_bookmark("never-ran")
@@ -230,16 +239,16 @@ def test_server_mode(moto_server: str) -> None:
     assert err.retryable is False
 
 
-def test_server_reset_clears_bookmarks(moto_server: str) -> None:
-    client = glue_client(endpoint_url=moto_server)
+def test_server_reset_clears_bookmarks(glue_moto_server_url: str) -> None:
+    client = glue_client(endpoint_url=glue_moto_server_url)
     create_job(client, "nightly")
     seed_nightly()
-    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    reset = urllib.request.Request(f"{glue_moto_server_url}/moto-api/reset", method="POST")
     with urllib.request.urlopen(reset, timeout=10):
         pass
     create_job(client, "nightly")
     with (
-        GlueBookmarks(endpoint_url=moto_server, region_name=REGION) as gb,
+        GlueBookmarks(endpoint_url=glue_moto_server_url, region_name=REGION) as gb,
         pytest.raises(EntityNotFoundError, match="Continuation"),
     ):
         gb.get_job_bookmark("nightly")
@@ -247,47 +256,182 @@ def test_server_reset_clears_bookmarks(moto_server: str) -> None:
 
 # -- python -m glue_bookmarks.testing -----------------------------------------------------------
 
+SERVER = [sys.executable, "-m", "glue_bookmarks.testing"]
+ERROR = "python -m glue_bookmarks.testing: error: "
+HINT = "install it with pip install 'glue-bookmarks[testing]'"
 
-@pytest.fixture
-def served_samples() -> Iterator[str]:
+# sitecustomize modules for a child interpreter (`with_sitecustomize`). This one finds moto
+# nowhere, as where the `testing` extra is not installed.
+NO_MOTO = """
+import sys
+
+
+class NoMoto:
+    def find_spec(self, name, path=None, target=None):
+        if name == "moto" or name.startswith("moto."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoMoto())
+"""
+# This one says on stderr when moto's import starts, which then takes a minute: a signal sent
+# after that line reaches the server in the middle of its start-up.
+SLOW_MOTO = """
+import sys
+import time
+
+
+class SlowMoto:
+    def find_spec(self, name, path=None, target=None):
+        if name == "moto":
+            print("importing moto", file=sys.stderr, flush=True)
+            time.sleep(60)
+        return None
+
+
+sys.meta_path.insert(0, SlowMoto())
+"""
+
+posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def with_sitecustomize(directory: Path, source: str) -> dict[str, str]:
+    """This process's environment, with `source` run first by every child interpreter."""
+    (directory / "sitecustomize.py").write_text(source)
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_server(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the server to its end; return how it ended and how many seconds that took."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [*SERVER, *args], capture_output=True, text=True, timeout=20, check=False, env=env
+    )
+    return result, time.monotonic() - started
+
+
+@contextlib.contextmanager
+def server_process(*args: str, env: dict[str, str] | None = None) -> Iterator[Popen[str]]:
+    """The server in a child process, killed at the end if the test left it running."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "glue_bookmarks.testing", "--port", "0", "--samples"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
+        [*SERVER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("moto Glue with job bookmarks on http://127.0.0.1:"), line
-        yield line.split(" on ", 1)[1].split()[0]
+        yield process
     finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 0, stderr
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
-def test_cli_server_serves_sample_bookmarks(served_samples: str) -> None:
-    with GlueBookmarks(endpoint_url=served_samples, region_name=REGION) as gb:
-        entry = gb.get_job_bookmark("nightly-orders")
-        assert (entry.version, entry.run) == (3, 3)
-        assert entry.job_bookmark is not None
-        assert "HadoopDataSourceJobBookmarkState" in entry.job_bookmark
-        with pytest.raises(EntityNotFoundError, match="Continuation for job adhoc-backfill"):
-            gb.get_job_bookmark("adhoc-backfill")
+def endpoint_of(process: Popen[str]) -> str:
+    """The endpoint the server announces on its first line, once it is ready."""
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("moto Glue with job bookmarks on http://127.0.0.1:"), line
+    return line.split(" on ", 1)[1].split()[0]
+
+
+def stop(process: Popen[str], *signals: signal.Signals) -> tuple[str, str, float]:
+    """Send `signals`, back to back; return the rest of stdout and stderr, and the seconds."""
+    started = time.monotonic()
+    for signum in signals:
+        process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=20)
+    return stdout, stderr, time.monotonic() - started
+
+
+def test_cli_server_serves_sample_bookmarks() -> None:
+    with server_process("--port", "0", "--samples") as process:
+        endpoint = endpoint_of(process)
+        with GlueBookmarks(endpoint_url=endpoint, region_name=REGION) as gb:
+            entry = gb.get_job_bookmark("nightly-orders")
+            assert (entry.version, entry.run) == (3, 3)
+            assert entry.job_bookmark is not None
+            assert "HadoopDataSourceJobBookmarkState" in entry.job_bookmark
+            with pytest.raises(EntityNotFoundError, match="Continuation for job adhoc-backfill"):
+                gb.get_job_bookmark("adhoc-backfill")
+        _, stderr, _ = stop(process, signal.SIGTERM)
+        assert process.returncode == 0, stderr
 
 
 def test_cli_server_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "glue_bookmarks.testing", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result, _ = run_server("--help")
     assert result.returncode == 0
     assert "--port" in result.stdout
+    assert "exit status 0" in result.stdout
+
+
+def test_cli_server_on_a_port_in_use_exits_at_once_with_one_line() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result, seconds = run_server("--port", str(port))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{ERROR}port {port} on 127.0.0.1 is in use; stop what uses it, or pick another port\n"
+    )
+    assert seconds < 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "192.0.2.1"], "cannot listen on 192.0.2.1 port 0: "),
+        (["--samples", "--region", "mars-north-1"], "moto has no Glue region 'mars-north-1'"),
+    ],
+)
+def test_cli_server_that_cannot_start_exits_with_one_line(args: list[str], message: str) -> None:
+    result, _ = run_server("--port", "0", *args)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"{ERROR}{message}"), result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_cli_server_without_moto_says_how_to_install_it(tmp_path: Path) -> None:
+    result, seconds = run_server("--port", "0", env=with_sitecustomize(tmp_path, NO_MOTO))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{ERROR}glue_bookmarks.testing needs moto (No module named 'moto'); {HINT}\n"
+    )
+    assert seconds < 5
+
+
+@posix_signals
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+def test_cli_server_stops_on_a_signal(signum: signal.Signals) -> None:
+    with server_process("--port", "0") as process:
+        endpoint_of(process)
+        stdout, stderr, seconds = stop(process, signum)
+    assert (process.returncode, stdout, stderr) == (0, "", "")
+    assert seconds < 5
+
+
+@posix_signals
+def test_cli_server_stops_cleanly_when_signalled_twice() -> None:
+    # An impatient Ctrl-C, then SIGTERM: the second arrives while the first is being handled.
+    with server_process("--port", "0") as process:
+        endpoint_of(process)
+        stdout, stderr, seconds = stop(process, signal.SIGINT, signal.SIGTERM)
+    assert (process.returncode, stdout, stderr) == (0, "", "")
+    assert seconds < 5
+
+
+@posix_signals
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+def test_cli_server_stops_on_a_signal_during_start_up(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    with server_process("--port", "0", env=with_sitecustomize(tmp_path, SLOW_MOTO)) as process:
+        assert process.stderr is not None
+        assert process.stderr.readline() == "importing moto\n"
+        stdout, stderr, seconds = stop(process, signum)
+    assert (process.returncode, stdout, stderr) == (0, "", "")
+    assert seconds < 5
 
 
 # -- runs, reset and rewind: in mock_aws() and in moto server mode ------------------------------
@@ -314,16 +458,14 @@ class Glue:
     client: GlueClient
     gb: GlueBookmarks
 
-    def create_job(self, name: str, arguments: dict[str, str] | None = None) -> None:
+    def create_job(
+        self, name: str, arguments: dict[str, str] | None = None, **options: Any
+    ) -> None:
+        """The job `name` with `arguments` as its default ones; `options` as `create_job`'s."""
         # Whether a moto run still counts as running is up to moto's state manager: allow
         # several at once, so no test depends on it.
-        self.client.create_job(
-            Name=name,
-            Role="etl-role",
-            Command={"Name": "glueetl"},
-            DefaultArguments=arguments or {},
-            ExecutionProperty={"MaxConcurrentRuns": 10},
-        )
+        concurrent = {"ExecutionProperty": {"MaxConcurrentRuns": 10}}
+        create_job(self.client, name, DefaultArguments=arguments or {}, **{**concurrent, **options})
 
     def start(self, name: str, arguments: dict[str, str] | None = None) -> str:
         if arguments is None:
@@ -334,11 +476,12 @@ class Glue:
 @pytest.fixture(params=["mock_aws", "server"])
 def glue(request: pytest.FixtureRequest) -> Iterator[Glue]:
     if request.param == "mock_aws":
-        client = request.getfixturevalue("moto_glue")
+        client = request.getfixturevalue("glue_moto_client")
         yield Glue(client, GlueBookmarks(client=client))
     else:
-        endpoint = request.getfixturevalue("moto_server")
-        with GlueBookmarks(endpoint_url=endpoint, region_name=REGION) as gb:
+        endpoint = request.getfixturevalue("glue_moto_server_url")
+        session = botocore_session()
+        with GlueBookmarks(session=session, endpoint_url=endpoint, region_name=REGION) as gb:
             yield Glue(glue_client(endpoint_url=endpoint), gb)
 
 
@@ -385,26 +528,14 @@ def test_runs_without_the_option_record_nothing(glue: Glue) -> None:
 
 
 def test_non_overridable_arguments_win(glue: Glue) -> None:
-    glue.client.create_job(
-        Name="locked",
-        Role="etl-role",
-        Command={"Name": "glueetl"},
-        NonOverridableArguments=ENABLE,
-        ExecutionProperty={"MaxConcurrentRuns": 10},
-    )
+    glue.create_job("locked", NonOverridableArguments=ENABLE)
     glue.start("locked", DISABLE)
     assert glue.gb.get_job_bookmark("locked").run == 1
 
 
 def test_a_run_refused_by_moto_records_nothing(glue: Glue) -> None:
     # With no concurrent run allowed, moto refuses every run.
-    glue.client.create_job(
-        Name="none",
-        Role="etl-role",
-        Command={"Name": "glueetl"},
-        DefaultArguments=ENABLE,
-        ExecutionProperty={"MaxConcurrentRuns": 0},
-    )
+    glue.create_job("none", ENABLE, ExecutionProperty={"MaxConcurrentRuns": 0})
     with pytest.raises(glue.client.exceptions.ConcurrentRunsExceededException):
         glue.start("none")
     with pytest.raises(EntityNotFoundError, match="Continuation for job none not found"):
@@ -503,3 +634,114 @@ def test_a_raw_string_is_stored_as_given(glue: Glue) -> None:
     assert entry.job_bookmark == "not json"
     with pytest.raises(BookmarkParseError, match="job 'nightly'"):
         _ = entry.state
+
+
+# -- the pytest plugin: glue_moto_client and glue_moto_server_url ----------------------------
+
+
+def test_the_fixtures_set_dummy_aws_settings(
+    glue_moto_client: GlueClient, glue_moto_server_url: str
+) -> None:
+    assert glue_moto_client.meta.region_name == "us-east-1"
+    assert glue_moto_server_url.startswith("http://127.0.0.1:")
+    assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_DEFAULT_REGION"]) == (
+        "testing",
+        "us-east-1",
+    )
+    assert os.environ["AWS_CONFIG_FILE"] == os.devnull
+
+
+def test_the_plugin_imports_neither_moto_nor_boto3() -> None:
+    watched = ("boto3", "flask", "moto", "werkzeug")
+    assert modules_imported_by("import glue_bookmarks.testing.pytest_plugin", watched) == []
+
+
+# What a user writes: no set-up of their own, on a machine whose AWS settings would send
+# every request elsewhere (see the test below), and no trace of the fixtures afterwards.
+USERS_TESTS = """
+import os
+
+import botocore.session
+import pytest
+
+from glue_bookmarks import EntityNotFoundError, GlueBookmarks
+from glue_bookmarks.testing import seed_job_bookmark
+
+
+def test_in_process(glue_moto_client):
+    glue_moto_client.create_job(Name="nightly", Role="etl", Command={"Name": "glueetl"})
+    seed_job_bookmark("nightly", version=2)
+    assert GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly").version == 2
+
+
+def test_server(glue_moto_server_url):
+    glue = botocore.session.Session().create_client("glue", endpoint_url=glue_moto_server_url)
+    glue.create_job(Name="nightly", Role="etl", Command={"Name": "glueetl"})
+    seed_job_bookmark("nightly", version=3)
+    with GlueBookmarks(endpoint_url=glue_moto_server_url) as gb:
+        assert gb.get_job_bookmark("nightly").version == 3
+
+
+def test_the_server_is_reset_after_each_test(glue_moto_server_url):
+    with GlueBookmarks(endpoint_url=glue_moto_server_url) as gb:
+        with pytest.raises(EntityNotFoundError, match="Job nightly not found"):
+            gb.get_job_bookmark("nightly")
+
+
+def test_the_machines_settings_are_back():
+    assert os.environ["AWS_PROFILE"] == "no-such-profile"
+    assert "AWS_ACCESS_KEY_ID" not in os.environ
+"""
+
+
+def test_a_users_tests_use_the_fixtures(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the fixtures' settings, botocore would fail on the profile, or send requests to
+    # an endpoint nothing listens on.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    pytester.makepyfile(test_users_glue=USERS_TESTS)
+    # A child pytest, which finds the plugin as a user's does: through its entry point.
+    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=4)
+
+
+def test_the_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(
+        [
+            "glue_moto_client -- *glue_bookmarks*pytest_plugin.py:*",
+            "    A botocore Glue client on an in-process moto, with job bookmarks.",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "glue_moto_server_url -- *glue_bookmarks*pytest_plugin.py:*",
+            "    The URL of a moto server on 127.0.0.1 with job bookmarks, *",
+        ]
+    )
+
+
+def test_without_moto_the_plugin_loads_and_its_fixtures_say_how_to_install_it(
+    pytester: pytest.Pytester,
+) -> None:
+    # The child's working directory is on its PYTHONPATH, so this sitecustomize runs first.
+    pytester.makepyfile(sitecustomize=NO_MOTO)
+    pytester.makepyfile(
+        test_users_glue="""
+        import glue_bookmarks.testing
+
+        def test_without_the_fixtures():
+            assert glue_bookmarks.testing.install
+
+        def test_with_a_fixture(glue_moto_client):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=1, errors=1)
+    error = f"ImportError: glue_bookmarks.testing needs moto (No module named 'moto'); {HINT}"
+    assert any(line.startswith("E ") and line.endswith(error) for line in result.outlines)

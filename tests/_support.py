@@ -1,0 +1,203 @@
+"""Helpers and constants the test modules share; fixtures live in `conftest.py`.
+
+Test modules import from here (`from tests._support import ...`), never from `conftest`:
+pytest imports `conftest` itself, and a second import of it by module name would be another
+copy of the module.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+import attrs
+import botocore.loaders
+import botocore.session
+from botocore import exceptions as botocore_exceptions
+from botocore.config import Config
+from mypy_boto3_glue.client import GlueClient as Boto3StubsGlueClient
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import (
+    AccessDeniedError,
+    EntityNotFoundError,
+    InternalServiceError,
+    InvalidInputError,
+    OperationTimeoutError,
+    ServiceError,
+    ThrottlingError,
+    ValidationError,
+)
+
+__all__ = [
+    "ACCESS_KEY",
+    "ERROR_CASES",
+    "ONE_ATTEMPT",
+    "OPERATIONS",
+    "REGION",
+    "SECRET_KEY",
+    "SESSION_TOKEN",
+    "ErrorCase",
+    "botocore_session",
+    "client_error",
+    "create_job",
+    "glue_client",
+    "modules_imported_by",
+    "refused_endpoint",
+]
+
+# Known dummy credentials (the autouse `aws_environment` fixture sets them), so tests can
+# check that none of them leaks.
+ACCESS_KEY = "AKIDGLUEBOOKMARKSTEST"
+SECRET_KEY = "glueBookmarksTestSecretKey0123456789abcd"
+SESSION_TOKEN = "glueBookmarksTestSessionToken0123456789"
+REGION = "us-east-1"
+
+# No retries and short timeouts: a fault is seen once, and quickly.
+ONE_ATTEMPT = Config(
+    retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2, read_timeout=2
+)
+
+# Each public call of one job: its method of GlueBookmarks and its AWS operation name.
+OPERATIONS = [("get_job_bookmark", "GetJobBookmark"), ("reset_job_bookmark", "ResetJobBookmark")]
+
+
+@attrs.frozen
+class ErrorCase:
+    """An error answer and the exception it must raise.
+
+    `from_federation_source` is both Glue's `FromFederationSource` member in the answer (absent
+    when None) and the attribute expected on the exception.
+    """
+
+    code: str
+    status: int
+    cls: type[ServiceError]
+    retryable: bool
+    from_federation_source: bool | None = None
+
+    @property
+    def message(self) -> str:
+        return f"{self.code} happened"
+
+    @property
+    def id(self) -> str:
+        flag = self.from_federation_source
+        return f"{self.code}-{self.status}" + ("" if flag is None else f"-federation-{flag}")
+
+
+# Every modelled error of GetJobBookmark and ResetJobBookmark (those that model Glue's
+# federation flag also with it, set and unset); the common ones; throttling by code and by 429;
+# unknown codes below and above 500; and the codes botocore makes of a bare HTTP status.
+ERROR_CASES = [
+    ErrorCase("EntityNotFoundException", 400, EntityNotFoundError, False),
+    ErrorCase("EntityNotFoundException", 400, EntityNotFoundError, False, True),
+    ErrorCase("EntityNotFoundException", 400, EntityNotFoundError, False, False),
+    ErrorCase("InvalidInputException", 400, InvalidInputError, False),
+    ErrorCase("InvalidInputException", 400, InvalidInputError, False, True),
+    ErrorCase("InvalidInputException", 400, InvalidInputError, False, False),
+    ErrorCase("InternalServiceException", 500, InternalServiceError, True),
+    ErrorCase("OperationTimeoutException", 400, OperationTimeoutError, True),
+    ErrorCase("ValidationException", 400, ValidationError, False),
+    ErrorCase("ThrottlingException", 400, ThrottlingError, True),
+    ErrorCase("Throttling", 400, ThrottlingError, True),
+    ErrorCase("TooManyRequestsException", 429, ThrottlingError, True),
+    ErrorCase("AccessDeniedException", 403, AccessDeniedError, False),
+    ErrorCase("UnrecognizedClientException", 400, ServiceError, False),
+    ErrorCase("ServiceUnavailableException", 503, ServiceError, True),
+    ErrorCase("429", 429, ServiceError, True),
+    ErrorCase("502", 502, ServiceError, True),
+]
+
+
+@functools.cache
+def _shared_loader() -> botocore.loaders.Loader:
+    session = botocore.session.Session()
+    session.get_service_model("glue")
+    loader: botocore.loaders.Loader = session.get_component("data_loader")
+    return loader
+
+
+def botocore_session() -> botocore.session.Session:
+    """A new botocore session that reads Glue's service model from one shared cache.
+
+    A fresh session parses the model files again (about a tenth of a second a client); the
+    loader only caches what it read, so a client built here is the one a fresh session builds.
+    """
+    session = botocore.session.Session()
+    session.register_component("data_loader", _shared_loader())
+    return session
+
+
+def glue_client(endpoint_url: str | None = None, config: Config | None = None) -> GlueClient:
+    """A plain botocore Glue client, as a user would build one."""
+    client = botocore_session().create_client(
+        "glue", region_name=REGION, endpoint_url=endpoint_url, config=config
+    )
+    return cast(GlueClient, client)
+
+
+def create_job(client: GlueClient | Boto3StubsGlueClient, *names: str, **options: Any) -> None:
+    """Create each of `names` as a Glue job; `options` add to or replace the minimal ones.
+
+    `client` may be botocore's or boto3's (whose type comes from boto3-stubs here).
+    """
+    for name in names:
+        client.create_job(
+            **{"Role": "etl-role", "Command": {"Name": "glueetl"}, **options}, Name=name
+        )
+
+
+def client_error(
+    code: str,
+    *,
+    status: int = 400,
+    message: str = "it went wrong",
+    request_id: str | None = "req-1",
+    operation_name: str = "GetJobBookmark",
+    **modeled: Any,
+) -> botocore_exceptions.ClientError:
+    """The `ClientError` botocore raises for an error answer, modelled members included."""
+    metadata: dict[str, Any] = {"HTTPStatusCode": status, "HTTPHeaders": {}}
+    if request_id is not None:
+        metadata["RequestId"] = request_id
+    response: Any = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": metadata,
+        **modeled,
+    }
+    return botocore_exceptions.ClientError(response, operation_name)
+
+
+@contextmanager
+def refused_endpoint() -> Iterator[str]:
+    """An http://127.0.0.1 URL that refuses connections, for the duration of the block.
+
+    The port stays bound but never listens, so a connection is refused, and no other server
+    (of a parallel test run, say) can take the port meanwhile.
+    """
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{bound.getsockname()[1]}"
+
+
+def modules_imported_by(code: str, watched: tuple[str, ...]) -> list[str]:
+    """Which of `watched` a fresh interpreter has imported once it has run `code`."""
+    probe = (
+        f"import json, sys; print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{probe}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    modules: list[str] = json.loads(result.stdout)
+    return modules
