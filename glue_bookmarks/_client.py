@@ -53,7 +53,7 @@ def default_config(*, max_pool_connections: int = _POOL_CONNECTIONS) -> Config:
 _DEFAULT_CONFIG: Final = default_config()
 
 
-def _request(job_name: object, run_id: object) -> dict[str, str]:
+def _bookmark_params(job_name: object, run_id: object) -> dict[str, str]:
     """The parameters of GetJobBookmark and ResetJobBookmark, checked."""
     params = {"JobName": check_name("job_name", job_name)}
     if run_id is not None:
@@ -227,7 +227,7 @@ class GlueBookmarks:
             EntityNotFoundError: The job does not exist, or has no bookmark yet.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        params = _request(job_name, run_id)
+        params = _bookmark_params(job_name, run_id)
         response = _call("GetJobBookmark", self._method("get_job_bookmark"), **params)
         return entry_from_response(response, job_name=job_name, operation_name="GetJobBookmark")
 
@@ -250,7 +250,7 @@ class GlueBookmarks:
             TransportError: No answer; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        params = _request(job_name, run_id)
+        params = _bookmark_params(job_name, run_id)
         response = _call("ResetJobBookmark", self._method("reset_job_bookmark"), **params)
         return entry_from_response(response, job_name=job_name, operation_name="ResetJobBookmark")
 
