@@ -61,10 +61,10 @@ def _bookmark_params(job_name: object, run_id: object) -> dict[str, str]:
     return params
 
 
-def _call(operation_name: str, method: Callable[..., Any], *args: Any, **params: Any) -> Any:
+def _call(operation_name: str, method: Callable[..., Any], params: Mapping[str, Any]) -> Any:
     """Call a botocore client method; what botocore raises comes out as our error."""
     try:
-        return method(*args, **params)
+        return method(**params)
     except CALL_ERRORS as exc:
         error = from_call_error(exc, operation_name=operation_name)
         if error is None:
@@ -228,7 +228,7 @@ class GlueBookmarks:
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
         params = _bookmark_params(job_name, run_id)
-        response = _call("GetJobBookmark", self._method("get_job_bookmark"), **params)
+        response = _call("GetJobBookmark", self._method("get_job_bookmark"), params)
         return entry_from_response(response, job_name=job_name, operation_name="GetJobBookmark")
 
     def reset_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
@@ -251,7 +251,7 @@ class GlueBookmarks:
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
         params = _bookmark_params(job_name, run_id)
-        response = _call("ResetJobBookmark", self._method("reset_job_bookmark"), **params)
+        response = _call("ResetJobBookmark", self._method("reset_job_bookmark"), params)
         return entry_from_response(response, job_name=job_name, operation_name="ResetJobBookmark")
 
     def iter_job_names(self, *, prefix: str | None = None) -> Iterator[str]:
@@ -330,7 +330,7 @@ class GlueBookmarks:
     def _narrowed(self, error: EntityNotFoundError, job_name: str) -> EntityNotFoundError:
         """`error` as `JobNotFoundError` or `NoBookmarkError`, as `GetJob` tells."""
         try:
-            _call("GetJob", self._method("get_job"), JobName=job_name)
+            _call("GetJob", self._method("get_job"), {"JobName": job_name})
         except EntityNotFoundError:
             return narrow_not_found(error, job_exists=False)
         except ConfigurationError:
@@ -362,7 +362,7 @@ def _check_injected(client: object, **others: object) -> None:
 def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterator[str]:
     while True:
         try:
-            page = _call("ListJobs", next, pages)
+            page = _call("ListJobs", pages.__next__, {})
         except StopIteration:
             return
         names = page.get("JobNames")

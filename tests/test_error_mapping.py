@@ -49,7 +49,7 @@ def unit(case: ErrorCase, method: str, operation: str) -> None:
         assert params == {"JobName": JOB}
         raise exc
 
-    _call(operation, botocore_method, JobName=JOB)
+    _call(operation, botocore_method, {"JobName": JOB})
 
 
 def stubber(case: ErrorCase, method: str, operation: str) -> None:
