@@ -6,8 +6,10 @@ Glue, in-process under `mock_aws()` and in moto server mode alike:
 - `GetJobBookmark` and `ResetJobBookmark` (with and without a `RunId`);
 - `StartJobRun` on a job whose arguments enable bookmarks advances its bookmark, as a run that
   finished and committed would;
-- `seed_job_bookmark()` gives a job the entry a test needs, `set_bookmark_state()` sets what
-  the latest run committed, and `bookmark_calls()` counts the calls a job received.
+- `GetJobRuns` and `GetJobRun` list the runs whose ids the bookmark names;
+- `seed_job_bookmark()` gives a job the entry a test needs, `seed_job_run()` adds a run that
+  started when and ended as the test says (committing its bookmark), `set_bookmark_state()`
+  sets what the latest run committed, and `bookmark_calls()` counts the calls a job received.
 
 ```python
 import boto3
@@ -36,15 +38,22 @@ The docs' "Testing with moto" page lists what the extension answers, case by cas
 of those answers are our choice where AWS does not document Glue's behaviour.
 
 Run `python -m glue_bookmarks.testing --port 5000` to serve moto with the extension on
-127.0.0.1, for clients in any language (`aws glue get-job-bookmark --endpoint-url ...`).
+127.0.0.1, for clients in any language (`aws glue get-job-bookmark --endpoint-url ...`);
+there, and behind the `glue_moto_server_url` fixture, `POST /glue-bookmarks/seed-job-bookmark`
+and `POST /glue-bookmarks/seed-job-run` seed over HTTP.
 
 Importing this package does not import moto; using it does.
 """
 
-from glue_bookmarks.testing._bookmarks import bookmark_calls, seed_job_bookmark, set_bookmark_state
+from glue_bookmarks.testing._bookmarks import (
+    bookmark_calls,
+    seed_job_bookmark,
+    seed_job_run,
+    set_bookmark_state,
+)
 from glue_bookmarks.testing._moto import install
 
-__all__ = ["bookmark_calls", "install", "seed_job_bookmark", "set_bookmark_state"]
+__all__ = ["bookmark_calls", "install", "seed_job_bookmark", "seed_job_run", "set_bookmark_state"]
 
 # Tracebacks, help() and the API reference show the public path, not the private module.
 for _name in __all__:

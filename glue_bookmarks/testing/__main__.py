@@ -8,10 +8,7 @@ stderr, when it cannot start (moto not installed, the port in use, the sample jo
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -21,26 +18,20 @@ import botocore.exceptions
 import botocore.session
 
 from glue_bookmarks import GlueBookmarksError, InvalidParameterError
-from glue_bookmarks.testing._moto import FALLBACK_REGION, INSTALL_HINT, glue_backend, install
+from glue_bookmarks.testing._moto import FALLBACK_REGION, glue_backend, install
 from glue_bookmarks.testing._samples import seed_samples
+from glue_bookmarks.testing._server import CannotServeError, listen, make_server
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from types_boto3_glue.client import GlueClient
-    from werkzeug.serving import BaseWSGIServer
 
 __all__ = ["main"]
 
 _PROG: Final = "python -m glue_bookmarks.testing"
 # How often the serving thread checks for a stop request: the longest a stop waits for it.
 _POLL_INTERVAL: Final = 0.05
-# errno of a port in use: POSIX's, and Windows sockets' own.
-_ADDRESS_IN_USE: Final = frozenset({errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)})
-
-
-class _CannotServeError(Exception):
-    """The server cannot start, or cannot go on; the message is the line shown on stderr."""
 
 
 class _StopOnFirstSignal:
@@ -90,53 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """A socket bound to `host` and `port`, listening.
-
-    Bound here rather than by werkzeug, which reports a port in use with two lines of its own
-    and then ends only its server thread, leaving `ThreadedMotoServer.start()` waiting forever.
-    """
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    try:
-        # As werkzeug does, so a port that a server just left (TIME_WAIT) is free again;
-        # on Windows the option would let two servers share a port.
-        if os.name != "nt":
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen()
-    except OSError as exc:
-        listener.close()
-        if exc.errno in _ADDRESS_IN_USE:
-            message = f"port {port} on {host} is in use; stop what uses it, or pick another port"
-        else:
-            message = f"cannot listen on {host} port {port}: {exc.strerror or exc}"
-        raise _CannotServeError(message) from None
-    return listener
-
-
-def _make_server(listener: socket.socket, host: str) -> BaseWSGIServer:
-    """moto's app served on `listener`, as `ThreadedMotoServer` serves it on a port it binds."""
-    try:
-        from moto.moto_server import werkzeug_app
-        from werkzeug.serving import make_server
-    except ImportError as exc:
-        raise _CannotServeError(
-            f"the server needs moto's server extra ({exc}); install it with {INSTALL_HINT}"
-        ) from None
-    app = werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app)
-    # Newer moto serves with a request handler of its own; older moto with werkzeug's.
-    handler = getattr(werkzeug_app, "MotoRequestHandler", None)
-    # werkzeug duplicates the descriptor, so the caller may close `listener` afterwards.
-    return make_server(
-        host,
-        listener.getsockname()[1],
-        app,
-        threaded=True,
-        request_handler=handler,
-        fd=listener.fileno(),
-    )
-
-
 def _server_client(endpoint: str, region_name: str) -> GlueClient:
     # moto server accepts any credentials; these only let botocore sign the request.
     client = botocore.session.Session().create_client(
@@ -167,18 +111,18 @@ def _start_without_signals(thread: threading.Thread) -> None:
 
 
 def _serve(args: argparse.Namespace) -> NoReturn:
-    """Serve until a signal ends it (KeyboardInterrupt) or an error does (_CannotServeError)."""
+    """Serve until a signal ends it (KeyboardInterrupt) or an error does (CannotServeError)."""
     try:
         install()
     except ImportError as exc:
-        raise _CannotServeError(str(exc)) from None
+        raise CannotServeError(str(exc)) from None
     if args.samples:
         try:
             glue_backend(None, args.region)
         except InvalidParameterError as exc:
-            raise _CannotServeError(f"{exc} (--region)") from None
-    with _listen(args.host, args.port) as listener:
-        server = _make_server(listener, args.host)
+            raise CannotServeError(f"{exc} (--region)") from None
+    with listen(args.host, args.port) as listener:
+        server = make_server(listener, args.host)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": _POLL_INTERVAL},
@@ -197,7 +141,7 @@ def _serve(args: argparse.Namespace) -> NoReturn:
                 botocore.exceptions.BotoCoreError,
                 botocore.exceptions.ClientError,
             ) as exc:
-                raise _CannotServeError(
+                raise CannotServeError(
                     f"cannot create the sample jobs in {args.region}: {exc}"
                 ) from None
         print(f"moto Glue with job bookmarks on {endpoint} (Ctrl-C stops it)", flush=True)
@@ -207,7 +151,7 @@ def _serve(args: argparse.Namespace) -> NoReturn:
         if thread.is_alive():
             server.shutdown()
         server.server_close()
-    raise _CannotServeError("the server stopped unexpectedly")
+    raise CannotServeError("the server stopped unexpectedly")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _serve(args)
     except KeyboardInterrupt:
         return 0
-    except _CannotServeError as exc:
+    except CannotServeError as exc:
         print(f"{_PROG}: error: {exc}", file=sys.stderr)
         return 1
     finally:

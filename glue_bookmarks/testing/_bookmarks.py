@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timezone
+from types import EllipsisType
+from typing import Final
+
 import attrs
 
 from glue_bookmarks import BookmarkState, InvalidParameterError, JobBookmarkEntry
@@ -9,12 +14,39 @@ from glue_bookmarks._validation import check_name
 from glue_bookmarks.testing._moto import (
     BOOKMARK_OPTION,
     COUNTED_OPERATIONS,
+    ENABLE,
+    advance_bookmark,
+    bookmarks_enabled,
     find_job,
     install,
     locked_record,
+    new_job_run,
+    run_arguments,
 )
 
-__all__ = ["bookmark_calls", "seed_job_bookmark", "set_bookmark_state"]
+__all__ = [
+    "JOB_RUN_STATES",
+    "bookmark_calls",
+    "seed_job_bookmark",
+    "seed_job_run",
+    "set_bookmark_state",
+]
+
+# Glue's JobRunState values (botocore's service model lists the same; a test checks).
+JOB_RUN_STATES: Final = frozenset(
+    {
+        "STARTING",
+        "RUNNING",
+        "STOPPING",
+        "STOPPED",
+        "SUCCEEDED",
+        "FAILED",
+        "TIMEOUT",
+        "ERROR",
+        "WAITING",
+        "EXPIRED",
+    }
+)
 
 
 def _check_count(parameter: str, value: object) -> int:
@@ -35,6 +67,40 @@ def _bookmark_string(job_bookmark: object) -> str | None:
         f"job_bookmark must be a BookmarkState, a str or None, got {type(job_bookmark).__name__}",
         parameter="job_bookmark",
     )
+
+
+def _check_started_on(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidParameterError(
+            f"started_on must be a datetime, got {type(value).__name__}", parameter="started_on"
+        )
+    # A naive time could be UTC or local time; the test says which.
+    if value.utcoffset() is None:
+        raise InvalidParameterError(
+            f"started_on must be timezone-aware, got {value.isoformat()}", parameter="started_on"
+        )
+    return value
+
+
+def _check_state(value: object) -> str:
+    if not isinstance(value, str) or value not in JOB_RUN_STATES:
+        raise InvalidParameterError(
+            f"state must be one of {', '.join(sorted(JOB_RUN_STATES))}, got {value!r}",
+            parameter="state",
+        )
+    return value
+
+
+def _check_arguments(value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+    ):
+        raise InvalidParameterError(
+            f"arguments must be a dict of str to str, got {value!r}", parameter="arguments"
+        )
+    return dict(value)
 
 
 def seed_job_bookmark(
@@ -164,3 +230,89 @@ def bookmark_calls(
     install()
     with locked_record(find_job(job_name, account_id, region_name)) as record:
         return {operation: record.calls[operation] for operation in COUNTED_OPERATIONS}
+
+
+def seed_job_run(
+    job_name: str,
+    *,
+    started_on: datetime,
+    state: str = "SUCCEEDED",
+    run_id: str | None = None,
+    arguments: dict[str, str] | None = None,
+    job_bookmark: BookmarkState | str | EllipsisType | None = ...,
+    account_id: str | None = None,
+    region_name: str | None = None,
+) -> str:
+    """Add a finished (or still running) run to a moto Glue job, without waiting for one.
+
+    moto's `GetJobRuns` and `GetJobRun` return the run with the given `StartedOn` (also its
+    `LastModifiedOn` and `CompletedOn`), `JobRunState` and `Arguments` (merged with the job's
+    default and non-overridable arguments, as for a started run); its state stays as seeded.
+    Runs are listed in the order they were started or seeded.
+
+    A run that `SUCCEEDED` with `--job-bookmark-option job-bookmark-enable` in effect commits
+    its bookmark, as a run started with `StartJobRun` does: `Version` and `Run` one above the
+    current entry, `PreviousRunId` the current `RunId`, `RunId` this run's id, and the
+    `JobBookmark` given here (or the current one). That entry becomes current and is recorded
+    as the run's, so `ResetJobBookmark` with this `RunId` restores it. Runs are committed in
+    the order they are seeded, whatever their `started_on`. Any other run leaves the bookmark
+    as it was. Seeded runs are not counted by `bookmark_calls()`. Calls `install()`.
+
+    Args:
+        job_name: The job, as created in moto.
+        started_on: When the run started; timezone-aware.
+        state: The run's `JobRunState`, one of Glue's: `SUCCEEDED`, `FAILED`, `RUNNING`, ...
+            A `STARTING` or `RUNNING` run counts against the job's `MaxConcurrentRuns`.
+        run_id: The run's id; by default a new one in Glue's form (`jr_` and 64 hex digits).
+        arguments: The run's own arguments, such as
+            `{"--job-bookmark-option": "job-bookmark-pause"}`.
+        job_bookmark: What the run committed, for a run that commits one: a `BookmarkState`
+            (written with `to_json()`), a raw string stored exactly as given, or None for no
+            state. Left out, the run carries the current entry's `JobBookmark` on.
+        account_id: moto's account; by default moto's default account.
+        region_name: The region; by default the one botocore would use, else `us-east-1`.
+
+    Returns:
+        The run's id.
+
+    Raises:
+        ImportError: moto is not installed.
+        InvalidParameterError: The job does not exist; the job already has a run with that
+            id; `job_bookmark` is given for a run that commits none (one that did not succeed,
+            or ran without bookmarks enabled); or a value has the wrong type.
+    """
+    install()
+    check_name("job_name", job_name)
+    started_on = _check_started_on(started_on)
+    state = _check_state(state)
+    run_id = "jr_" + secrets.token_hex(32) if run_id is None else check_name("run_id", run_id)
+    text = None if job_bookmark is ... else _bookmark_string(job_bookmark)
+    job = find_job(job_name, account_id, region_name)
+    merged = run_arguments(job, _check_arguments(arguments))
+    commits = state == "SUCCEEDED" and bookmarks_enabled(merged)
+    if job_bookmark is not ... and not commits:
+        raise InvalidParameterError(
+            f"job_bookmark is committed only by a SUCCEEDED run with {BOOKMARK_OPTION} "
+            f"{ENABLE}; this run is {state}, with {BOOKMARK_OPTION} "
+            f"{merged.get(BOOKMARK_OPTION, 'job-bookmark-disable')}",
+            parameter="job_bookmark",
+        )
+    run = new_job_run(
+        job,
+        run_id=run_id,
+        # moto keeps naive UTC times, and answers with them as such.
+        started_on=started_on.astimezone(timezone.utc).replace(tzinfo=None),
+        state=state,
+        arguments=merged,
+    )
+    with locked_record(job) as record:
+        if any(existing.job_run_id == run_id for existing in job.job_runs):
+            raise InvalidParameterError(
+                f"job {job_name!r} already has a run {run_id!r}", parameter="run_id"
+            )
+        job.job_runs.append(run)
+        if commits:
+            entry = advance_bookmark(record, job.name, run_id)
+            if job_bookmark is not ...:
+                record.set_entry(attrs.evolve(entry, job_bookmark=text))
+    return run_id

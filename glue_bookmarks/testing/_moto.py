@@ -12,6 +12,7 @@ import json
 import threading
 import weakref
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -21,23 +22,29 @@ from glue_bookmarks import InvalidParameterError, JobBookmarkEntry
 from glue_bookmarks._validation import check_name
 
 if TYPE_CHECKING:
-    from moto.glue.models import FakeJob, GlueBackend
+    from moto.glue.models import FakeJob, FakeJobRun, GlueBackend
     from moto.glue.responses import GlueResponse
 
 __all__ = [
     "BOOKMARK_OPTION",
     "COUNTED_OPERATIONS",
+    "ENABLE",
     "FALLBACK_REGION",
     "INSTALL_HINT",
     "JobRecord",
+    "advance_bookmark",
+    "bookmarks_enabled",
     "find_job",
     "glue_backend",
     "install",
     "locked_record",
+    "new_job_run",
+    "run_arguments",
 ]
 
 FALLBACK_REGION: Final = "us-east-1"
 BOOKMARK_OPTION: Final = "--job-bookmark-option"
+ENABLE: Final = "job-bookmark-enable"
 COUNTED_OPERATIONS: Final = ("GetJobBookmark", "ResetJobBookmark", "StartJobRun")
 INSTALL_HINT: Final = "pip install 'glue-bookmarks[testing]'"
 
@@ -155,31 +162,66 @@ def _reset_job_bookmark(self: GlueResponse) -> str:
     return _entry_answer(rewound)
 
 
-def _bookmark_option(response: GlueResponse, job: FakeJob) -> str:
-    # Glue's precedence: the job's defaults, then the run's arguments, then the job's
-    # non-overridable arguments.
-    arguments = {
+def run_arguments(job: FakeJob, arguments: dict[str, str] | None) -> dict[str, str]:
+    """A run's arguments as Glue merges them: the job's defaults, then the run's own, then the
+    job's non-overridable arguments, each winning over the ones before."""
+    return {
         **(job.default_arguments or {}),
-        **(response._get_param("Arguments") or {}),
+        **(arguments or {}),
         **(job.non_overridable_arguments or {}),
     }
-    return str(arguments.get(BOOKMARK_OPTION, "job-bookmark-disable"))
 
 
-def _advance_bookmark(record: JobRecord, job_name: str, run_id: str) -> None:
+def bookmarks_enabled(arguments: dict[str, str]) -> bool:
+    """Whether a run with these merged arguments advances the bookmark.
+
+    `job-bookmark-pause` and `job-bookmark-disable` (the default, and what any other value
+    counts as) leave it as it was.
+    """
+    return arguments.get(BOOKMARK_OPTION) == ENABLE
+
+
+def advance_bookmark(record: JobRecord, job_name: str, run_id: str) -> JobBookmarkEntry:
     """Record what a run with bookmarks enabled commits: one run on from the current entry."""
     previous = record.entry
-    record.set_entry(
-        JobBookmarkEntry(
-            job_name=job_name,
-            version=1 if previous is None else previous.version + 1,
-            run=1 if previous is None else previous.run + 1,
-            attempt=0,
-            previous_run_id=None if previous is None else previous.run_id,
-            run_id=run_id,
-            job_bookmark=None if previous is None else previous.job_bookmark,
-        )
+    entry = JobBookmarkEntry(
+        job_name=job_name,
+        version=1 if previous is None else previous.version + 1,
+        run=1 if previous is None else previous.run + 1,
+        attempt=0,
+        previous_run_id=None if previous is None else previous.run_id,
+        run_id=run_id,
+        job_bookmark=None if previous is None else previous.job_bookmark,
     )
+    record.set_entry(entry)
+    return entry
+
+
+def new_job_run(
+    job: FakeJob, *, run_id: str, started_on: datetime, state: str, arguments: dict[str, str]
+) -> FakeJobRun:
+    """A moto run of `job`, as moto's StartJobRun builds one, that started at `started_on`
+    (naive UTC, as moto keeps its times) and stays in `state`; not yet added to the job."""
+    from moto.glue.models import FakeJobRun
+
+    run = FakeJobRun(
+        job_name=job.name,
+        arguments=arguments,
+        allocated_capacity=job.allocated_capacity,
+        max_capacity=job.max_capacity,
+        timeout=job.timeout,
+        worker_type=job.worker_type,
+        security_configuration=job.security_configuration,
+        number_of_workers=job.number_of_workers,
+        notification_property=job.notification_property,
+    )
+    # moto's state manager would move a run on (STARTING, RUNNING, SUCCEEDED) as it is read;
+    # a transition from the state to itself keeps a seeded run where the test put it.
+    # (FakeJobRun's base is moto's ManagedState, whose constructor takes the transitions.)
+    super(FakeJobRun, run).__init__(model_name="glue::job_run", transitions=[(state, state)])
+    run.job_run_id = run_id
+    run.started_on = run.modified_on = run.completed_on = started_on
+    return run
 
 
 def _wrap_start_job_run(original: Callable[[GlueResponse], object]) -> Callable[..., object]:
@@ -193,8 +235,8 @@ def _wrap_start_job_run(original: Callable[[GlueResponse], object]) -> Callable[
         with locked_record(job) as record:
             record.calls["StartJobRun"] += 1
             answer = original(self)
-            if _bookmark_option(self, job) == "job-bookmark-enable":
-                _advance_bookmark(record, job.name, job.job_runs[-1].job_run_id)
+            if bookmarks_enabled(run_arguments(job, self._get_param("Arguments"))):
+                advance_bookmark(record, job.name, job.job_runs[-1].job_run_id)
         return answer
 
     start_job_run.wrapped = original  # type: ignore[attr-defined]
@@ -227,11 +269,18 @@ def glue_backend(account_id: str | None, region_name: str | None) -> GlueBackend
     """moto's Glue in that account and region, by default moto's and botocore's.
 
     Raises:
-        InvalidParameterError: moto has no Glue in that region.
+        InvalidParameterError: moto has no Glue in that region, or an argument is not a str.
     """
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.glue.models import glue_backends
 
+    # Checked here, since moto makes a backend for whatever key it is given.
+    for parameter, value in (("account_id", account_id), ("region_name", region_name)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidParameterError(
+                f"{parameter} must be a str or None, got {type(value).__name__}",
+                parameter=parameter,
+            )
     account = account_id or DEFAULT_ACCOUNT_ID
     region = (
         region_name or botocore.session.Session().get_config_variable("region") or FALLBACK_REGION

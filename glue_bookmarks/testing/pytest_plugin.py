@@ -15,6 +15,7 @@ config files and endpoint URLs out, for the duration of the test; every request 
 from __future__ import annotations
 
 import os
+import threading
 import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
@@ -23,6 +24,7 @@ import botocore.session
 import pytest
 
 from glue_bookmarks.testing._moto import FALLBACK_REGION, install
+from glue_bookmarks.testing._server import CannotServeError, listen, make_server
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["glue_moto_client", "glue_moto_server_url"]
 
 _REGION: Final = FALLBACK_REGION
+# How often the server checks for the stop request at the end of the session.
+_POLL_INTERVAL: Final = 0.05
 # Settings that could send a request elsewhere than moto, or fail it before it is sent.
 _UNSET: Final = (
     "AWS_PROFILE",
@@ -79,17 +83,26 @@ def glue_moto_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[BaseClient]:
 
 @pytest.fixture(scope="session")
 def _glue_moto_server() -> Iterator[str]:
-    """One moto server for the session: stopping one takes half a second (werkzeug's poll)."""
+    """One moto server for the session, with the extension's HTTP routes (as the server
+    command serves them)."""
     install()
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
     try:
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        with listen("127.0.0.1", 0) as listener:
+            server = make_server(listener, "127.0.0.1")
+    except CannotServeError as exc:
+        raise ImportError(str(exc)) from None
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": _POLL_INTERVAL},
+        name="glue-moto-server",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        server.stop()
+        server.shutdown()
+        server.server_close()
 
 
 def _reset(url: str) -> None:
@@ -106,7 +119,9 @@ def glue_moto_server_url(_glue_moto_server: str, monkeypatch: pytest.MonkeyPatch
     """The URL of a moto server on 127.0.0.1 with job bookmarks, such as `http://127.0.0.1:PORT`.
 
     One server serves the whole session, in this process, so `seed_job_bookmark()` and the
-    other `glue_bookmarks.testing` functions reach its jobs. Everything in moto is reset
+    other `glue_bookmarks.testing` functions reach its jobs; it also answers the
+    `POST /glue-bookmarks/seed-job-bookmark` and `/glue-bookmarks/seed-job-run` routes, for
+    code under test in another process. Everything in moto is reset
     after the test (`POST /moto-api/reset`). Dummy credentials and region `us-east-1` are set
     for the duration of the test.
 

@@ -1,0 +1,175 @@
+"""The HTTP routes that seed bookmarks and runs in a moto server, for tests in any language.
+
+`SeedRoutes` wraps moto's WSGI app: requests under `/glue-bookmarks/` are answered here, with
+JSON, and every other request goes to moto unchanged.
+
+- `POST /glue-bookmarks/seed-job-bookmark`: `seed_job_bookmark()`'s arguments as a JSON
+  object; answers `{"JobBookmarkEntry": {...}}`, the entry in Glue's wire form.
+- `POST /glue-bookmarks/seed-job-run`: `seed_job_run()`'s arguments, `started_on` in ISO 8601;
+  answers `{"JobRunId": "..."}`.
+
+A bad request is answered 400 with `{"message": ..., "parameter": ...}` (`parameter` null when
+no single argument is at fault); an unknown path under the prefix 404; a method other than POST
+405. Both routes take a JSON object whose keys are the functions' parameter names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from glue_bookmarks import InvalidParameterError
+from glue_bookmarks.testing._bookmarks import seed_job_bookmark, seed_job_run
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["PREFIX", "SeedRoutes"]
+
+PREFIX: Final = "/glue-bookmarks/"
+# A seeding request is a handful of fields; anything much larger is a mistake.
+_MAX_BODY: Final = 1 << 20
+_REASONS: Final = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+
+
+class _BadRequestError(Exception):
+    """The request cannot be served; the message is the answer's."""
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def _bookmark_field(value: object) -> object:
+    # Over HTTP a bookmark may also be given as the JSON object it stands for.
+    return json.dumps(value) if isinstance(value, dict) else value
+
+
+def _started_on(value: object) -> object:
+    if not isinstance(value, str):
+        return value  # seed_job_run() says what it needs
+    # Python 3.10's fromisoformat() does not read a "Z" suffix.
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise _BadRequestError(
+            f"started_on must be an ISO 8601 date and time, got {value!r}",
+            parameter="started_on",
+        ) from None
+
+
+def _seed_job_bookmark(fields: dict[str, Any]) -> dict[str, object]:
+    if "job_bookmark" in fields:
+        fields["job_bookmark"] = _bookmark_field(fields["job_bookmark"])
+    entry = seed_job_bookmark(**fields)
+    return {"JobBookmarkEntry": entry.to_dict()}
+
+
+def _seed_job_run(fields: dict[str, Any]) -> dict[str, object]:
+    if "started_on" in fields:
+        fields["started_on"] = _started_on(fields["started_on"])
+    if "job_bookmark" in fields:
+        fields["job_bookmark"] = _bookmark_field(fields["job_bookmark"])
+    return {"JobRunId": seed_job_run(**fields)}
+
+
+_Handler = Callable[[dict[str, Any]], dict[str, object]]
+# Each route, its handler, and the parameters it takes (those of the function it calls).
+_ROUTES: Final[dict[str, tuple[_Handler, frozenset[str]]]] = {
+    "seed-job-bookmark": (
+        _seed_job_bookmark,
+        frozenset(
+            {
+                "job_name",
+                "version",
+                "run",
+                "attempt",
+                "run_id",
+                "previous_run_id",
+                "job_bookmark",
+                "account_id",
+                "region_name",
+            }
+        ),
+    ),
+    "seed-job-run": (
+        _seed_job_run,
+        frozenset(
+            {
+                "job_name",
+                "started_on",
+                "state",
+                "run_id",
+                "arguments",
+                "job_bookmark",
+                "account_id",
+                "region_name",
+            }
+        ),
+    ),
+}
+
+
+def _fields(environ: WSGIEnvironment, parameters: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object, checked to name only `parameters`, and `job_name`."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= _MAX_BODY:
+        raise _BadRequestError(f"the body must be a JSON object of at most {_MAX_BODY} bytes")
+    body = environ["wsgi.input"].read(length)
+    try:
+        fields = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise _BadRequestError("the body must be a JSON object") from None
+    if not isinstance(fields, dict):
+        raise _BadRequestError(f"the body must be a JSON object, got {type(fields).__name__}")
+    unknown = sorted(set(fields) - parameters)
+    if unknown:
+        raise _BadRequestError(
+            f"unknown field {unknown[0]!r}; the fields are {', '.join(sorted(parameters))}",
+            parameter=unknown[0],
+        )
+    if "job_name" not in fields:
+        raise _BadRequestError("job_name is required", parameter="job_name")
+    return fields
+
+
+def _answer(environ: WSGIEnvironment) -> tuple[int, dict[str, object]]:
+    path = environ.get("PATH_INFO", "")
+    route = _ROUTES.get(path[len(PREFIX) :])
+    if route is None:
+        return 404, {
+            "message": f"no route {path}; the routes are "
+            + ", ".join(f"POST {PREFIX}{name}" for name in _ROUTES),
+            "parameter": None,
+        }
+    if environ.get("REQUEST_METHOD") != "POST":
+        return 405, {"message": f"{path} takes POST", "parameter": None}
+    handler, parameters = route
+    try:
+        return 200, handler(_fields(environ, parameters))
+    except (_BadRequestError, InvalidParameterError) as exc:
+        return 400, {"message": str(exc), "parameter": exc.parameter}
+
+
+class SeedRoutes:
+    """WSGI middleware: the `/glue-bookmarks/` routes, and `app` for every other request."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not str(environ.get("PATH_INFO", "")).startswith(PREFIX):
+            return self.app(environ, start_response)
+        status, answer = _answer(environ)
+        body = json.dumps(answer).encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        if status == 405:
+            headers.append(("Allow", "POST"))
+        start_response(f"{status} {_REASONS[status]}", headers)
+        return [body]
