@@ -56,7 +56,13 @@ def test_every_public_name_is_importable_and_shows_the_public_module() -> None:
             assert value.__module__ == "glue_bookmarks", name
 
 
-TESTING_PUBLIC = ["bookmark_calls", "install", "seed_job_bookmark", "set_bookmark_state"]
+TESTING_PUBLIC = [
+    "bookmark_calls",
+    "install",
+    "seed_job_bookmark",
+    "seed_job_run",
+    "set_bookmark_state",
+]
 PLUGIN_FIXTURES = ["glue_moto_client", "glue_moto_server_url"]
 
 

@@ -7,7 +7,9 @@ the plugin's fixtures, in our tests and in a user's.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -41,8 +43,10 @@ from glue_bookmarks.testing import (
     bookmark_calls,
     install,
     seed_job_bookmark,
+    seed_job_run,
     set_bookmark_state,
 )
+from glue_bookmarks.testing._bookmarks import JOB_RUN_STATES
 from tests._support import REGION, botocore_session, create_job, glue_client, modules_imported_by
 
 # pytest's own fixture for testing plugins: runs pytest on a user's test files.
@@ -745,3 +749,364 @@ def test_without_moto_the_plugin_loads_and_its_fixtures_say_how_to_install_it(
     result.assert_outcomes(passed=1, errors=1)
     error = f"ImportError: glue_bookmarks.testing needs moto (No module named 'moto'); {HINT}"
     assert any(line.startswith("E ") and line.endswith(error) for line in result.outlines)
+
+
+# -- runs as GetJobRuns and GetJobRun list them; seed_job_run ----------------------------------
+
+NO_OPTION: dict[str, str] = {}
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` in UTC: moto 5.1 answers times without a zone, which botocore leaves naive."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def runs_of(client: GlueClient, name: str) -> dict[str, Any]:
+    """GetJobRuns's runs of the job, by id."""
+    return {run["Id"]: run for run in client.get_job_runs(JobName=name)["JobRuns"]}
+
+
+@pytest.mark.parametrize(
+    ("defaults", "run", "locked", "advances"),
+    [
+        (ENABLE, NO_OPTION, NO_OPTION, True),
+        (ENABLE, PAUSE, NO_OPTION, False),
+        (ENABLE, DISABLE, NO_OPTION, False),
+        (DISABLE, ENABLE, NO_OPTION, True),
+        (PAUSE, ENABLE, NO_OPTION, True),
+        (NO_OPTION, ENABLE, PAUSE, False),
+        (DISABLE, DISABLE, ENABLE, True),
+    ],
+    ids=[
+        "default-enable",
+        "run-pause-over-default-enable",
+        "run-disable-over-default-enable",
+        "run-enable-over-default-disable",
+        "run-enable-over-default-pause",
+        "non-overridable-pause-over-run-enable",
+        "non-overridable-enable-over-both",
+    ],
+)
+def test_a_runs_option_overrides_the_jobs_default_and_non_overridable_wins(
+    glue: Glue,
+    defaults: dict[str, str],
+    run: dict[str, str],
+    locked: dict[str, str],
+    advances: bool,
+) -> None:
+    glue.create_job("nightly", defaults, NonOverridableArguments=locked)
+    seeded = seed_job_bookmark("nightly", run_id="jr_before", job_bookmark=BOOKMARK)
+    run_id = glue.start("nightly", run)
+    entry = glue.gb.get_job_bookmark("nightly")
+    if advances:
+        assert (entry.version, entry.run, entry.previous_run_id, entry.run_id) == (
+            2,
+            2,
+            "jr_before",
+            run_id,
+        )
+        assert entry.job_bookmark == BOOKMARK
+    else:
+        assert entry == seeded  # paused or disabled: the bookmark as it was
+    # The run's arguments, as moto merged them, say which option was in effect.
+    arguments = glue.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]["Arguments"]
+    expected = (ENABLE if advances else {**defaults, **run, **locked})["--job-bookmark-option"]
+    assert arguments["--job-bookmark-option"] == expected
+
+
+def test_the_bookmarks_run_ids_are_runs_moto_lists(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    first = glue.start("nightly")
+    second = glue.start("nightly")
+    after = datetime.now(timezone.utc) + timedelta(seconds=1)
+    entry = glue.gb.get_job_bookmark("nightly")
+    runs = runs_of(glue.client, "nightly")
+    assert list(runs) == [first, second]
+    assert (entry.previous_run_id, entry.run_id) == (first, second)
+    for run_id, run in runs.items():
+        assert run["JobName"] == "nightly"
+        assert run["JobRunState"] == "SUCCEEDED"
+        assert before <= as_utc(run["StartedOn"]) <= after
+        single = glue.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
+        assert (single["Id"], single["JobRunState"]) == (run_id, "SUCCEEDED")
+
+
+def test_seeded_runs_are_listed_as_seeded(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    monday = datetime(2024, 10, 28, 1, 32, 45, tzinfo=timezone.utc)
+    seeded = {
+        "jr_failed": seed_job_run("nightly", run_id="jr_failed", started_on=monday, state="FAILED"),
+        # Any zone is accepted, and answered in UTC.
+        "jr_running": seed_job_run(
+            "nightly",
+            run_id="jr_running",
+            started_on=datetime(2024, 10, 29, 3, 0, tzinfo=timezone(timedelta(hours=2))),
+            state="RUNNING",
+            arguments={"--day": "tuesday"},
+        ),
+    }
+    assert seeded == {"jr_failed": "jr_failed", "jr_running": "jr_running"}
+    generated = seed_job_run("nightly", started_on=monday + timedelta(days=2))
+    assert len(generated) == 67
+    assert generated.startswith("jr_")
+    for _ in range(2):  # moto's state manager does not move a seeded run on
+        runs = runs_of(glue.client, "nightly")
+        assert list(runs) == ["jr_failed", "jr_running", generated]
+        assert [run["JobRunState"] for run in runs.values()] == ["FAILED", "RUNNING", "SUCCEEDED"]
+        assert [as_utc(run["StartedOn"]) for run in runs.values()] == [
+            monday,
+            datetime(2024, 10, 29, 1, 0, tzinfo=timezone.utc),
+            monday + timedelta(days=2),
+        ]
+    assert runs["jr_running"]["Arguments"] == {**ENABLE, "--day": "tuesday"}
+    single = glue.client.get_job_run(JobName="nightly", RunId="jr_running")["JobRun"]
+    assert single["JobRunState"] == "RUNNING"
+    assert as_utc(single["StartedOn"]) == datetime(2024, 10, 29, 1, 0, tzinfo=timezone.utc)
+    # Only the run that succeeded with bookmarks enabled committed one.
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.version, entry.run, entry.run_id) == (1, 1, generated)
+    assert bookmark_calls("nightly")["StartJobRun"] == 0
+
+
+def test_seeded_runs_commit_bookmarks_to_rewind_to(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE)
+    day = datetime(2024, 10, 28, tzinfo=timezone.utc)
+    first = seed_job_run("nightly", started_on=day, job_bookmark=STATE)
+    seed_job_run("nightly", started_on=day + timedelta(days=1), state="FAILED")
+    seed_job_run("nightly", started_on=day + timedelta(days=2), arguments=PAUSE)
+    carried = seed_job_run("nightly", started_on=day + timedelta(days=3))
+    latest = seed_job_run("nightly", started_on=day + timedelta(days=4), job_bookmark="{}")
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.version, entry.run, entry.previous_run_id, entry.run_id) == (
+        3,
+        3,
+        carried,
+        latest,
+    )
+    assert entry.job_bookmark == "{}"
+    assert glue.gb.get_job_bookmark("nightly", run_id=carried).state == STATE  # carried on
+    rewound = glue.gb.reset_job_bookmark("nightly", run_id=first)
+    assert (rewound.version, rewound.run, rewound.run_id) == (4, 1, first)
+    assert rewound.state == STATE
+    # A run started after the rewind follows on from it, among the seeded runs.
+    after = glue.start("nightly")
+    entry = glue.gb.get_job_bookmark("nightly")
+    assert (entry.run, entry.previous_run_id, entry.run_id) == (2, first, after)
+    assert list(runs_of(glue.client, "nightly"))[-1] == after
+
+
+def test_a_seeded_running_run_counts_against_max_concurrent_runs(glue: Glue) -> None:
+    glue.create_job("nightly", ENABLE, ExecutionProperty={"MaxConcurrentRuns": 1})
+    seed_job_run("nightly", started_on=datetime(2024, 1, 1, tzinfo=timezone.utc), state="RUNNING")
+    with pytest.raises(glue.client.exceptions.ConcurrentRunsExceededException):
+        glue.start("nightly")
+
+
+def test_job_run_states_are_glues() -> None:
+    model = botocore_session().get_service_model("glue")
+    assert set(model.shape_for("JobRunState").enum) == JOB_RUN_STATES  # type: ignore[attr-defined]
+
+
+MONDAY = datetime(2024, 10, 28, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter", "message"),
+    [
+        ({"job_name": "ghost"}, "job_name", "no Glue job 'ghost'"),
+        ({"job_name": ""}, "job_name", "job_name must be 1 to 255"),
+        ({"started_on": "2024-10-28"}, "started_on", "started_on must be a datetime, got str"),
+        ({"started_on": datetime(2024, 10, 28)}, "started_on", "must be timezone-aware"),
+        ({"state": "DONE"}, "state", "state must be one of ERROR, EXPIRED, FAILED, RUNNING"),
+        ({"run_id": "jr_taken"}, "run_id", "job 'nightly' already has a run 'jr_taken'"),
+        ({"run_id": 7}, "run_id", "run_id must be a str"),
+        ({"arguments": {"--n": 1}}, "arguments", "arguments must be a dict of str to str"),
+        ({"job_bookmark": {"a": 1}}, "job_bookmark", "must be a BookmarkState, a str or None"),
+        (
+            {"state": "FAILED", "job_bookmark": None},
+            "job_bookmark",
+            "job_bookmark is committed only by a SUCCEEDED run with --job-bookmark-option "
+            "job-bookmark-enable; this run is FAILED, with --job-bookmark-option "
+            "job-bookmark-enable",
+        ),
+        (
+            {"arguments": PAUSE, "job_bookmark": "{}"},
+            "job_bookmark",
+            "this run is SUCCEEDED, with --job-bookmark-option job-bookmark-pause",
+        ),
+        ({"account_id": 123456789012}, "account_id", "account_id must be a str or None"),
+        ({"region_name": "mars-north-1"}, "region_name", "no Glue region 'mars-north-1'"),
+    ],
+)
+def test_seed_job_run_rejects_bad_input(
+    glue_moto_client: GlueClient, kwargs: dict[str, Any], parameter: str, message: str
+) -> None:
+    create_job(glue_moto_client, "nightly", DefaultArguments=ENABLE)
+    seed_job_run("nightly", run_id="jr_taken", started_on=MONDAY, state="FAILED")
+    with pytest.raises(InvalidParameterError, match=re.escape(message)) as info:
+        seed_job_run(**{"job_name": "nightly", "started_on": MONDAY, **kwargs})
+    assert info.value.parameter == parameter
+    assert list(runs_of(glue_moto_client, "nightly")) == ["jr_taken"]
+
+
+# -- the seeding routes, over real HTTP ---------------------------------------------------------
+
+
+def post(endpoint: str, route: str, body: object, method: str = "POST") -> tuple[int, Any]:
+    """Send `body` (bytes as they are, anything else as JSON); the status and the JSON answer."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{endpoint}/glue-bookmarks/{route}",
+        data=data if method == "POST" else None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "application/json"
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as exc:
+        assert exc.headers["Content-Type"] == "application/json"
+        return exc.code, json.load(exc)
+
+
+def test_http_seed_job_bookmark(glue_moto_server_url: str) -> None:
+    client = glue_client(endpoint_url=glue_moto_server_url)
+    create_job(client, "nightly")
+    body = {
+        "job_name": "nightly",
+        "version": 4,
+        "run": 3,
+        "attempt": 1,
+        "run_id": "jr_3",
+        "previous_run_id": "jr_2",
+        "job_bookmark": {"datasource0": {"jsonClass": "HadoopDataSourceJobBookmarkState"}},
+    }
+    status, answer = post(glue_moto_server_url, "seed-job-bookmark", body)
+    assert status == 200
+    assert answer == {
+        "JobBookmarkEntry": {
+            "JobName": "nightly",
+            "Version": 4,
+            "Run": 3,
+            "Attempt": 1,
+            "RunId": "jr_3",
+            "PreviousRunId": "jr_2",
+            "JobBookmark": BOOKMARK,
+        }
+    }
+    with GlueBookmarks(endpoint_url=glue_moto_server_url, region_name=REGION) as gb:
+        assert gb.get_job_bookmark("nightly") == seed_nightly()
+
+
+def test_http_seed_job_run(glue_moto_server_url: str) -> None:
+    client = glue_client(endpoint_url=glue_moto_server_url)
+    create_job(client, "nightly", DefaultArguments=ENABLE)
+    status, answer = post(
+        glue_moto_server_url,
+        "seed-job-run",
+        {"job_name": "nightly", "run_id": "jr_1", "started_on": "2024-10-28T01:32:45Z"},
+    )
+    assert (status, answer) == (200, {"JobRunId": "jr_1"})
+    status, answer = post(
+        glue_moto_server_url,
+        "seed-job-run",
+        {
+            "job_name": "nightly",
+            "started_on": "2024-10-29T03:00:00+02:00",
+            "state": "SUCCEEDED",
+            "arguments": {"--day": "tuesday"},
+            "job_bookmark": STATE.to_json(),
+            "account_id": None,
+            "region_name": REGION,
+        },
+    )
+    assert status == 200
+    second = answer["JobRunId"]
+    runs = runs_of(client, "nightly")
+    assert list(runs) == ["jr_1", second]
+    assert as_utc(runs[second]["StartedOn"]) == datetime(2024, 10, 29, 1, tzinfo=timezone.utc)
+    assert runs[second]["Arguments"] == {**ENABLE, "--day": "tuesday"}
+    with GlueBookmarks(endpoint_url=glue_moto_server_url, region_name=REGION) as gb:
+        entry = gb.get_job_bookmark("nightly")
+        assert (entry.run, entry.previous_run_id, entry.run_id) == (2, "jr_1", second)
+        assert entry.state == STATE
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "status", "message", "parameter"),
+    [
+        ("seed-job-run", b"{not json", 400, "the body must be a JSON object", None),
+        ("seed-job-run", [1], 400, "the body must be a JSON object, got list", None),
+        ("seed-job-run", {"job": "nightly"}, 400, "unknown field 'job'; the fields are", "job"),
+        ("seed-job-run", {"started_on": "2024-10-28T00:00:00Z"}, 400, "job_name is required",
+         "job_name"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "monday"}, 400,
+         "started_on must be an ISO 8601 date and time, got 'monday'", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "2024-10-28T00:00:00"}, 400,
+         "started_on must be timezone-aware", "started_on"),
+        ("seed-job-run", {"job_name": "nightly"}, 400, "started_on is required", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": 1730078400}, 400,
+         "started_on must be a datetime, got int", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "2024-10-28T00:00Z",
+         "state": "FAILED", "job_bookmark": "{}"}, 400, "job_bookmark is committed only",
+         "job_bookmark"),
+        ("seed-job-bookmark", {"job_name": "ghost"}, 400, "moto has no Glue job 'ghost'",
+         "job_name"),
+        ("seed-job-bookmark", {"job_name": "nightly", "version": "2"}, 400,
+         "version must be a non-negative int", "version"),
+        ("seed-job-bookmark", {"job_name": "nightly", "account_id": 7}, 400,
+         "account_id must be a str or None", "account_id"),
+        ("seed-jobs", {"job_name": "nightly"}, 404,
+         "no route /glue-bookmarks/seed-jobs; the routes are POST /glue-bookmarks/"
+         "seed-job-bookmark, POST /glue-bookmarks/seed-job-run", None),
+    ],
+)  # fmt: skip
+def test_http_seeding_refuses_bad_requests(
+    glue_moto_server_url: str,
+    route: str,
+    body: object,
+    status: int,
+    message: str,
+    parameter: str | None,
+) -> None:
+    create_job(glue_client(endpoint_url=glue_moto_server_url), "nightly", DefaultArguments=ENABLE)
+    answer = post(glue_moto_server_url, route, body)
+    assert answer[0] == status
+    assert answer[1]["message"].startswith(message), answer
+    assert answer[1]["parameter"] == parameter
+    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
+        GlueBookmarks(endpoint_url=glue_moto_server_url).get_job_bookmark("nightly")
+    assert runs_of(glue_client(endpoint_url=glue_moto_server_url), "nightly") == {}
+
+
+def test_http_seeding_takes_post_only(glue_moto_server_url: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(f"{glue_moto_server_url}/glue-bookmarks/seed-job-run", timeout=10)
+    assert (info.value.code, info.value.headers["Allow"]) == (405, "POST")
+    assert json.load(info.value) == {
+        "message": "/glue-bookmarks/seed-job-run takes POST",
+        "parameter": None,
+    }
+
+
+def test_cli_server_serves_the_seeding_routes() -> None:
+    with server_process("--port", "0") as process:
+        endpoint = endpoint_of(process)
+        create_job(glue_client(endpoint_url=endpoint), "nightly", DefaultArguments=ENABLE)
+        status, answer = post(
+            endpoint,
+            "seed-job-run",
+            {"job_name": "nightly", "started_on": "2024-10-28T00:00:00Z", "job_bookmark": "{}"},
+        )
+        assert status == 200
+        with GlueBookmarks(endpoint_url=endpoint, region_name=REGION) as gb:
+            entry = gb.get_job_bookmark("nightly")
+            assert (entry.run_id, entry.job_bookmark) == (answer["JobRunId"], "{}")
+        status, answer = post(endpoint, "seed-job-bookmark", {"job_name": "nightly", "run": 7})
+        assert (status, answer["JobBookmarkEntry"]["Run"]) == (200, 7)
+        _, stderr, _ = stop(process, signal.SIGTERM)
+        assert process.returncode == 0, stderr

@@ -77,10 +77,12 @@ def _seed_job_run(fields: dict[str, Any]) -> dict[str, object]:
 
 
 _Handler = Callable[[dict[str, Any]], dict[str, object]]
-# Each route, its handler, and the parameters it takes (those of the function it calls).
-_ROUTES: Final[dict[str, tuple[_Handler, frozenset[str]]]] = {
+# Each route: its handler, the parameters it requires and those it takes (the parameters of
+# the function it calls).
+_ROUTES: Final[dict[str, tuple[_Handler, tuple[str, ...], frozenset[str]]]] = {
     "seed-job-bookmark": (
         _seed_job_bookmark,
+        ("job_name",),
         frozenset(
             {
                 "job_name",
@@ -97,6 +99,7 @@ _ROUTES: Final[dict[str, tuple[_Handler, frozenset[str]]]] = {
     ),
     "seed-job-run": (
         _seed_job_run,
+        ("job_name", "started_on"),
         frozenset(
             {
                 "job_name",
@@ -113,8 +116,11 @@ _ROUTES: Final[dict[str, tuple[_Handler, frozenset[str]]]] = {
 }
 
 
-def _fields(environ: WSGIEnvironment, parameters: frozenset[str]) -> dict[str, Any]:
-    """The request's JSON object, checked to name only `parameters`, and `job_name`."""
+def _fields(
+    environ: WSGIEnvironment, required: tuple[str, ...], parameters: frozenset[str]
+) -> dict[str, Any]:
+    """The request's JSON object, checked to name every one of `required` and only
+    `parameters`."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -134,8 +140,9 @@ def _fields(environ: WSGIEnvironment, parameters: frozenset[str]) -> dict[str, A
             f"unknown field {unknown[0]!r}; the fields are {', '.join(sorted(parameters))}",
             parameter=unknown[0],
         )
-    if "job_name" not in fields:
-        raise _BadRequestError("job_name is required", parameter="job_name")
+    for parameter in required:
+        if parameter not in fields:
+            raise _BadRequestError(f"{parameter} is required", parameter=parameter)
     return fields
 
 
@@ -150,9 +157,9 @@ def _answer(environ: WSGIEnvironment) -> tuple[int, dict[str, object]]:
         }
     if environ.get("REQUEST_METHOD") != "POST":
         return 405, {"message": f"{path} takes POST", "parameter": None}
-    handler, parameters = route
+    handler, required, parameters = route
     try:
-        return 200, handler(_fields(environ, parameters))
+        return 200, handler(_fields(environ, required, parameters))
     except (_BadRequestError, InvalidParameterError) as exc:
         return 400, {"message": str(exc), "parameter": exc.parameter}
 
