@@ -1078,8 +1078,11 @@ def test_http_seeding_refuses_bad_requests(
     assert answer[0] == status
     assert answer[1]["message"].startswith(message), answer
     assert answer[1]["parameter"] == parameter
-    with pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"):
-        GlueBookmarks(endpoint_url=glue_moto_server_url).get_job_bookmark("nightly")
+    with (
+        GlueBookmarks(endpoint_url=glue_moto_server_url) as gb,
+        pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"),
+    ):
+        gb.get_job_bookmark("nightly")  # nothing seeded
     assert runs_of(glue_client(endpoint_url=glue_moto_server_url), "nightly") == {}
 
 

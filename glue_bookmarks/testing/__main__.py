@@ -1,5 +1,7 @@
 """`python -m glue_bookmarks.testing`: moto, with Glue job bookmarks, served until stopped.
 
+Besides moto's own requests, the server answers the `/glue-bookmarks/` seeding routes.
+
 Exit status: 0 when stopped by Ctrl-C (SIGINT) or SIGTERM, at any point; 1, with one line on
 stderr, when it cannot start (moto not installed, the port in use, the sample jobs refused);
 2 for a usage error.
@@ -65,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "Ctrl-C and SIGTERM stop it with exit status 0. It exits with status 1 and one line "
             "on stderr when it cannot start, such as when moto is not installed or the port is "
-            "in use."
+            "in use. Besides moto's requests, it answers POST /glue-bookmarks/seed-job-bookmark "
+            "and POST /glue-bookmarks/seed-job-run, which seed a job's bookmark and runs from a "
+            "JSON body (see the docs' Testing with moto page)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
