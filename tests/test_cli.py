@@ -520,7 +520,8 @@ def test_list_gives_the_client_a_pool_for_its_workers(
     assert _cli.main(["list", "nightly", *options, "--endpoint-url", jobs]) == 0
     [config] = configs
     assert config.max_pool_connections == pool
-    assert config.retries == {"mode": "standard"}
+    # No retry mode: the environment's or the profile's wins, else the library's default.
+    assert config.retries is None
     assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
 
 
