@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -124,15 +125,104 @@ def test_default_retry_mode_is_standard(faults: FaultServer, backoff_delays: lis
     assert len(backoff_delays) == 2
 
 
-def test_caller_config_is_used_as_is(faults: FaultServer, backoff_delays: list[float]) -> None:
+@pytest.mark.parametrize(
+    ("environment", "profile", "config", "mode", "attempts"),
+    [
+        # The retry mode, from each place, and the one above winning where two set it.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, None, "legacy", 5),
+        ({"AWS_RETRY_MODE": "adaptive"}, {}, None, "adaptive", 3),
+        ({}, {"retry_mode": "legacy"}, None, "legacy", 5),
+        ({}, {"retry_mode": "adaptive"}, None, "adaptive", 3),
+        ({}, {}, Config(retries={"mode": "legacy"}), "legacy", 5),
+        ({"AWS_RETRY_MODE": "legacy"}, {"retry_mode": "adaptive"}, None, "legacy", 5),
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(retries={"mode": "adaptive"}), "adaptive", 3),
+        ({}, {"retry_mode": "legacy"}, Config(retries={"mode": "standard"}), "standard", 3),
+        # The attempts, likewise; our default mode stays where nothing names one.
+        ({"AWS_MAX_ATTEMPTS": "2"}, {}, None, "standard", 2),
+        ({}, {"max_attempts": "4"}, None, "standard", 4),
+        ({}, {}, Config(retries={"total_max_attempts": 6}), "standard", 6),
+        ({"AWS_MAX_ATTEMPTS": "2"}, {"max_attempts": "4"}, None, "standard", 2),
+        ({"AWS_MAX_ATTEMPTS": "2"}, {}, Config(retries={"max_attempts": 0}), "standard", 1),
+        # Mode and attempts from different places.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(retries={"max_attempts": 1}), "legacy", 2),
+        ({"AWS_MAX_ATTEMPTS": "4"}, {"retry_mode": "adaptive"}, None, "adaptive", 4),
+        # A config that sets no retries leaves them to the environment and the profile.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(connect_timeout=5), "legacy", 5),
+    ],
+)
+def test_retry_settings_come_from_config_then_environment_then_profile(
+    faults: FaultServer,
+    retry_delays: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    environment: dict[str, str],
+    profile: dict[str, str],
+    config: Config | None,
+    mode: str,
+    attempts: int,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = "".join(f"{name} = {value}\n" for name, value in profile.items())
+    (tmp_path / "aws-config").write_text(f"[default]\n{settings}")
     faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
-    config = Config(retries={"mode": "legacy"})
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        with pytest.raises(ThrottlingError):
+            gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert used.retries["mode"] == mode
+    # legacy mode makes 5 attempts at throttling; standard and adaptive 3.
+    assert len(faults.requests) == attempts
+
+
+def test_a_session_variable_names_the_retry_mode(
+    faults: FaultServer, retry_delays: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    session = botocore.session.Session()
+    session.set_config_variable("retry_mode", "legacy")  # above the environment, for botocore
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
     with (
-        GlueBookmarks(endpoint_url=faults.url, config=config) as gb,
+        GlueBookmarks(session=session, endpoint_url=faults.url) as gb,
         pytest.raises(ThrottlingError),
     ):
         gb.get_job_bookmark("nightly-orders")
     assert len(faults.requests) == 5
+
+
+@pytest.mark.parametrize(
+    ("config", "connect_timeout"),
+    [
+        (None, 60),
+        (Config(), 60),
+        (Config(connect_timeout=7), 7),
+        (Config(retries={"mode": "legacy"}), 60),
+    ],
+)
+def test_our_pool_and_user_agent_fill_what_the_config_leaves_unset(
+    faults: FaultServer, config: Config | None, connect_timeout: int
+) -> None:
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert (used.max_pool_connections, used.connect_timeout) == (64, connect_timeout)
+    user_agent = faults.requests[0].headers["User-Agent"]
+    assert f"glue-bookmarks/{glue_bookmarks.__version__}" in user_agent
+
+
+def test_what_the_config_sets_wins_over_our_defaults(faults: FaultServer) -> None:
+    faults.script(success_answer(WIRE))
+    config: Any = Config(max_pool_connections=8, user_agent_extra="etl-audit/2", read_timeout=9)
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert (used.max_pool_connections, used.read_timeout) == (8, 9)
+    user_agent = faults.requests[0].headers["User-Agent"]
+    assert "etl-audit/2" in user_agent
+    assert "glue-bookmarks/" not in user_agent
+    assert config.max_pool_connections == 8  # the caller's own Config is left unchanged
+    assert config.retries is None
 
 
 def test_user_agent_names_the_library_on_clients_we_create(faults: FaultServer) -> None:
