@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,25 @@ from glue_bookmarks import (
     GlueBookmarks,
     InvalidParameterError,
     JobBookmarkEntry,
+    NoBookmarkError,
     ResponseValidationError,
     ThrottlingError,
+    TransportError,
     get_job_bookmark,
     reset_job_bookmark,
 )
-from tests._support import OPERATIONS, REGION, glue_client, modules_imported_by
-from tests.faults import FaultServer, error_answer, success_answer
+from tests._support import (
+    ACCESS_KEY,
+    ONE_ATTEMPT,
+    OPERATIONS,
+    REGION,
+    SECRET_KEY,
+    SESSION_TOKEN,
+    glue_client,
+    modules_imported_by,
+    refused_endpoint,
+)
+from tests.faults import Answer, FaultServer, error_answer, success_answer
 
 WIRE = {
     "JobName": "nightly-orders",
@@ -472,3 +486,121 @@ def test_a_boto3_session_gets_a_hint() -> None:
 
     with pytest.raises(InvalidParameterError, match=r"client=boto3_session.client\('glue'\)"):
         GlueBookmarks(session=boto3.Session())  # type: ignore[arg-type]
+
+
+# -- logging -----------------------------------------------------------------------------------
+
+LOG_LINE = re.compile(
+    r"(?P<operation>\w+)(?: job '(?P<job>[^']+)')? (?P<outcome>ok|failed: [^:]+): "
+    r"HTTP (?P<status>\d+|-), request id (?P<request_id>\S+), "
+    r"attempts (?P<attempts>\d+|-), (?P<ms>\d+\.\d) ms"
+)
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[dict[str, str | None]]:
+    """The fields of each line the library logged, checked to be ours, at DEBUG, and clean."""
+    lines = []
+    for record in caplog.records:
+        if record.name != "glue_bookmarks":
+            continue
+        assert record.levelno == logging.DEBUG
+        message = record.getMessage()
+        for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, "Signature=", "Authorization"):
+            assert secret not in message
+        match = LOG_LINE.fullmatch(message)
+        assert match is not None, message
+        lines.append(match.groupdict())
+    return lines
+
+
+def test_the_package_logger_has_a_null_handler() -> None:
+    handlers = logging.getLogger("glue_bookmarks").handlers
+    assert any(isinstance(handler, logging.NullHandler) for handler in handlers)
+
+
+def test_a_successful_request_is_one_debug_line(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(success_answer(WIRE, request_id="req-42"))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    [line] = logged(caplog)
+    assert line["ms"] is not None
+    del line["ms"]
+    assert line == {
+        "operation": "GetJobBookmark",
+        "job": "nightly-orders",
+        "outcome": "ok",
+        "status": "200",
+        "request_id": "req-42",
+        "attempts": "1",
+    }
+
+
+def test_a_failed_request_is_logged_with_its_attempts(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture, backoff_delays: list[float]
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(
+        error_answer(500, "InternalServiceException", "oops"),
+        error_answer(400, "ThrottlingException", "Rate exceeded", request_id="req-last"),
+        error_answer(400, "ThrottlingException", "Rate exceeded", request_id="req-last"),
+    )
+    with GlueBookmarks(endpoint_url=faults.url) as gb, pytest.raises(ThrottlingError):
+        gb.reset_job_bookmark("nightly-orders", run_id="jr_2")
+    [line] = logged(caplog)
+    assert line["operation"] == "ResetJobBookmark"
+    assert line["job"] == "nightly-orders"
+    assert line["outcome"] == "failed: ThrottlingError (ThrottlingException)"
+    assert (line["status"], line["request_id"], line["attempts"]) == ("400", "req-last", "3")
+
+
+def test_no_answer_is_logged_without_status_or_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    with (
+        refused_endpoint() as url,
+        GlueBookmarks(endpoint_url=url, config=ONE_ATTEMPT) as gb,
+        pytest.raises(TransportError),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    [line] = logged(caplog)
+    assert line["outcome"] == "failed: TransportError"
+    assert (line["status"], line["request_id"], line["attempts"]) == ("-", "-", "-")
+
+
+def test_list_and_get_job_requests_are_logged(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(
+        Answer(200, b'{"JobNames": ["nightly-orders"]}', {"x-amzn-RequestId": "req-list"}),
+        error_answer(400, "EntityNotFoundException", "Continuation not found"),
+        success_answer({"Name": "nightly-orders"}, request_id="req-job"),
+    )
+    with GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+        names = list(gb.iter_job_names())
+        [result] = gb.get_job_bookmarks(names)
+    assert isinstance(result, NoBookmarkError)
+    lines = logged(caplog)
+    assert [(line["operation"], line["job"], line["outcome"]) for line in lines] == [
+        ("ListJobs", None, "ok"),
+        (
+            "GetJobBookmark",
+            "nightly-orders",
+            "failed: EntityNotFoundError (EntityNotFoundException)",
+        ),
+        ("GetJob", "nightly-orders", "ok"),
+    ]
+
+
+def test_nothing_is_logged_above_debug(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="glue_bookmarks")
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    assert [record for record in caplog.records if record.name == "glue_bookmarks"] == []
