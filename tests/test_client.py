@@ -204,6 +204,24 @@ def test_a_session_variable_names_the_retry_mode(
     assert len(faults.requests) == 5
 
 
+def test_the_named_profile_names_the_retry_mode(
+    faults: FaultServer, retry_delays: list[float], tmp_path: Path
+) -> None:
+    (tmp_path / "aws-config").write_text(
+        "[default]\nretry_mode = adaptive\n"
+        # A profile chosen by name takes its credentials from the file, not the environment.
+        "[profile etl]\nretry_mode = legacy\nmax_attempts = 4\n"
+        "aws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n"
+    )
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
+    with (
+        GlueBookmarks(profile_name="etl", endpoint_url=faults.url) as gb,
+        pytest.raises(ThrottlingError),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert len(faults.requests) == 4
+
+
 @pytest.mark.parametrize(
     ("config", "connect_timeout"),
     [
