@@ -8,6 +8,8 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 ```
 """
 
+import logging as _logging
+
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
@@ -70,3 +72,7 @@ for _name in __all__:
     if not _name.startswith("__") and _name != "SourceState":
         globals()[_name].__module__ = __name__
 del _name
+
+# A library leaves logging to the application: without a handler of its own, a record at
+# WARNING or above would reach Python's last-resort handler on stderr.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

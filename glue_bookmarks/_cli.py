@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Final, Literal
 
 import attrs
@@ -111,6 +112,12 @@ def _global_options(default: Any) -> argparse.ArgumentParser:
         default=default,
         choices=("json", "table"),
         help="json (the default for get and reset) or table (the default for list)",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="log each request glue-bookmarks makes to stderr (no credentials or headers)",
     )
     return parent
 
@@ -475,6 +482,28 @@ def _exit_code(exc: SystemExit) -> int:
     return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+@contextlib.contextmanager
+def _debug_logging(enabled: bool) -> Iterator[None]:
+    """With `enabled`, the library's log lines on stderr for the duration of the block.
+
+    Only the `glue_bookmarks` logger's: botocore's own DEBUG lines hold signed headers.
+    """
+    if not enabled:
+        yield
+        return
+    logger = logging.getLogger("glue_bookmarks")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `glue-bookmarks` command.
 
@@ -488,12 +517,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = _parsers()
     try:
         args = parser.parse_args(argv)
-        if args.command == "get":
-            status = _get(args)
-        elif args.command == "reset":
-            status = _reset(args)
-        else:
-            status = _list(args, commands["list"])
+        with _debug_logging(bool(args.debug)):
+            if args.command == "get":
+                status = _get(args)
+            elif args.command == "reset":
+                status = _reset(args)
+            else:
+                status = _list(args, commands["list"])
         sys.stdout.flush()
     except SystemExit as exc:  # argparse: --help, --version and usage errors
         return _exit_code(exc)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Final
@@ -10,6 +12,7 @@ from typing import Any, Final
 import botocore.session
 from botocore.client import BaseClient
 from botocore.config import Config
+from botocore.configprovider import ConfigChainFactory
 from botocore.endpoint import MAX_POOL_CONNECTIONS
 from botocore.exceptions import BotoCoreError
 
@@ -21,6 +24,7 @@ from glue_bookmarks._exceptions import (
     GlueBookmarksError,
     InvalidParameterError,
     ResponseValidationError,
+    ServiceError,
     from_botocore_error,
     from_call_error,
     narrow_not_found,
@@ -32,25 +36,61 @@ from glue_bookmarks._version import __version__
 
 __all__ = ["GlueBookmarks", "default_config", "get_job_bookmark", "reset_job_bookmark"]
 
+_logger: Final = logging.getLogger("glue_bookmarks")
+
 # Connections are opened only as threads need them, so a large pool costs nothing idle; it
 # bounds the threads `get_job_bookmarks` runs over a client created here.
 _POOL_CONNECTIONS: Final = 64
+# The retry mode of a client created here when nothing the user set names one.
+_RETRY_MODE: Final = "standard"
 
 
 def default_config(*, max_pool_connections: int = _POOL_CONNECTIONS) -> Config:
-    """The `Config` of a client created here: standard retries, our user agent, a pool.
+    """Our defaults for the options botocore reads only from a `Config`: a pool, a user agent.
+
+    A client created here gets them under the caller's `config`; its retry mode, which
+    botocore also reads from the environment and the profile, is settled by `_client_config`.
 
     Args:
         max_pool_connections: The pool size; at least the default of 64 is used.
     """
     return Config(
-        retries={"mode": "standard"},
         max_pool_connections=max(max_pool_connections, _POOL_CONNECTIONS),
         user_agent_extra=f"glue-bookmarks/{__version__}",
     )
 
 
 _DEFAULT_CONFIG: Final = default_config()
+
+
+def _user_setting(session: botocore.session.Session, name: str, env_var: str) -> object:
+    """What the user set for a botocore setting, or None where botocore would use its default.
+
+    The chain is botocore's own, in its order: the session's `set_config_variable`, the
+    environment variable, the profile in the shared config file; but without the default that
+    `session.get_config_variable` falls back to, which cannot be told from a value set.
+    """
+    chain = ConfigChainFactory(session).create_config_chain(
+        instance_name=name, env_var_names=env_var, config_property_names=name
+    )
+    return chain.provide()
+
+
+def _client_config(session: botocore.session.Session, config: Config | None) -> Config:
+    """The `Config` of a client created here: ours, under what the user set.
+
+    What `config` sets wins over our defaults (`Config.merge`), key by key within `retries`.
+    The retry mode stays unset, for botocore to read from the environment or the profile, when
+    either names one; only when neither does, and `config` does not, is ours used. Our
+    defaults set no `max_attempts`, so botocore reads it from `config`, the environment or the
+    profile, in that order, as it does for any client.
+    """
+    merged = _DEFAULT_CONFIG if config is None else _DEFAULT_CONFIG.merge(config)
+    retries: Any = dict(getattr(merged, "retries", None) or {})
+    if "mode" not in retries and _user_setting(session, "retry_mode", "AWS_RETRY_MODE") is None:
+        retries["mode"] = _RETRY_MODE
+        merged = merged.merge(Config(retries=retries))
+    return merged
 
 
 def _bookmark_params(job_name: object, run_id: object) -> dict[str, str]:
@@ -63,6 +103,8 @@ def _bookmark_params(job_name: object, run_id: object) -> dict[str, str]:
 
 def _call(operation_name: str, method: Callable[..., Any], params: Mapping[str, Any]) -> Any:
     """Call a botocore client method; what botocore raises comes out as our error."""
+    if _logger.isEnabledFor(logging.DEBUG):
+        return _logged_call(operation_name, method, params)
     try:
         return method(**params)
     except CALL_ERRORS as exc:
@@ -72,6 +114,59 @@ def _call(operation_name: str, method: Callable[..., Any], params: Mapping[str, 
         raise error from exc
 
 
+def _logged_call(operation_name: str, method: Callable[..., Any], params: Mapping[str, Any]) -> Any:
+    """`_call`, with one DEBUG line for its request: the outcome, the attempts, the time.
+
+    Only our own fields are logged, never a header, a credential or a signature; an error's
+    message is left out too, since the service writes it.
+    """
+    start = time.perf_counter()
+    try:
+        response = method(**params)
+    except CALL_ERRORS as exc:
+        error = from_call_error(exc, operation_name=operation_name)
+        if error is None:
+            raise
+        outcome = type(error).__name__
+        if isinstance(error, ServiceError) and error.code:
+            outcome += f" ({error.code})"
+        metadata = getattr(exc, "response", None)
+        _log_request(
+            start,
+            operation_name,
+            params,
+            f"failed: {outcome}",
+            metadata if isinstance(metadata, Mapping) else {},
+        )
+        raise error from exc
+    _log_request(start, operation_name, params, "ok", response)
+    return response
+
+
+def _log_request(
+    start: float,
+    operation_name: str,
+    params: Mapping[str, Any],
+    outcome: str,
+    response: Mapping[str, Any],
+) -> None:
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    status_code, request_id = response_context(response)
+    retries = (response.get("ResponseMetadata") or {}).get("RetryAttempts")
+    attempts = retries + 1 if isinstance(retries, int) else None
+    job = params.get("JobName")
+    _logger.debug(
+        "%s%s %s: HTTP %s, request id %s, attempts %s, %.1f ms",
+        operation_name,
+        "" if job is None else f" job {job!r}",
+        outcome,
+        "-" if status_code is None else status_code,
+        request_id or "-",
+        "-" if attempts is None else attempts,
+        elapsed_ms,
+    )
+
+
 class GlueBookmarks:
     """A typed client for AWS Glue job bookmarks.
 
@@ -79,6 +174,9 @@ class GlueBookmarks:
     otherwise one is created on first use (once, thread-safely) from the standard AWS chain
     (environment, shared config and credentials files, container or instance metadata), and
     `close()` (or leaving a `with` block) closes it. One instance serves many threads.
+
+    Each request it makes is logged at DEBUG on the `glue_bookmarks` logger: the operation,
+    the job, the outcome, the HTTP status, the request id, the attempts and the time taken.
 
     Every method raises only `GlueBookmarksError`s: `InvalidParameterError` before any request,
     `ConfigurationError` (no credentials or region, an unknown profile, a closed client),
@@ -101,8 +199,14 @@ class GlueBookmarks:
         profile_name: The shared-config profile. With `session`, it becomes that session's
             profile, as `boto3.Session(botocore_session=..., profile_name=...)` does.
         endpoint_url: Another endpoint, such as `"http://127.0.0.1:5000"` for moto server.
-        config: A `botocore.config.Config`, used as is. Without one, the client uses retry
-            mode `"standard"` and a pool of up to 64 connections.
+        config: A `botocore.config.Config`, merged over our defaults (`Config.merge`): the
+            options it sets win, and our defaults fill the rest. Ours are a pool of 64
+            connections, `glue-bookmarks/VERSION` added to the user agent, and retry mode
+            `"standard"`, the last only where the environment (`AWS_RETRY_MODE`) and the
+            profile (`retry_mode`) name none either. Retry mode and attempts come from, highest
+            first: `config`, the environment (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`), the
+            profile (`retry_mode`, `max_attempts`), our defaults, botocore's. The Quickstart
+            page has the details.
 
     Raises:
         InvalidParameterError: `client` is not a Glue client or is combined with other
@@ -203,7 +307,7 @@ class GlueBookmarks:
                 "glue",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
-                config=self._config if self._config is not None else _DEFAULT_CONFIG,
+                config=_client_config(session, self._config),
             )
         except BotoCoreError as exc:
             raise from_botocore_error(exc, operation_name=None) from exc

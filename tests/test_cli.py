@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import pty
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,7 +33,15 @@ from glue_bookmarks import (
     _cli,
 )
 from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
-from tests._support import ACCESS_KEY, REGION, SECRET_KEY, create_job, glue_client, refused_endpoint
+from tests._support import (
+    ACCESS_KEY,
+    REGION,
+    SECRET_KEY,
+    SESSION_TOKEN,
+    create_job,
+    glue_client,
+    refused_endpoint,
+)
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -210,6 +220,57 @@ def test_global_options_anywhere_in_process(
     argv = [part for item in placement for part in (options if item == "{options}" else [item])]
     assert _cli.main(argv) == 0
     assert capsys.readouterr().out == NIGHTLY_TABLE
+
+
+DEBUG_LINE = re.compile(
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} DEBUG glue_bookmarks "
+    r"(?P<operation>\w+)(?: job '[^']+')? [^:]+(?:: [^:]+)?: HTTP .*, \d+\.\d ms"
+)
+
+
+def assert_debug_lines(stderr: str) -> list[str]:
+    """The operations of the debug lines on `stderr`, checked to be all there is, and clean."""
+    for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, "Signature=", "Authorization"):
+        assert secret not in stderr
+    operations = []
+    for line in stderr.splitlines():
+        match = DEBUG_LINE.fullmatch(line)
+        assert match is not None, line
+        operations.append(match["operation"])
+    return operations
+
+
+def test_debug_logs_each_request_on_stderr_only(jobs: str, cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "--debug", "get", "nightly", "--endpoint-url", jobs)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == json.dumps({"JobBookmarkEntry": NIGHTLY_WIRE}, indent=4) + "\n"
+    assert assert_debug_lines(result.stderr) == ["GetJobBookmark"]
+    assert "GetJobBookmark job 'nightly' ok: HTTP 200" in result.stderr
+
+
+def test_debug_in_process_after_the_command(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    logger = logging.getLogger("glue_bookmarks")
+    handlers, level = list(logger.handlers), logger.level
+    argv = ["list", "nightly", "never-ran", "no-such-job", "--endpoint-url", jobs]
+    assert _cli.main(argv) == 3
+    plain = capsys.readouterr()
+    assert _cli.main([*argv, "--debug"]) == 3
+    out, err = capsys.readouterr()
+    assert out == plain.out  # stdout is the same with --debug
+    *debug, summary = err.splitlines()
+    assert plain.err == summary + "\n"
+    assert summary == "glue-bookmarks: error: 1 of 3 jobs failed"
+    assert sorted(assert_debug_lines("\n".join(debug))) == [
+        "GetJob",
+        "GetJob",
+        "GetJobBookmark",
+        "GetJobBookmark",
+        "GetJobBookmark",
+    ]
+    # The handler lasts as long as the command.
+    assert (logger.handlers, logger.level) == (handlers, level)
+    assert _cli.main(["get", "nightly", "--endpoint-url", jobs]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_get_with_a_run_id(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -520,7 +581,8 @@ def test_list_gives_the_client_a_pool_for_its_workers(
     assert _cli.main(["list", "nightly", *options, "--endpoint-url", jobs]) == 0
     [config] = configs
     assert config.max_pool_connections == pool
-    assert config.retries == {"mode": "standard"}
+    # No retry mode: the environment's or the profile's wins, else the library's default.
+    assert config.retries is None
     assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -16,13 +19,25 @@ from glue_bookmarks import (
     GlueBookmarks,
     InvalidParameterError,
     JobBookmarkEntry,
+    NoBookmarkError,
     ResponseValidationError,
     ThrottlingError,
+    TransportError,
     get_job_bookmark,
     reset_job_bookmark,
 )
-from tests._support import OPERATIONS, REGION, glue_client, modules_imported_by
-from tests.faults import FaultServer, error_answer, success_answer
+from tests._support import (
+    ACCESS_KEY,
+    ONE_ATTEMPT,
+    OPERATIONS,
+    REGION,
+    SECRET_KEY,
+    SESSION_TOKEN,
+    glue_client,
+    modules_imported_by,
+    refused_endpoint,
+)
+from tests.faults import Answer, FaultServer, error_answer, success_answer
 
 WIRE = {
     "JobName": "nightly-orders",
@@ -124,15 +139,122 @@ def test_default_retry_mode_is_standard(faults: FaultServer, backoff_delays: lis
     assert len(backoff_delays) == 2
 
 
-def test_caller_config_is_used_as_is(faults: FaultServer, backoff_delays: list[float]) -> None:
+@pytest.mark.parametrize(
+    ("environment", "profile", "config", "mode", "attempts"),
+    [
+        # The retry mode, from each place, and the one above winning where two set it.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, None, "legacy", 5),
+        ({"AWS_RETRY_MODE": "adaptive"}, {}, None, "adaptive", 3),
+        ({}, {"retry_mode": "legacy"}, None, "legacy", 5),
+        ({}, {"retry_mode": "adaptive"}, None, "adaptive", 3),
+        ({}, {}, Config(retries={"mode": "legacy"}), "legacy", 5),
+        ({"AWS_RETRY_MODE": "legacy"}, {"retry_mode": "adaptive"}, None, "legacy", 5),
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(retries={"mode": "adaptive"}), "adaptive", 3),
+        ({}, {"retry_mode": "legacy"}, Config(retries={"mode": "standard"}), "standard", 3),
+        # The attempts, likewise; our default mode stays where nothing names one.
+        ({"AWS_MAX_ATTEMPTS": "2"}, {}, None, "standard", 2),
+        ({}, {"max_attempts": "4"}, None, "standard", 4),
+        ({}, {}, Config(retries={"total_max_attempts": 6}), "standard", 6),
+        ({"AWS_MAX_ATTEMPTS": "2"}, {"max_attempts": "4"}, None, "standard", 2),
+        ({"AWS_MAX_ATTEMPTS": "2"}, {}, Config(retries={"max_attempts": 0}), "standard", 1),
+        # Mode and attempts from different places.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(retries={"max_attempts": 1}), "legacy", 2),
+        ({"AWS_MAX_ATTEMPTS": "4"}, {"retry_mode": "adaptive"}, None, "adaptive", 4),
+        # A config that sets no retries leaves them to the environment and the profile.
+        ({"AWS_RETRY_MODE": "legacy"}, {}, Config(connect_timeout=5), "legacy", 5),
+    ],
+)
+def test_retry_settings_come_from_config_then_environment_then_profile(
+    faults: FaultServer,
+    retry_delays: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    environment: dict[str, str],
+    profile: dict[str, str],
+    config: Config | None,
+    mode: str,
+    attempts: int,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = "".join(f"{name} = {value}\n" for name, value in profile.items())
+    (tmp_path / "aws-config").write_text(f"[default]\n{settings}")
     faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
-    config = Config(retries={"mode": "legacy"})
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        with pytest.raises(ThrottlingError):
+            gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert used.retries["mode"] == mode
+    # legacy mode makes 5 attempts at throttling; standard and adaptive 3.
+    assert len(faults.requests) == attempts
+
+
+def test_a_session_variable_names_the_retry_mode(
+    faults: FaultServer, retry_delays: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    session = botocore.session.Session()
+    session.set_config_variable("retry_mode", "legacy")  # above the environment, for botocore
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
     with (
-        GlueBookmarks(endpoint_url=faults.url, config=config) as gb,
+        GlueBookmarks(session=session, endpoint_url=faults.url) as gb,
         pytest.raises(ThrottlingError),
     ):
         gb.get_job_bookmark("nightly-orders")
     assert len(faults.requests) == 5
+
+
+def test_the_named_profile_names_the_retry_mode(
+    faults: FaultServer, retry_delays: list[float], tmp_path: Path
+) -> None:
+    (tmp_path / "aws-config").write_text(
+        "[default]\nretry_mode = adaptive\n"
+        # A profile chosen by name takes its credentials from the file, not the environment.
+        "[profile etl]\nretry_mode = legacy\nmax_attempts = 4\n"
+        "aws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n"
+    )
+    faults.script(default=error_answer(400, "ThrottlingException", "Rate exceeded"))
+    with (
+        GlueBookmarks(profile_name="etl", endpoint_url=faults.url) as gb,
+        pytest.raises(ThrottlingError),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    assert len(faults.requests) == 4
+
+
+@pytest.mark.parametrize(
+    ("config", "connect_timeout"),
+    [
+        (None, 60),
+        (Config(), 60),
+        (Config(connect_timeout=7), 7),
+        (Config(retries={"mode": "legacy"}), 60),
+    ],
+)
+def test_our_pool_and_user_agent_fill_what_the_config_leaves_unset(
+    faults: FaultServer, config: Config | None, connect_timeout: int
+) -> None:
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert (used.max_pool_connections, used.connect_timeout) == (64, connect_timeout)
+    user_agent = faults.requests[0].headers["User-Agent"]
+    assert f"glue-bookmarks/{glue_bookmarks.__version__}" in user_agent
+
+
+def test_what_the_config_sets_wins_over_our_defaults(faults: FaultServer) -> None:
+    faults.script(success_answer(WIRE))
+    config: Any = Config(max_pool_connections=8, user_agent_extra="etl-audit/2", read_timeout=9)
+    with GlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+        gb.get_job_bookmark("nightly-orders")
+        used: Any = gb._get_client().meta.config
+    assert (used.max_pool_connections, used.read_timeout) == (8, 9)
+    user_agent = faults.requests[0].headers["User-Agent"]
+    assert "etl-audit/2" in user_agent
+    assert "glue-bookmarks/" not in user_agent
+    assert config.max_pool_connections == 8  # the caller's own Config is left unchanged
+    assert config.retries is None
 
 
 def test_user_agent_names_the_library_on_clients_we_create(faults: FaultServer) -> None:
@@ -382,3 +504,121 @@ def test_a_boto3_session_gets_a_hint() -> None:
 
     with pytest.raises(InvalidParameterError, match=r"client=boto3_session.client\('glue'\)"):
         GlueBookmarks(session=boto3.Session())  # type: ignore[arg-type]
+
+
+# -- logging -----------------------------------------------------------------------------------
+
+LOG_LINE = re.compile(
+    r"(?P<operation>\w+)(?: job '(?P<job>[^']+)')? (?P<outcome>ok|failed: [^:]+): "
+    r"HTTP (?P<status>\d+|-), request id (?P<request_id>\S+), "
+    r"attempts (?P<attempts>\d+|-), (?P<ms>\d+\.\d) ms"
+)
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[dict[str, str | None]]:
+    """The fields of each line the library logged, checked to be ours, at DEBUG, and clean."""
+    lines = []
+    for record in caplog.records:
+        if record.name != "glue_bookmarks":
+            continue
+        assert record.levelno == logging.DEBUG
+        message = record.getMessage()
+        for secret in (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, "Signature=", "Authorization"):
+            assert secret not in message
+        match = LOG_LINE.fullmatch(message)
+        assert match is not None, message
+        lines.append(match.groupdict())
+    return lines
+
+
+def test_the_package_logger_has_a_null_handler() -> None:
+    handlers = logging.getLogger("glue_bookmarks").handlers
+    assert any(isinstance(handler, logging.NullHandler) for handler in handlers)
+
+
+def test_a_successful_request_is_one_debug_line(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(success_answer(WIRE, request_id="req-42"))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    [line] = logged(caplog)
+    assert line["ms"] is not None
+    del line["ms"]
+    assert line == {
+        "operation": "GetJobBookmark",
+        "job": "nightly-orders",
+        "outcome": "ok",
+        "status": "200",
+        "request_id": "req-42",
+        "attempts": "1",
+    }
+
+
+def test_a_failed_request_is_logged_with_its_attempts(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture, backoff_delays: list[float]
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(
+        error_answer(500, "InternalServiceException", "oops"),
+        error_answer(400, "ThrottlingException", "Rate exceeded", request_id="req-last"),
+        error_answer(400, "ThrottlingException", "Rate exceeded", request_id="req-last"),
+    )
+    with GlueBookmarks(endpoint_url=faults.url) as gb, pytest.raises(ThrottlingError):
+        gb.reset_job_bookmark("nightly-orders", run_id="jr_2")
+    [line] = logged(caplog)
+    assert line["operation"] == "ResetJobBookmark"
+    assert line["job"] == "nightly-orders"
+    assert line["outcome"] == "failed: ThrottlingError (ThrottlingException)"
+    assert (line["status"], line["request_id"], line["attempts"]) == ("400", "req-last", "3")
+
+
+def test_no_answer_is_logged_without_status_or_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    with (
+        refused_endpoint() as url,
+        GlueBookmarks(endpoint_url=url, config=ONE_ATTEMPT) as gb,
+        pytest.raises(TransportError),
+    ):
+        gb.get_job_bookmark("nightly-orders")
+    [line] = logged(caplog)
+    assert line["outcome"] == "failed: TransportError"
+    assert (line["status"], line["request_id"], line["attempts"]) == ("-", "-", "-")
+
+
+def test_list_and_get_job_requests_are_logged(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    faults.script(
+        Answer(200, b'{"JobNames": ["nightly-orders"]}', {"x-amzn-RequestId": "req-list"}),
+        error_answer(400, "EntityNotFoundException", "Continuation not found"),
+        success_answer({"Name": "nightly-orders"}, request_id="req-job"),
+    )
+    with GlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+        names = list(gb.iter_job_names())
+        [result] = gb.get_job_bookmarks(names)
+    assert isinstance(result, NoBookmarkError)
+    lines = logged(caplog)
+    assert [(line["operation"], line["job"], line["outcome"]) for line in lines] == [
+        ("ListJobs", None, "ok"),
+        (
+            "GetJobBookmark",
+            "nightly-orders",
+            "failed: EntityNotFoundError (EntityNotFoundException)",
+        ),
+        ("GetJob", "nightly-orders", "ok"),
+    ]
+
+
+def test_nothing_is_logged_above_debug(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="glue_bookmarks")
+    faults.script(success_answer(WIRE))
+    with GlueBookmarks(endpoint_url=faults.url) as gb:
+        gb.get_job_bookmark("nightly-orders")
+    assert [record for record in caplog.records if record.name == "glue_bookmarks"] == []
