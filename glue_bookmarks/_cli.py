@@ -86,6 +86,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _tag(text: str) -> tuple[str, str]:
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise argparse.ArgumentTypeError(f"must be KEY=VALUE, got {text!r}")
+    return key, value
+
+
 def _global_options(default: Any) -> argparse.ArgumentParser:
     """A parent parser holding the global options, each with `default`.
 
@@ -175,9 +182,9 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         help="show the bookmarks of many jobs, fetched in parallel",
         description=(
             "Show the bookmarks of the given jobs, or of every job (--all), or of every job "
-            "whose name starts with a prefix (--prefix). A job without a bookmark yet is not "
-            "a failure; a job that does not exist, or whose bookmark cannot be read, is "
-            "(exit status 3)."
+            "whose name starts with a prefix (--prefix) or that has a tag (--tag). A job "
+            "without a bookmark yet is not a failure; a job that does not exist, or whose "
+            "bookmark cannot be read, is (exit status 3)."
         ),
     )
     list_.add_argument("jobs", nargs="*", metavar="JOB", help="the job names")
@@ -188,6 +195,16 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         "--prefix",
         metavar="P",
         help="only the jobs whose name starts with P (case-sensitive); implies --all",
+    )
+    list_.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="KEY=VALUE",
+        help="only the jobs with this tag, as ListJobs' Tags filter selects them (repeatable); "
+        "implies --all",
     )
     list_.add_argument(
         "--max-workers",
@@ -433,17 +450,22 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    every_job = args.all or args.prefix is not None
+    every_job = args.all or args.prefix is not None or bool(args.tags)
     if args.jobs and every_job:
-        parser.error("give job names, or --all/--prefix, not both")
+        parser.error("give job names, or --all/--prefix/--tag, not both")
     if not args.jobs and not every_job:
-        parser.error("give job names, or --all (or --prefix) for every job")
+        parser.error("give job names, or --all (or --prefix, --tag) for every job")
+    tags: dict[str, str] = {}
+    for key, value in args.tags:
+        if tags.get(key, value) != value:
+            parser.error(f"argument --tag: tag {key!r} given twice, with different values")
+        tags[key] = value
     progress = _Progress(sys.stderr)
     try:
         with _bookmarks(args, workers=args.max_workers) as gb:
             if every_job:
                 names = []
-                for name in gb.iter_job_names(prefix=args.prefix):
+                for name in gb.iter_job_names(prefix=args.prefix, tags=tags):
                     names.append(name)
                     progress.show(f"{len(names)} jobs found")
                 # The service lists jobs in no order a person can use.

@@ -31,7 +31,12 @@ from glue_bookmarks._exceptions import (
     response_context,
 )
 from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS, check_job_names, check_options, fetch_all
-from glue_bookmarks._validation import check_endpoint_url, check_name, check_optional
+from glue_bookmarks._validation import (
+    check_endpoint_url,
+    check_name,
+    check_optional,
+    check_tags,
+)
 from glue_bookmarks._version import __version__
 
 __all__ = ["GlueBookmarks", "default_config", "get_job_bookmark", "reset_job_bookmark"]
@@ -358,25 +363,35 @@ class GlueBookmarks:
         response = _call("ResetJobBookmark", self._method("reset_job_bookmark"), params)
         return entry_from_response(response, job_name=job_name, operation_name="ResetJobBookmark")
 
-    def iter_job_names(self, *, prefix: str | None = None) -> Iterator[str]:
+    def iter_job_names(
+        self, *, prefix: str | None = None, tags: Mapping[str, str] | None = None
+    ) -> Iterator[str]:
         """Yield the name of every job in the account and region (`ListJobs`, paginated).
 
         Pages are fetched as the iteration reaches them, with botocore's paginator. Glue has
-        no server-side filter by name, so `prefix` is applied here.
+        no server-side filter by name, so `prefix` is applied here; `tags` is sent with each
+        page request, as ListJobs' `Tags` filter, so Glue itself leaves the other jobs out.
 
         Args:
             prefix: Yield only the names that start with it (case-sensitive).
+            tags: Only the jobs with these tags (`{"team": "data"}`), as Glue's `Tags`
+                filter selects them: at most 50 tags, keys of 1 to 128 characters, values of
+                up to 256. An empty mapping filters nothing, and is not sent.
 
         Returns:
             An iterator of job names. Bad arguments raise at the call; what a page request
             raises, at the iteration that reaches it.
 
         Raises:
+            InvalidParameterError: `prefix` is not a str, or `tags` not a tag filter Glue
+                accepts; raised at the call, before any request.
             ResponseValidationError: A page whose `JobNames` is not a list of strings.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
         check_optional("prefix", prefix, str)
-        pages = self._get_client().get_paginator("list_jobs").paginate()
+        tag_filter = check_tags("tags", tags)
+        params = {"Tags": tag_filter} if tag_filter else {}
+        pages = self._get_client().get_paginator("list_jobs").paginate(**params)
         return _job_names(iter(pages), prefix)
 
     def get_job_bookmarks(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from glue_bookmarks._exceptions import InvalidParameterError
 
-__all__ = ["check_endpoint_url", "check_name", "check_optional"]
+__all__ = ["check_endpoint_url", "check_name", "check_optional", "check_tags"]
 
 # Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters:
 # [\u0020-\uD7FF\uE000-\uFFFF\t]*. Python strings count code points; characters above U+FFFF
@@ -75,3 +76,49 @@ def check_endpoint_url(url: object) -> None:
         raise InvalidParameterError(
             f"endpoint_url must be an http(s) URL, got {url!r}", parameter="endpoint_url"
         )
+
+
+# Glue's limits on a tag filter (TagsMap, TagKey and TagValue in the service model).
+_TAGS_MAX: Final = 50
+_TAG_KEY_MAX_LENGTH: Final = 128
+_TAG_VALUE_MAX_LENGTH: Final = 256
+
+
+def check_tags(parameter: str, value: object) -> dict[str, str] | None:
+    """Return `value` as a dict if Glue accepts it as a tag filter (or None); raise if not.
+
+    A mapping of at most 50 keys of 1 to 128 characters to values of up to 256 characters,
+    as the service model's `TagsMap` allows.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{parameter} must be a mapping of str to str or None, got {type(value).__name__}",
+            parameter=parameter,
+        )
+    tags = dict(value)
+    if len(tags) > _TAGS_MAX:
+        raise InvalidParameterError(
+            f"{parameter} may hold at most {_TAGS_MAX} tags, got {len(tags)}",
+            parameter=parameter,
+        )
+    for key, tag_value in tags.items():
+        if not isinstance(key, str) or not isinstance(tag_value, str):
+            raise InvalidParameterError(
+                f"{parameter} must map str to str, got {key!r}: {tag_value!r}",
+                parameter=parameter,
+            )
+        if not 1 <= len(key) <= _TAG_KEY_MAX_LENGTH:
+            raise InvalidParameterError(
+                f"{parameter}: a tag key must be 1 to {_TAG_KEY_MAX_LENGTH} characters long, "
+                f"got {len(key)} ({key!r:.40})",
+                parameter=parameter,
+            )
+        if len(tag_value) > _TAG_VALUE_MAX_LENGTH:
+            raise InvalidParameterError(
+                f"{parameter}: the value of tag {key!r} must be at most "
+                f"{_TAG_VALUE_MAX_LENGTH} characters long, got {len(tag_value)}",
+                parameter=parameter,
+            )
+    return tags

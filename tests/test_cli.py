@@ -42,6 +42,7 @@ from tests._support import (
     glue_client,
     refused_endpoint,
 )
+from tests.faults import Answer, FaultServer
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -528,6 +529,69 @@ def test_list_prefix_alone_means_all_jobs_with_that_prefix(
     ]
 
 
+def test_list_tag_means_every_job_with_that_tag(
+    jobs: str, glue: GlueClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_job(glue, "tagged-b", "tagged-a", Tags={"team": "data"})
+    create_job(glue, "other", Tags={"team": "web"})
+    seed_job_bookmark("tagged-a", run_id="jr_a")
+    argv = ["list", "--tag", "team=data", "--output", "json", "--endpoint-url", jobs]
+    assert _cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    items = json.loads(out)["JobBookmarks"]
+    assert [(item["JobName"], item["Status"]) for item in items] == [
+        ("tagged-a", "ok"),
+        ("tagged-b", "no-bookmark"),
+    ]
+    assert bookmark_calls("other")["GetJobBookmark"] == 0
+    assert bookmark_calls("nightly")["GetJobBookmark"] == 0
+    # With --prefix, both filters hold.
+    assert _cli.main([*argv, "--prefix", "tagged-b"]) == 0
+    assert [item["JobName"] for item in json.loads(capsys.readouterr().out)["JobBookmarks"]] == [
+        "tagged-b"
+    ]
+
+
+def test_list_tags_are_sent_as_the_listjobs_filter(
+    faults: FaultServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    faults.script(Answer(200, b'{"JobNames": []}', {"Content-Type": "application/x-amz-json-1.1"}))
+    argv = ["list", "--tag", "team=data", "--tag", "cost-centre=", "--tag", "team=data"]
+    assert _cli.main([*argv, "--endpoint-url", faults.url]) == 0
+    assert [(request.target, request.body) for request in faults.requests] == [
+        ("AWSGlue.ListJobs", {"Tags": {"team": "data", "cost-centre": ""}})
+    ]
+    out, err = capsys.readouterr()
+    assert (out, err) == ("JOB  VERSION  RUN  ATTEMPT  SOURCE  RUN START TIME  FILES  RUN ID\n", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["list", "--tag", "team"], "argument --tag: must be KEY=VALUE, got 'team'"),
+        (["list", "--tag", "=data"], "argument --tag: must be KEY=VALUE, got '=data'"),
+        (["list", "a", "--tag", "team=data"], "give job names, or --all/--prefix/--tag, not both"),
+        (
+            ["list", "--tag", "team=data", "--tag", "team=web"],
+            "argument --tag: tag 'team' given twice, with different values",
+        ),
+        (
+            ["list", "--tag", "k" * 129 + "=v"],
+            "InvalidParameterError: tags: a tag key must be 1 to 128 characters long, got 129",
+        ),
+    ],
+)
+def test_a_bad_tag_is_a_usage_error_and_sends_nothing(
+    faults: FaultServer, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli.main([*argv, "--endpoint-url", faults.url]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert message in err.splitlines()[-1]
+    assert faults.requests == []
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty for stderr")
 def test_list_shows_progress_on_a_terminal_and_clears_it(
     jobs: str, cli_env: dict[str, str]
@@ -594,7 +658,7 @@ def test_usage_error_in_a_child_process(cli_env: dict[str, str]) -> None:
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.startswith("usage: glue-bookmarks list ")
     assert result.stderr.endswith(
-        "glue-bookmarks list: error: give job names, or --all (or --prefix) for every job\n"
+        "glue-bookmarks list: error: give job names, or --all (or --prefix, --tag) for every job\n"
     )
 
 
@@ -605,8 +669,8 @@ def test_usage_error_in_a_child_process(cli_env: dict[str, str]) -> None:
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["get"], "the following arguments are required: JOB"),
         (["get", "j", "--output", "yaml"], "invalid choice: 'yaml'"),
-        (["list", "a", "--all"], "give job names, or --all/--prefix, not both"),
-        (["list", "a", "--prefix", "n"], "give job names, or --all/--prefix, not both"),
+        (["list", "a", "--all"], "give job names, or --all/--prefix/--tag, not both"),
+        (["list", "a", "--prefix", "n"], "give job names, or --all/--prefix/--tag, not both"),
         (["list", "--all", "--max-workers", "0"], "must be at least 1, got 0"),
         (["list", "--all", "--max-workers", "many"], "must be a whole number, got 'many'"),
         (["reset", "j", "--yes", "--run-id", ""], "run_id must be 1 to 255 characters long"),

@@ -144,6 +144,81 @@ def test_iter_job_names_on_a_refused_connection() -> None:
     assert caught.value.operation_name == "ListJobs"
 
 
+def test_iter_job_names_filters_by_tag_in_moto_across_pages(glue_moto_client: GlueClient) -> None:
+    data = [f"data-{index:03}" for index in range(120)]
+    create_job(glue_moto_client, *data, Tags={"team": "data"})
+    create_job(glue_moto_client, "web-a", Tags={"team": "web"})
+    create_job(glue_moto_client, "untagged")
+    pages: list[dict[str, Any]] = []
+    glue_moto_client.meta.events.register(
+        "before-parameter-build.glue.ListJobs", lambda params, **_: pages.append(dict(params))
+    )
+    gb = GlueBookmarks(client=glue_moto_client)
+
+    assert sorted(gb.iter_job_names(tags={"team": "data"})) == data
+    assert len(pages) >= 2  # more than one page, each carrying the filter
+    assert all(page["Tags"] == {"team": "data"} for page in pages)
+    assert sorted(gb.iter_job_names(prefix="data-00", tags={"team": "data"})) == data[:10]
+    assert list(gb.iter_job_names(tags={"team": "web"})) == ["web-a"]
+    assert list(gb.iter_job_names(tags={"team": "nobody"})) == []
+
+
+def test_iter_job_names_sends_the_tags_with_every_page(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(
+        Answer(200, json.dumps({"JobNames": ["a"], "NextToken": "t"}).encode(), JSON_HEADERS),
+        Answer(200, json.dumps({"JobNames": ["b"]}).encode(), JSON_HEADERS),
+    )
+    tags = {"team": "data", "tier": ""}
+    assert list(http_bookmarks.iter_job_names(tags=tags)) == ["a", "b"]
+    assert [request.body for request in faults.requests] == [
+        {"Tags": tags},
+        {"Tags": tags, "NextToken": "t"},
+    ]
+
+
+def test_iter_job_names_sends_no_tags_for_an_empty_filter(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(Answer(200, json.dumps({"JobNames": ["a"]}).encode(), JSON_HEADERS))
+    assert list(http_bookmarks.iter_job_names(tags={})) == ["a"]
+    assert [request.body for request in faults.requests] == [{}]
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ("team=data", "tags must be a mapping of str to str or None, got str"),
+        ([("team", "data")], "tags must be a mapping of str to str or None, got list"),
+        ({"team": 1}, "tags must map str to str, got 'team': 1"),
+        ({1: "data"}, "tags must map str to str, got 1: 'data'"),
+        ({"": "data"}, "tags: a tag key must be 1 to 128 characters long, got 0"),
+        ({"k" * 129: "v"}, "tags: a tag key must be 1 to 128 characters long, got 129"),
+        ({"team": "v" * 257}, "tags: the value of tag 'team' must be at most 256 characters"),
+        ({f"k{index}": "v" for index in range(51)}, "tags may hold at most 50 tags, got 51"),
+    ],
+)
+def test_iter_job_names_checks_tags_before_any_request(
+    faults: FaultServer, http_bookmarks: GlueBookmarks, tags: object, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        http_bookmarks.iter_job_names(tags=tags)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message)
+    assert caught.value.parameter == "tags"
+    assert isinstance(caught.value, ValueError)
+    assert faults.requests == []
+
+
+def test_iter_job_names_accepts_tags_at_glue_limits(
+    faults: FaultServer, http_bookmarks: GlueBookmarks
+) -> None:
+    faults.script(Answer(200, json.dumps({"JobNames": []}).encode(), JSON_HEADERS))
+    tags = {f"{index:0128}": "v" * 256 for index in range(50)}
+    assert list(http_bookmarks.iter_job_names(tags=tags)) == []
+    assert faults.requests[0].body == {"Tags": tags}
+
+
 # --- get_job_bookmarks against moto ---------------------------------------------------------
 
 
