@@ -187,7 +187,13 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
             "bookmark cannot be read, is (exit status 3)."
         ),
     )
-    list_.add_argument("jobs", nargs="*", metavar="JOB", help="the job names")
+    list_.add_argument(
+        "jobs",
+        nargs="*",
+        metavar="JOB",
+        help="the job names; - alone reads them from stdin, one a line (blank lines and # "
+        "comments skipped)",
+    )
     list_.add_argument(
         "--all", action="store_true", help="every job in the account and region (ListJobs)"
     )
@@ -449,12 +455,35 @@ def _reset(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stdin_job_names(stream: IO[str]) -> list[str]:
+    """The job names on `stream`, one a line, each checked; blank lines and `#` comments skipped.
+
+    Whitespace around a name is dropped, so a name cannot start or end with a space here.
+    """
+    names = []
+    for number, line in enumerate(stream, start=1):
+        name = line.strip()
+        if not name or name.startswith("#"):
+            continue
+        try:
+            names.append(check_name("job_name", name))
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"stdin line {number}: {exc}", parameter=exc.parameter
+            ) from None
+    return names
+
+
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     every_job = args.all or args.prefix is not None or bool(args.tags)
     if args.jobs and every_job:
         parser.error("give job names, or --all/--prefix/--tag, not both")
     if not args.jobs and not every_job:
         parser.error("give job names, or --all (or --prefix, --tag) for every job")
+    if "-" in args.jobs and args.jobs != ["-"]:
+        parser.error("give job names, or - to read them from stdin, not both")
+    # Read and checked before the client exists: a bad line sends nothing.
+    given = _stdin_job_names(sys.stdin) if args.jobs == ["-"] else list(args.jobs)
     tags: dict[str, str] = {}
     for key, value in args.tags:
         if tags.get(key, value) != value:
@@ -471,7 +500,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 # The service lists jobs in no order a person can use.
                 names.sort()
             else:
-                names = list(args.jobs)
+                names = given
             results = gb.get_job_bookmarks(
                 names,
                 max_workers=args.max_workers,

@@ -592,6 +592,88 @@ def test_a_bad_tag_is_a_usage_error_and_sends_nothing(
     assert faults.requests == []
 
 
+def test_list_reads_job_names_from_stdin(jobs: str, cli_env: dict[str, str]) -> None:
+    names = "# the jobs to audit\nnightly\n\n   \n  never-ran  \r\nghost\n  # ghost again\nnightly"
+    result = run(
+        cli_env, "list", "-", "--output", "json", "--endpoint-url", jobs, stdin=None, input=names
+    )
+    assert result.returncode == 3
+    assert result.stderr == "glue-bookmarks: error: 1 of 4 jobs failed\n"
+    items = json.loads(result.stdout)["JobBookmarks"]
+    # In the order given, a name given twice shown twice and fetched once.
+    assert [(item["JobName"], item["Status"]) for item in items] == [
+        ("nightly", "ok"),
+        ("never-ran", "no-bookmark"),
+        ("ghost", "job-not-found"),
+        ("nightly", "ok"),
+    ]
+    assert bookmark_calls("nightly")["GetJobBookmark"] == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            ["nightly", "", "x" * 256],
+            "InvalidParameterError: stdin line 3: job_name must be 1 to 255 characters long, "
+            "got 256",
+        ),
+        (
+            ["# header", "bad\x00name", "nightly"],
+            "InvalidParameterError: stdin line 2: job_name must be a single line of printable "
+            "characters; it has '\\x00' at position 3",
+        ),
+    ],
+)
+def test_a_bad_name_on_stdin_is_a_usage_error_and_sends_nothing(
+    faults: FaultServer,
+    lines: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert _cli.main(["list", "-", "--endpoint-url", faults.url]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err, message)
+    assert faults.requests == []
+
+
+def test_no_names_on_stdin_is_an_empty_list(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("# nothing to do\n\n"))
+    assert _cli.main(["list", "-", "--output", "json", "--endpoint-url", faults.url]) == 0
+    assert capsys.readouterr() == ('{\n    "JobBookmarks": []\n}\n', "")
+    assert faults.requests == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["list", "-", "nightly"], "give job names, or - to read them from stdin, not both"),
+        (["list", "nightly", "-"], "give job names, or - to read them from stdin, not both"),
+        (["list", "-", "--all"], "give job names, or --all/--prefix/--tag, not both"),
+    ],
+)
+def test_stdin_with_other_jobs_is_a_usage_error(
+    faults: FaultServer,
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stdin = io.StringIO("nightly\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert _cli.main([*argv, "--endpoint-url", faults.url]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == f"glue-bookmarks list: error: {message}"
+    assert stdin.tell() == 0  # not read
+    assert faults.requests == []
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty for stderr")
 def test_list_shows_progress_on_a_terminal_and_clears_it(
     jobs: str, cli_env: dict[str, str]
