@@ -19,6 +19,8 @@ from typing import IO, Any, Final, Literal
 
 import attrs
 import botocore
+import jmespath
+from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._client import GlueBookmarks, default_config
 from glue_bookmarks._entry import JobBookmarkEntry
@@ -50,7 +52,8 @@ _EPILOG: Final = """\
 exit status:
   0    success
   1    a service or transport error, no credentials or region, an answer that does not fit
-  2    usage error: bad arguments, an invalid job name or run id, a reset not confirmed
+  2    usage error: bad arguments, an invalid job name or run id, a reset not confirmed,
+       a --query expression that cannot be evaluated
   3    list finished, but some jobs failed (job not found, or another error)
   130  interrupted (Ctrl-C)
 
@@ -93,6 +96,17 @@ def _tag(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _query(text: str) -> Any:
+    """`text` compiled as a JMESPath expression (jmespath's `ParsedResult`)."""
+    try:
+        return jmespath.compile(text)
+    except JMESPathError as exc:
+        reason = str(exc).splitlines()[0].rstrip(":")
+        raise argparse.ArgumentTypeError(
+            f"invalid JMESPath expression {text!r}: {reason}"
+        ) from None
+
+
 def _global_options(default: Any) -> argparse.ArgumentParser:
     """A parent parser holding the global options, each with `default`.
 
@@ -119,6 +133,14 @@ def _global_options(default: Any) -> argparse.ArgumentParser:
         default=default,
         choices=("json", "table"),
         help="json (the default for get and reset) or table (the default for list)",
+    )
+    group.add_argument(
+        "--query",
+        type=_query,
+        default=default,
+        metavar="JMESPATH",
+        help="print what this JMESPath expression selects from the JSON document, as JSON "
+        "(as the AWS CLI's --query does); not with --output table",
     )
     group.add_argument(
         "--debug",
@@ -400,7 +422,19 @@ def _bookmarks(args: argparse.Namespace, *, workers: int | None = None) -> GlueB
     )
 
 
+def _query_json(expression: Any, document: object) -> str:
+    """What `--query` prints: the selection as JSON, nothing for an empty object.
+
+    The AWS CLI's JSON output prints nothing for `{}` either; `null`, `[]` and a plain string
+    are printed as JSON.
+    """
+    selected = expression.search(document)
+    return "" if selected == {} else _json(selected)
+
+
 def _entry_output(args: argparse.Namespace, entry: JobBookmarkEntry) -> str:
+    if args.query is not None:
+        return _query_json(args.query, {"JobBookmarkEntry": entry.to_dict()})
     if (args.output or "json") == "json":
         return _json({"JobBookmarkEntry": entry.to_dict()})
     return _table([_Outcome(entry.job_name, "ok", entry=entry, state=entry.state)])
@@ -509,7 +543,9 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     finally:
         progress.clear()
     outcomes = [_outcome(name, result) for name, result in zip(names, results, strict=True)]
-    if (args.output or "table") == "json":
+    if args.query is not None:
+        sys.stdout.write(_query_json(args.query, _list_document(outcomes)))
+    elif (args.output or "table") == "json":
         sys.stdout.write(_json(_list_document(outcomes)))
     else:
         sys.stdout.write(_table(outcomes))
@@ -568,6 +604,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = _parsers()
     try:
         args = parser.parse_args(argv)
+        if args.query is not None and args.output == "table":
+            # The table is not a document to select from; checked before any request.
+            _print_error(
+                "--query selects from the JSON output; it cannot be used with --output table"
+            )
+            return EXIT_USAGE
         with _debug_logging(bool(args.debug)):
             if args.command == "get":
                 status = _get(args)
@@ -582,6 +624,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except InvalidParameterError as exc:
         _print_error(_describe(exc))
+        return EXIT_USAGE
+    except JMESPathError as exc:
+        # An error only evaluation finds, such as a function given a value of the wrong type;
+        # the request has been made by then.
+        _print_error(f"--query: {_one_line(str(exc))}")
         return EXIT_USAGE
     except GlueBookmarksError as exc:
         _print_error(_describe(exc))

@@ -732,6 +732,115 @@ def test_list_gives_the_client_a_pool_for_its_workers(
     assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
 
 
+# -- --query ------------------------------------------------------------------------------------
+
+
+def test_get_query_prints_a_string_as_json(jobs: str, cli_env: dict[str, str]) -> None:
+    result = run(
+        cli_env, "get", "nightly", "--query", "JobBookmarkEntry.RunId", "--endpoint-url", jobs
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, '"jr_3"\n', "")
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        (
+            'JobBookmarkEntry.{job: JobName, run: Run, note: `"café ✓"`}',
+            '{\n    "job": "nightly",\n    "run": 3,\n    "note": "café ✓"\n}\n',
+        ),
+        ("JobBookmarkEntry.[Version, Run]", "[\n    4,\n    3\n]\n"),
+        ("JobBookmarkEntry.Nothing", "null\n"),
+        ("JobBookmarkEntry.Attempt", "1\n"),
+        # As the AWS CLI's JSON output, an empty object prints nothing.
+        ("JobBookmarkEntry.Nothing || `{}`", ""),
+    ],
+)
+def test_get_query_prints_as_the_aws_cli_does(
+    jobs: str, query: str, printed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli.main(["--query", query, "get", "nightly", "--endpoint-url", jobs]) == 0
+    assert capsys.readouterr() == (printed, "")
+
+
+def test_reset_query(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["reset", "nightly", "--yes", "--query", "JobBookmarkEntry.Run", "--endpoint-url", jobs]
+    assert _cli.main(argv) == 0
+    assert capsys.readouterr() == ("3\n", "")
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 1
+
+
+def test_list_query_implies_json_and_keeps_the_exit_status(
+    jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "JobBookmarks[?Status != 'ok'].[JobName, Status]"
+    argv = ["list", "nightly", "never-ran", "ghost", "--query", query, "--endpoint-url", jobs]
+    assert _cli.main(argv) == 3
+    out, err = capsys.readouterr()
+    assert json.loads(out) == [["never-ran", "no-bookmark"], ["ghost", "job-not-found"]]
+    assert out == _cli._json(json.loads(out))
+    assert err == "glue-bookmarks: error: 1 of 3 jobs failed\n"
+    # --output json given too: the same.
+    assert _cli.main([*argv, "--output", "json"]) == 3
+    assert capsys.readouterr().out == out
+
+
+@pytest.mark.parametrize(
+    "command", [["get", "nightly"], ["reset", "nightly", "--yes"], ["list", "--all"]]
+)
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--query", "JobBookmarkEntry.["],
+            "argument --query: invalid JMESPath expression 'JobBookmarkEntry.[': "
+            "Invalid jmespath expression: Incomplete expression",
+        ),
+        (
+            ["--query", "a ~ b"],
+            "argument --query: invalid JMESPath expression 'a ~ b': "
+            "Bad jmespath expression: Unknown token ~",
+        ),
+        (
+            ["--query", "JobBookmarkEntry", "--output", "table"],
+            "glue-bookmarks: error: --query selects from the JSON output; it cannot be used "
+            "with --output table",
+        ),
+    ],
+)
+def test_a_bad_query_is_a_usage_error_and_sends_nothing(
+    faults: FaultServer,
+    command: list[str],
+    options: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _cli.main([*command, *options, "--endpoint-url", faults.url]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert message in err.splitlines()[-1]
+    assert faults.requests == []
+
+
+def test_output_table_before_the_command_is_refused_with_query_too(
+    faults: FaultServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--output", "table", "get", "nightly", "--query", "JobBookmarkEntry"]
+    assert _cli.main([*argv, "--endpoint-url", faults.url]) == 2
+    assert "cannot be used with --output table" in capsys.readouterr().err
+    assert faults.requests == []
+
+
+def test_a_query_that_fails_to_evaluate_exits_2(
+    jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["get", "nightly", "--query", "length(JobBookmarkEntry.Run)", "--endpoint-url", jobs]
+    assert _cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err, "--query: In function length(), invalid type for value: 3")
+
+
 # -- usage, errors, exit codes ------------------------------------------------------------------
 
 
