@@ -7,6 +7,7 @@ to the confirmation prompt and rare failures are checked with `main(argv)` in th
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import logging
@@ -935,3 +936,9 @@ def test_console_script_and_version(cli_env: dict[str, str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"glue-bookmarks {__version__} (botocore ")
+
+
+def test_jmespath_comes_with_botocore() -> None:
+    # --query imports jmespath without declaring it: botocore's own requirement brings it.
+    requirements = importlib.metadata.requires("botocore") or []
+    assert any(requirement.startswith("jmespath") for requirement in requirements)
