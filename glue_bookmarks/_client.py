@@ -107,44 +107,33 @@ def _bookmark_params(job_name: object, run_id: object) -> dict[str, str]:
 
 
 def _call(operation_name: str, method: Callable[..., Any], params: Mapping[str, Any]) -> Any:
-    """Call a botocore client method; what botocore raises comes out as our error."""
-    if _logger.isEnabledFor(logging.DEBUG):
-        return _logged_call(operation_name, method, params)
-    try:
-        return method(**params)
-    except CALL_ERRORS as exc:
-        error = from_call_error(exc, operation_name=operation_name)
-        if error is None:
-            raise
-        raise error from exc
+    """Call a botocore client method; what botocore raises comes out as our error.
 
-
-def _logged_call(operation_name: str, method: Callable[..., Any], params: Mapping[str, Any]) -> Any:
-    """`_call`, with one DEBUG line for its request: the outcome, the attempts, the time.
-
-    Only our own fields are logged, never a header, a credential or a signature; an error's
-    message is left out too, since the service writes it.
+    With DEBUG on for our logger, each call also logs one line (`_log_request`).
     """
-    start = time.perf_counter()
+    debug = _logger.isEnabledFor(logging.DEBUG)
+    start = time.perf_counter() if debug else 0.0
     try:
         response = method(**params)
     except CALL_ERRORS as exc:
         error = from_call_error(exc, operation_name=operation_name)
         if error is None:
             raise
-        outcome = type(error).__name__
-        if isinstance(error, ServiceError) and error.code:
-            outcome += f" ({error.code})"
-        metadata = getattr(exc, "response", None)
-        _log_request(
-            start,
-            operation_name,
-            params,
-            f"failed: {outcome}",
-            metadata if isinstance(metadata, Mapping) else {},
-        )
+        if debug:
+            outcome = type(error).__name__
+            if isinstance(error, ServiceError) and error.code:
+                outcome += f" ({error.code})"
+            answer = getattr(exc, "response", None)
+            _log_request(
+                start,
+                operation_name,
+                params,
+                f"failed: {outcome}",
+                answer if isinstance(answer, Mapping) else {},
+            )
         raise error from exc
-    _log_request(start, operation_name, params, "ok", response)
+    if debug:
+        _log_request(start, operation_name, params, "ok", response)
     return response
 
 
@@ -155,6 +144,11 @@ def _log_request(
     outcome: str,
     response: Mapping[str, Any],
 ) -> None:
+    """Log one DEBUG line for a request.
+
+    Only our own fields: never a header, a credential or a signature, and no error message,
+    since the service writes it.
+    """
     elapsed_ms = (time.perf_counter() - start) * 1000
     status_code, request_id = response_context(response)
     retries = (response.get("ResponseMetadata") or {}).get("RetryAttempts")
