@@ -20,17 +20,26 @@ from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
     CALL_ERRORS,
     ConfigurationError,
+    DeadlineExceededError,
     EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
     ResponseValidationError,
     ServiceError,
+    ThrottlingError,
     from_botocore_error,
     from_call_error,
     narrow_not_found,
     response_context,
 )
-from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS, check_job_names, check_options, fetch_all
+from glue_bookmarks._fleet import (
+    DEFAULT_MAX_WORKERS,
+    check_job_names,
+    check_options,
+    fetch_all,
+    stream,
+)
+from glue_bookmarks._pacing import Gate, Pace, ThrottledAttemptError, install
 from glue_bookmarks._validation import (
     check_endpoint_url,
     check_name,
@@ -394,20 +403,27 @@ class GlueBookmarks:
         *,
         max_workers: int = DEFAULT_MAX_WORKERS,
         on_progress: Callable[[int, int], object] | None = None,
+        timeout: float | None = None,
     ) -> list[JobBookmarkEntry | GlueBookmarksError]:
         """Get the bookmark entries of many jobs, in parallel over this one client.
 
-        Each distinct name is fetched once; one job's failure never stops the others. An
-        `EntityNotFoundException` is told apart with one `GetJob` request, as a
-        `JobNotFoundError` or a `NoBookmarkError` (it stays the plain `EntityNotFoundError`
-        when `GetJob` fails too). The "Auditing many jobs" page has the details.
+        Each distinct name is fetched once; one job's failure never stops the others. The
+        requests are paced to the rate the service allows, learnt from its throttling
+        answers: a throttled job goes back in line and is tried again, so no job ends as a
+        `ThrottlingError` unless `timeout` passes. An `EntityNotFoundException` is told apart
+        with one `GetJob` request, as a `JobNotFoundError` or a `NoBookmarkError` (it stays the
+        plain `EntityNotFoundError` when `GetJob` fails too). The "Auditing many jobs" page has
+        the details.
 
         Args:
             job_names: The jobs, such as `iter_job_names()` yields; read once, up front.
             max_workers: The most threads to run; fewer when there are fewer names, or when
                 the client's connection pool (`max_pool_connections`) is smaller.
             on_progress: Called as `on_progress(done, total)` in the calling thread after
-                each result. What it raises stops the work and propagates.
+                each result. What it raises stops the work and propagates at once.
+            timeout: Seconds after which the jobs not done end as `DeadlineExceededError`
+                (or, if their last answer was a throttle, that `ThrottlingError`); None waits
+                as long as it takes.
 
         Returns:
             One result per name, in the order of `job_names`: its `JobBookmarkEntry`, or the
@@ -419,22 +435,87 @@ class GlueBookmarks:
                 client: no job could succeed.
         """
         names = check_job_names(job_names)
-        check_options(max_workers, on_progress)
+        check_options(max_workers, on_progress, timeout)
         if not names:
             return []
-        pool = getattr(self._get_client().meta.config, "max_pool_connections", None)
-        if not isinstance(pool, int) or pool < 1:
-            pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
+        gate, workers = self._gate(max_workers)
         return fetch_all(
-            names, self._fetch_one, workers=min(max_workers, pool), on_progress=on_progress
+            names,
+            self._fetch_one,
+            workers=workers,
+            gate=gate,
+            expired=_expired(timeout),
+            timeout=timeout,
+            on_progress=on_progress,
         )
 
+    def iter_job_bookmarks(
+        self,
+        job_names: Iterable[str],
+        *,
+        max_workers: int = DEFAULT_MAX_WORKERS,
+        timeout: float | None = None,
+    ) -> Iterator[tuple[str, JobBookmarkEntry | GlueBookmarksError]]:
+        """Yield `(job_name, result)` for many jobs as the results arrive.
+
+        As `get_job_bookmarks`, but in the order the answers come, keeping no result: memory
+        depends on `max_workers`, not on the number of jobs. The names are read and checked
+        up front; the work starts at the first `next()`. Leaving the loop early (`break`, an
+        exception) stops the work at once.
+
+        Args:
+            job_names: The jobs; each distinct name is yielded once.
+            max_workers: The most threads to run.
+            timeout: Seconds, from the first `next()`, after which the jobs not done are
+                yielded as `DeadlineExceededError` (or their last `ThrottlingError`).
+
+        Returns:
+            An iterator of `(job_name, result)` pairs.
+
+        Raises:
+            InvalidParameterError: A bad argument, at the call; nothing was sent.
+            ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
+        """
+        names = check_job_names(job_names)
+        check_options(max_workers, None, timeout)
+        return self._stream(dict.fromkeys(names), max_workers, timeout)
+
+    def _stream(
+        self, names: dict[str, None], max_workers: int, timeout: float | None
+    ) -> Iterator[tuple[str, JobBookmarkEntry | GlueBookmarksError]]:
+        if not names:
+            return
+        gate, workers = self._gate(max_workers, len(names))
+        yield from stream(
+            names,
+            self._fetch_one,
+            workers=workers,
+            gate=gate,
+            expired=_expired(timeout),
+            timeout=timeout,
+        )
+
+    def _gate(self, max_workers: int, jobs: int | None = None) -> tuple[Gate, int]:
+        """A new run's gate, with pacing hooked into the client, and its number of threads."""
+        client = self._get_client()
+        install(client)
+        pool = getattr(client.meta.config, "max_pool_connections", None)
+        if not isinstance(pool, int) or pool < 1:
+            pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
+        return Gate(Pace()), min(max_workers, pool, jobs or max_workers)
+
     def _fetch_one(self, job_name: str) -> JobBookmarkEntry | GlueBookmarksError:
-        """One job's entry or its error; only a `ConfigurationError` is raised."""
+        """One job's entry or its error.
+
+        Raises only a `ConfigurationError`, and `ThrottledAttemptError` for the job to be tried
+        again.
+        """
         try:
             return self.get_job_bookmark(job_name)
         except EntityNotFoundError as exc:
             return self._narrowed(exc, job_name)
+        except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
+            raise ThrottledAttemptError(exc) from exc
         except ConfigurationError:
             raise
         except GlueBookmarksError as exc:
@@ -451,6 +532,21 @@ class GlueBookmarks:
         except GlueBookmarksError:
             return error
         return narrow_not_found(error, job_exists=True)
+
+
+def _expired(
+    timeout: float | None,
+) -> Callable[[str, ThrottlingError | None], JobBookmarkEntry | GlueBookmarksError]:
+    def expired(job_name: str, throttle: ThrottlingError | None) -> GlueBookmarksError:
+        if throttle is not None:
+            return throttle
+        return DeadlineExceededError(
+            f"job {job_name!r} was not done within the timeout of {timeout} s",
+            job_name=job_name,
+            timeout=timeout,
+        )
+
+    return expired
 
 
 def _check_injected(client: object, **others: object) -> None:

@@ -7,6 +7,7 @@ GlueBookmarksError
 ├── InvalidParameterError    (also ValueError) a bad argument, raised before any request is sent
 ├── ConfigurationError       no credentials, no region, unknown profile, a closed client
 ├── TransportError           no usable answer: connection refused or closed, connect/read timeout
+├── DeadlineExceededError    a job not done when the many-jobs timeout passed
 ├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
 │   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
 └── ServiceError             the service answered with an error
@@ -41,6 +42,7 @@ __all__ = [
     "AccessDeniedError",
     "BookmarkParseError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "EntityNotFoundError",
     "GlueBookmarksError",
     "InternalServiceError",
@@ -117,6 +119,25 @@ class TransportError(GlueBookmarksError):
     The request may or may not have reached the service. botocore's own retries (per the
     client's retry mode) have already been spent when this is raised.
     """
+
+
+class DeadlineExceededError(GlueBookmarksError):
+    """A job of `get_job_bookmarks()` or `iter_job_bookmarks()` was not done by its `timeout`.
+
+    Its request was not sent, or was sent and not answered in time (its answer is ignored).
+    A job whose last answer was a throttle gets that `ThrottlingError` instead.
+
+    Attributes:
+        job_name: The job.
+        timeout: The timeout that passed, in seconds.
+    """
+
+    def __init__(
+        self, message: str, *, job_name: str | None = None, timeout: float | None = None
+    ) -> None:
+        super().__init__(message, operation_name="GetJobBookmark")
+        self.job_name = job_name
+        self.timeout = timeout
 
 
 class ResponseValidationError(GlueBookmarksError):

@@ -1,22 +1,32 @@
-"""The many-jobs engine: one fetch per distinct job name, on a pool of threads, in input order."""
+"""The many-jobs engine: one fetch per distinct job name, on threads, paced, with a deadline.
+
+Worker threads take the names in order; a job throttled (`ThrottledAttemptError`) goes back
+in line and is tried again at the pace the `Gate` allows. The caller's thread only waits for
+results, so an exception there (a `KeyboardInterrupt`, one from `on_progress`, closing the
+iterator) returns at once: the workers are daemon threads, told to stop, and left to finish
+the request each has in flight, whose answer is then ignored.
+"""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Final, TypeVar
+import math
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
+from typing import Final, Generic, TypeVar
 
-from glue_bookmarks._exceptions import InvalidParameterError
+from glue_bookmarks._exceptions import InvalidParameterError, ThrottlingError
+from glue_bookmarks._pacing import Gate, ThrottledAttemptError, bind
 from glue_bookmarks._validation import check_name
 
-__all__ = ["DEFAULT_MAX_WORKERS", "check_job_names", "check_options", "fetch_all"]
+__all__ = ["DEFAULT_MAX_WORKERS", "check_job_names", "check_options", "fetch_all", "stream"]
 
 DEFAULT_MAX_WORKERS: Final = 16
-# Two jobs queued per thread keep every thread busy; submitting all at once would hold a
-# Future per job (about 2 KiB each) until the last one is done.
-_QUEUED_PER_THREAD: Final = 2
+# Results waiting for the caller, per thread: enough to keep every thread busy, and a caller
+# slower than the service holds the threads back rather than the results piling up.
+_READY_PER_THREAD: Final = 2
 
 Result = TypeVar("Result")
 
@@ -35,8 +45,9 @@ def check_job_names(job_names: object) -> list[str]:
     return names
 
 
-def check_options(max_workers: object, on_progress: object) -> None:
-    """Raise unless `max_workers` is a positive int and `on_progress` callable or None."""
+def check_options(max_workers: object, on_progress: object, timeout: object = None) -> None:
+    """Raise unless `max_workers` is a positive int, `on_progress` callable or None, and
+    `timeout` a positive number of seconds or None."""
     if type(max_workers) is not int or max_workers < 1:
         raise InvalidParameterError(
             f"max_workers must be a positive int, got {max_workers!r}", parameter="max_workers"
@@ -46,6 +57,18 @@ def check_options(max_workers: object, on_progress: object) -> None:
             f"on_progress must be callable or None, got {type(on_progress).__name__}",
             parameter="on_progress",
         )
+    if timeout is not None and (
+        type(timeout) not in (int, float)
+        or not math.isfinite(timeout)  # type: ignore[arg-type]
+        or timeout <= 0  # type: ignore[operator]
+    ):
+        raise InvalidParameterError(
+            f"timeout must be a positive number of seconds or None, got {timeout!r}",
+            parameter="timeout",
+        )
+
+
+Expired = Callable[[str, "ThrottlingError | None"], Result]
 
 
 def fetch_all(
@@ -53,43 +76,165 @@ def fetch_all(
     fetch: Callable[[str], Result],
     *,
     workers: int,
+    gate: Gate,
+    expired: Expired[Result],
+    timeout: float | None = None,
     on_progress: Callable[[int, int], object] | None = None,
 ) -> list[Result]:
-    """`fetch(name)` once per distinct name, on up to `workers` threads.
+    """`stream` over the distinct names, the results in the order of `names`.
 
-    Args:
-        names: The names, in the order the results are wanted; repeats are fetched once.
-        fetch: Returns one name's result. What it raises stops the work and propagates.
-        workers: The most threads to run.
-        on_progress: Called as `on_progress(done, len(names))` in the calling thread after
-            each result; what it raises stops the work and propagates.
-
-    Returns:
-        One result per name, in the order of `names`.
+    `on_progress(done, len(names))` is called in the calling thread after each result; what it
+    raises stops the work and propagates.
     """
     copies = Counter(names)  # in first-seen order
-    queued = iter(copies)
     results: dict[str, Result] = {}
     done = 0
-    workers = min(workers, len(copies))
-    executor = ThreadPoolExecutor(max(workers, 1), thread_name_prefix="glue-bookmarks")
-    try:
-        pending: dict[Future[Result], str] = {
-            executor.submit(fetch, name): name
-            for name in itertools.islice(queued, _QUEUED_PER_THREAD * workers)
-        }
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = pending.pop(future)
-                results[name] = future.result()
-                following = next(queued, None)
-                if following is not None:
-                    pending[executor.submit(fetch, following)] = following
-                done += copies[name]
-                if on_progress is not None:
-                    on_progress(done, len(names))
-    finally:
-        # Requests not yet started are dropped when the work stops early.
-        executor.shutdown(wait=True, cancel_futures=True)
+    pairs = stream(copies, fetch, workers=workers, gate=gate, expired=expired, timeout=timeout)
+    with closing(pairs):
+        for name, result in pairs:
+            results[name] = result
+            done += copies[name]
+            if on_progress is not None:
+                on_progress(done, len(names))
     return [results[name] for name in names]
+
+
+def stream(
+    names: Iterable[str],
+    fetch: Callable[[str], Result],
+    *,
+    workers: int,
+    gate: Gate,
+    expired: Expired[Result],
+    timeout: float | None = None,
+) -> Generator[tuple[str, Result], None, None]:
+    """Yield `(name, fetch(name))` for each name as results arrive, on up to `workers` threads.
+
+    Args:
+        names: Distinct names, read as the threads need them.
+        fetch: Returns one name's result, or raises `ThrottledAttemptError` to have the name
+            tried again. What else it raises stops the work and propagates.
+        workers: The most threads to run.
+        gate: Paces the threads' requests; its `stopped` is set when the work stops.
+        expired: The result of a name not done when `timeout` passes, given its last throttle.
+        timeout: Seconds from the first `next()` after which every name not done is `expired`.
+    """
+    run = _Run(iter(names), fetch, gate, workers)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        yield from run.results(deadline, expired)
+    finally:
+        run.stop()
+
+
+class _Run(Generic[Result]):
+    """The state the caller's thread and the workers share, under one condition."""
+
+    def __init__(
+        self, names: Iterator[str], fetch: Callable[[str], Result], gate: Gate, workers: int
+    ) -> None:
+        self._names = names
+        self._fetch = fetch
+        self._gate = gate
+        self._workers = workers
+        self._cond = threading.Condition()
+        self._retry: deque[str] = deque()
+        # Names taken and not done (in flight, or back in line), with their last throttle.
+        self._working: dict[str, ThrottlingError | None] = {}
+        self._ready: deque[tuple[str, Result]] = deque()
+        self._exhausted = False
+        self._stopped = False
+        self._failure: BaseException | None = None
+
+    def results(
+        self, deadline: float | None, expired: Expired[Result]
+    ) -> Iterator[tuple[str, Result]]:
+        for number in range(self._workers):
+            threading.Thread(
+                target=self._work, name=f"glue-bookmarks-{number}", daemon=True
+            ).start()
+        while True:
+            with self._cond:
+                while not (self._ready or self._failure or self._finished()):
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        break
+                    self._cond.wait(remaining)
+                if self._failure is not None:
+                    raise self._failure
+                batch = list(self._ready)
+                self._ready.clear()
+                self._cond.notify_all()
+                finished = self._finished()
+                late = not (batch or finished)
+                if late:
+                    self._stop()
+                    leftover = list(self._working.items())
+            yield from batch
+            if finished and not batch:
+                return
+            if late:
+                for name, throttle in leftover:
+                    yield name, expired(name, throttle)
+                for name in self._names:
+                    yield name, expired(name, None)
+                return
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop()
+
+    def _stop(self) -> None:
+        self._stopped = True
+        self._gate.stopped.set()
+        self._cond.notify_all()
+
+    def _finished(self) -> bool:
+        return self._exhausted and not self._working and not self._ready
+
+    def _work(self) -> None:
+        bind(self._gate)
+        while True:
+            with self._cond:
+                name = self._take()
+            if name is None:
+                return
+            try:
+                result = self._fetch(name)
+            except ThrottledAttemptError as throttled:
+                with self._cond:
+                    if not self._stopped:
+                        self._working[name] = throttled.error
+                        self._retry.append(name)
+                        self._cond.notify_all()
+                continue
+            except BaseException as exc:  # handed to the caller's thread
+                with self._cond:
+                    if not self._stopped and self._failure is None:
+                        self._failure = exc
+                        self._cond.notify_all()
+                return
+            with self._cond:
+                if self._stopped:
+                    return
+                del self._working[name]
+                self._ready.append((name, result))
+                self._cond.notify_all()
+
+    def _take(self) -> str | None:
+        """The next name to fetch, waiting while there is none yet; None when the work is over."""
+        while not (self._stopped or self._failure):
+            if len(self._ready) < _READY_PER_THREAD * self._workers:
+                if self._retry:
+                    return self._retry.popleft()
+                if not self._exhausted:
+                    name = next(self._names, None)
+                    if name is not None:
+                        self._working[name] = None
+                        return name
+                    self._exhausted = True
+                    self._cond.notify_all()
+                if not self._working:
+                    return None
+            self._cond.wait()
+        return None

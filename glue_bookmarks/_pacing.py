@@ -1,0 +1,246 @@
+"""Pacing the many-jobs engine's requests to the rate the service allows.
+
+The service's rate is learnt from its answers: while it throttles, the pace is the rate of
+answers it let through in the last second, plus a margin, so the service always has a request
+waiting and never idles; while it does not, the pace doubles every 0.2 s, to find a
+higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError` ends the
+call, for the engine to put the job back in line. `install` hooks this into a botocore client;
+the hooks act only in the threads the engine has bound to a `Gate`, and leave every other call
+alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any, Final, cast
+
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from glue_bookmarks._exceptions import THROTTLING_CODES, ThrottlingError, from_client_error
+
+__all__ = ["Gate", "Pace", "RunStoppedError", "ThrottledAttemptError", "bind", "install"]
+
+_logger: Final = logging.getLogger("glue_bookmarks")
+
+# The answers the pace is measured over, in seconds.
+_WINDOW: Final = 1.0
+# Measuring over less than this is noise.
+_SHORTEST_SPAN: Final = 0.05
+# While throttled, the pace is this much above the measured rate.
+_MARGIN: Final = 1.1
+# The pace changes at most this often on throttles, and only for requests sent after the last
+# change: those in flight before it say nothing of the new pace.
+_HOLD: Final = 0.1
+# Without a throttle for this long, the pace rises by `_RISE`.
+_RISE_AFTER: Final = 0.2
+_RISE: Final = 2.0
+# A request waiting for its turn looks again this often, for a change of pace to apply.
+_RECHECK: Final = 0.1
+# The slowest pace: one request every two seconds.
+_SLOWEST: Final = 0.5
+# A pace change of this fraction of the last one logged is logged at INFO.
+_LOGGED_CHANGE: Final = 0.2
+
+
+class ThrottledAttemptError(Exception):
+    """A request was throttled; the job goes back in line. Never leaves the package."""
+
+    def __init__(self, error: ThrottlingError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class RunStoppedError(Exception):
+    """The work stopped while a request waited for its turn. Never leaves the package."""
+
+
+class Pace:
+    """A request rate shared by threads, learnt from the service's throttling answers.
+
+    Requests go in the order they `take()` a ticket, ticket `k` at `origin + (k - first) / rate`;
+    a change of rate re-times the tickets still waiting. Not paced (every ticket goes at once)
+    until the first throttle.
+
+    Args:
+        clock: Seconds, monotonic; for tests.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._rate: float | None = None
+        self._issued = 0  # tickets taken
+        self._first = 0  # the ticket that goes at `_origin`
+        self._origin = clock()
+        self._answers: deque[float] = deque()
+        self._sent: deque[float] = deque()
+        self._started = self._origin
+        self._last_answer = float("-inf")
+        self._last_throttle = float("-inf")
+        self._changed = float("-inf")
+        self._logged: float | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """The requests per second allowed, or None when not paced."""
+        return self._rate
+
+    def take(self) -> int:
+        """A ticket: the caller's place in line."""
+        with self._lock:
+            now = self.clock()
+            ticket = self._issued
+            self._issued += 1
+            if self._rate is None or self._time_of(ticket, self._rate) < now:
+                # Idle since the last ticket: no credit piles up.
+                self._first, self._origin = ticket, now
+            return ticket
+
+    def delay(self, ticket: int) -> float:
+        """Seconds until `ticket` may go; at most 0 when it may go now (and it counts as sent)."""
+        with self._lock:
+            now = self.clock()
+            self._rise(now)
+            delay = 0.0 if self._rate is None else self._time_of(ticket, self._rate) - now
+            if delay <= 0:
+                _trim(self._sent, now)
+                self._sent.append(now)
+            return delay
+
+    def answered(self) -> None:
+        """Count an answer that was not a throttle."""
+        with self._lock:
+            now = self.clock()
+            self._last_answer = now
+            _trim(self._answers, now)
+            self._answers.append(now)
+            self._rise(now)
+
+    def throttled(self, sent: float) -> None:
+        """Count a throttle of a request sent at `sent`: pace at what the service let through,
+        plus the margin."""
+        with self._lock:
+            now = self.clock()
+            self._last_throttle = now
+            if sent < self._changed or now - self._changed < _HOLD:
+                return
+            _trim(self._answers, now)
+            _trim(self._sent, now)
+            span = max(min(_WINDOW, now - self._started), _SHORTEST_SPAN)
+            if self._answers:
+                rate = len(self._answers) / span * _MARGIN
+            elif self._rate is not None:
+                rate = self._rate / 2
+            else:
+                # Throttled before any answer came: half of what was sent.
+                rate = len(self._sent) / span / 2
+            self._set(rate, now, "throttled")
+
+    def _rise(self, now: float) -> None:
+        """Raise the pace when answers, and no throttle, came for a while."""
+        if (
+            self._rate is not None
+            and self._last_answer > self._last_throttle
+            and now - self._last_throttle >= _RISE_AFTER
+            and now - self._changed >= _RISE_AFTER
+        ):
+            self._set(self._rate * _RISE, now, "no throttling")
+
+    def _time_of(self, ticket: int, rate: float) -> float:
+        return self._origin + (ticket - self._first) / rate
+
+    def _set(self, rate: float, now: float, why: str) -> None:
+        # The tickets gone by now stay gone; those waiting are re-timed from now.
+        if self._rate is None:
+            self._first = self._issued
+        else:
+            gone = self._first + int((now - self._origin) * self._rate) + 1
+            self._first = max(self._first, min(self._issued, gone))
+        self._origin = now
+        self._rate = max(rate, _SLOWEST)
+        self._changed = now
+        logged = self._logged
+        if logged is None or abs(self._rate - logged) >= _LOGGED_CHANGE * logged:
+            self._logged = self._rate
+            _logger.info("%s: pacing at %.1f requests/s", why, self._rate)
+
+
+def _trim(times: deque[float], now: float) -> None:
+    while times and times[0] <= now - _WINDOW:
+        times.popleft()
+
+
+class Gate:
+    """One run of the engine: its `Pace`, and the event that stops it."""
+
+    def __init__(self, pace: Pace) -> None:
+        self.pace = pace
+        self.stopped = threading.Event()
+
+    def wait_for_turn(self) -> float:
+        """Wait for the pace to let a request go, and return when it went; raise
+        `RunStoppedError` if the run stops first."""
+        ticket = self.pace.take()
+        while True:
+            delay = self.pace.delay(ticket)
+            # Woken at least every `_RECHECK` s, for a change of pace to apply.
+            if self.stopped.wait(min(delay, _RECHECK)) if delay > 0 else self.stopped.is_set():
+                raise RunStoppedError
+            if delay <= 0:
+                return self.pace.clock()
+
+
+_bound = threading.local()
+
+
+def bind(gate: Gate | None) -> None:
+    """Make the calling thread's requests go through `gate` (None: through none)."""
+    _bound.gate = gate
+
+
+def install(client: BaseClient) -> None:
+    """Hook pacing into `client`'s events, once; calls from threads not bound are untouched."""
+    events = client.meta.events
+    events.register_first("before-send.glue", _before_send, unique_id="glue-bookmarks-pace-send")
+    events.register_first("needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-pace-retry")
+
+
+def _before_send(**kwargs: Any) -> None:
+    gate: Gate | None = getattr(_bound, "gate", None)
+    if gate is not None:
+        _bound.sent = gate.wait_for_turn()
+
+
+def _needs_retry(
+    response: tuple[Any, Mapping[str, Any]] | None = None,
+    caught_exception: BaseException | None = None,
+    operation: Any = None,
+    **kwargs: Any,
+) -> None:
+    """Hand a throttle (or a stop) to the engine rather than to botocore's retries."""
+    gate: Gate | None = getattr(_bound, "gate", None)
+    if gate is None:
+        return
+    if isinstance(caught_exception, RunStoppedError):
+        raise caught_exception
+    if response is None:
+        return
+    http_response, parsed = response
+    code = (parsed.get("Error") or {}).get("Code")
+    if code not in THROTTLING_CODES and getattr(http_response, "status_code", None) != 429:
+        gate.pace.answered()
+        return
+    gate.pace.throttled(getattr(_bound, "sent", float("-inf")))
+    operation_name = getattr(operation, "name", "GetJobBookmark")
+    answer = ClientError(cast(Any, parsed), operation_name)
+    error = from_client_error(answer, operation_name=operation_name)
+    if not isinstance(error, ThrottlingError):  # an HTTP 429 with another code
+        throttling = ThrottlingError(error.message)
+        throttling.__dict__.update(vars(error))
+        error = throttling
+    raise ThrottledAttemptError(error)
