@@ -153,7 +153,8 @@ def peak_memory(function: Callable[[], object], calls: int = 1) -> int:
 
 
 def _duration(seconds: float, unit: str) -> str:
-    scale = {"s": 1.0, "ms": 1e3, "µs": 1e6}[unit]
+    # "KiB": a result whose figures are bytes (peak memory) rather than seconds.
+    scale = {"s": 1.0, "ms": 1e3, "µs": 1e6, "KiB": 1 / 1024}[unit]
     return f"{seconds * scale:10.3f} {unit}"
 
 
