@@ -2,11 +2,11 @@
 
 The service's rate is learnt from its answers: while it throttles, the pace is the rate of
 answers it let through in the last second, plus a margin, so the service always has a request
-waiting and never idles; while it does not, the pace doubles every 0.2 s, to find a
-higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError` ends the
-call, for the engine to put the job back in line. `install` hooks this into a botocore client;
-the hooks act only in the threads the engine has bound to a `Gate`, and leave every other call
-alone.
+waiting and never idles; while it does not (for 0.2 s and 10 answers), the pace doubles, to
+find a higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError`
+ends the call, for the engine to put the job back in line. `install` hooks this into a
+botocore client; the hooks act only in the threads the engine has bound to a `Gate`, and
+leave every other call alone.
 """
 
 from __future__ import annotations
@@ -36,14 +36,17 @@ _MARGIN: Final = 1.1
 # The pace changes at most this often on throttles, and only for requests sent after the last
 # change: those in flight before it say nothing of the new pace.
 _HOLD: Final = 0.1
-# Without a throttle for this long, the pace rises by `_RISE`.
+# Without a throttle for this long, and this many answers (fewer at a slow pace), the pace
+# rises by `_RISE`.
 _RISE_AFTER: Final = 0.2
-_RISE: Final = 2.0
+_RISE_ANSWERS: Final = 10
+_RISE: Final = 1.5
 # A request waiting for its turn looks again this often, for a change of pace to apply.
 _RECHECK: Final = 0.1
-# The slowest pace: one request every two seconds.
-_SLOWEST: Final = 0.5
-# A pace change of this fraction of the last one logged is logged at INFO.
+# Throttled with no answer in the last second, the pace falls by `_FALL`, down to `_SLOWEST`.
+_FALL: Final = 0.7
+_SLOWEST: Final = 1.0
+# A fall of the pace by this fraction of the last one logged at INFO is logged at INFO.
 _LOGGED_CHANGE: Final = 0.2
 
 
@@ -80,7 +83,7 @@ class Pace:
         self._answers: deque[float] = deque()
         self._sent: deque[float] = deque()
         self._started = self._origin
-        self._last_answer = float("-inf")
+        self._calm_answers = 0  # answers since the last throttle or change
         self._last_throttle = float("-inf")
         self._changed = float("-inf")
         self._logged: float | None = None
@@ -116,7 +119,7 @@ class Pace:
         """Count an answer that was not a throttle."""
         with self._lock:
             now = self.clock()
-            self._last_answer = now
+            self._calm_answers += 1
             _trim(self._answers, now)
             self._answers.append(now)
             self._rise(now)
@@ -127,6 +130,7 @@ class Pace:
         with self._lock:
             now = self.clock()
             self._last_throttle = now
+            self._calm_answers = 0
             if sent < self._changed or now - self._changed < _HOLD:
                 return
             _trim(self._answers, now)
@@ -135,7 +139,7 @@ class Pace:
             if self._answers:
                 rate = len(self._answers) / span * _MARGIN
             elif self._rate is not None:
-                rate = self._rate / 2
+                rate = self._rate * _FALL
             else:
                 # Throttled before any answer came: half of what was sent.
                 rate = len(self._sent) / span / 2
@@ -145,7 +149,7 @@ class Pace:
         """Raise the pace when answers, and no throttle, came for a while."""
         if (
             self._rate is not None
-            and self._last_answer > self._last_throttle
+            and self._calm_answers >= min(_RISE_ANSWERS, max(1, self._rate * _RISE_AFTER))
             and now - self._last_throttle >= _RISE_AFTER
             and now - self._changed >= _RISE_AFTER
         ):
@@ -164,10 +168,14 @@ class Pace:
         self._origin = now
         self._rate = max(rate, _SLOWEST)
         self._changed = now
+        self._calm_answers = 0
+        # A fall is news (INFO), once it is a fifth off the last logged; a rise is probing (DEBUG).
         logged = self._logged
-        if logged is None or abs(self._rate - logged) >= _LOGGED_CHANGE * logged:
+        level = logging.DEBUG
+        if why == "throttled" and (logged is None or abs(rate - logged) >= _LOGGED_CHANGE * logged):
             self._logged = self._rate
-            _logger.info("%s: pacing at %.1f requests/s", why, self._rate)
+            level = logging.INFO
+        _logger.log(level, "%s: pacing at %.1f requests/s", why, self._rate)
 
 
 def _trim(times: deque[float], now: float) -> None:
