@@ -196,6 +196,11 @@ def _misfit(page: Mapping[str, Any], operation_name: str, field: str, what: str)
     )
 
 
+def _or_empty(value: object) -> object:
+    # An absent member is an empty object; anything else (even a falsy one) is checked.
+    return {} if value is None else value
+
+
 def jobs_from_page(page: Mapping[str, Any]) -> list[JobConfig]:
     """The jobs of one `GetJobs` page.
 
@@ -218,7 +223,7 @@ def job_config_from_wire(job: object, page: Mapping[str, Any], index: int) -> Jo
     if type(name) is not str or not name:
         raise _misfit(page, "GetJobs", f"{where}.Name", f"is not a job name: {name!r:.200}")
 
-    arguments = job.get("DefaultArguments") or {}
+    arguments = _or_empty(job.get("DefaultArguments"))
     if not isinstance(arguments, Mapping):
         raise _misfit(page, "GetJobs", f"{where}.DefaultArguments", "is not an object")
     raw_option = arguments.get(BOOKMARK_ARGUMENT)
@@ -233,7 +238,7 @@ def job_config_from_wire(job: object, page: Mapping[str, Any], index: int) -> Jo
     # as it is, for the unknown-bookmark-option finding, not turned into a default.
     option = "disable" if raw_option is None else _OPTIONS.get(raw_option)
 
-    execution = job.get("ExecutionProperty") or {}
+    execution = _or_empty(job.get("ExecutionProperty"))
     if not isinstance(execution, Mapping):
         raise _misfit(page, "GetJobs", f"{where}.ExecutionProperty", "is not an object")
     concurrent = execution.get("MaxConcurrentRuns", _DEFAULT_MAX_CONCURRENT_RUNS)
@@ -245,7 +250,7 @@ def job_config_from_wire(job: object, page: Mapping[str, Any], index: int) -> Jo
             f"is not an integer: {concurrent!r:.200}",
         )
 
-    command = job.get("Command") or {}
+    command = _or_empty(job.get("Command"))
     if not isinstance(command, Mapping):
         raise _misfit(page, "GetJobs", f"{where}.Command", "is not an object")
     job_type = command.get("Name")
@@ -286,7 +291,7 @@ def succeeded_run_from_page(page: Mapping[str, Any]) -> bool:
             raise _misfit(
                 page, "GetJobRuns", f"JobRuns[{index}].JobRunState", f"is not a string: {state!r}"
             )
-        arguments = run.get("Arguments") or {}
+        arguments = _or_empty(run.get("Arguments"))
         if not isinstance(arguments, Mapping):
             raise _misfit(page, "GetJobRuns", f"JobRuns[{index}].Arguments", "is not an object")
         option = arguments.get(BOOKMARK_ARGUMENT, "job-bookmark-enable")
