@@ -730,7 +730,8 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if failing:
         sys.stdout.flush()
         _print_error(
-            f"{failing} of {_count(len(diagnoses), 'job')} have findings at or above "
+            f"{failing} of {_count(len(diagnoses), 'job')} {'has' if failing == 1 else 'have'} "
+            "findings at or above "
             f"{args.fail_on.value}"
         )
         return EXIT_JOBS_FAILED
