@@ -11,6 +11,7 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 import logging as _logging
 
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
+from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
@@ -46,6 +47,7 @@ __all__ = [
     "ConfigurationError",
     "DeadlineExceededError",
     "EntityNotFoundError",
+    "Finding",
     "GlueBookmarks",
     "GlueBookmarksError",
     "HadoopSourceState",
@@ -53,11 +55,13 @@ __all__ = [
     "InvalidInputError",
     "InvalidParameterError",
     "JobBookmarkEntry",
+    "JobDiagnosis",
     "JobNotFoundError",
     "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
     "ServiceError",
+    "Severity",
     "SourceState",
     "ThrottlingError",
     "TransportError",

@@ -13,8 +13,10 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import timedelta
 from typing import IO, Any, Final, Literal
 
 import attrs
@@ -23,6 +25,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._client import GlueBookmarks, default_config
+from glue_bookmarks._doctor import JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
@@ -54,7 +57,8 @@ exit status:
   1    a service or transport error, no credentials or region, an answer that does not fit
   2    usage error: bad arguments, an invalid job name or run id, a reset not confirmed,
        a --query expression that cannot be evaluated
-  3    list finished, but some jobs failed (job not found, or another error)
+  3    list finished, but some jobs failed (job not found, or another error); doctor
+       found something at or above --fail-on
   130  interrupted (Ctrl-C)
 
 Global options are accepted before or after the command, as the AWS CLI accepts them.
@@ -96,6 +100,24 @@ def _tag(text: str) -> tuple[str, str]:
     return key, value
 
 
+_DURATION: Final = re.compile(r"([0-9]+)([dhm])")
+_DURATION_UNITS: Final = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def _duration(text: str) -> timedelta:
+    """A positive duration such as `7d`, `36h` or `90m` (days, hours, minutes)."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of days, hours or minutes, such as 7d, 36h or 90m; "
+            f"got {text!r}"
+        )
+    value = timedelta(**{_DURATION_UNITS[match[2]]: int(match[1])})
+    if value <= timedelta(0):
+        raise argparse.ArgumentTypeError(f"must be longer than zero, got {text!r}")
+    return value
+
+
 def _query(text: str) -> Any:
     """`text` compiled as a JMESPath expression (jmespath's `ParsedResult`)."""
     try:
@@ -132,7 +154,7 @@ def _global_options(default: Any) -> argparse.ArgumentParser:
         "--output",
         default=default,
         choices=("json", "table"),
-        help="json (the default for get and reset) or table (the default for list)",
+        help="json (the default for get and reset) or table (the default for list and doctor)",
     )
     group.add_argument(
         "--query",
@@ -241,7 +263,54 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         metavar="N",
         help=f"fetch up to N bookmarks at once (default {DEFAULT_MAX_WORKERS})",
     )
-    return parser, {"get": get, "reset": reset, "list": list_}
+
+    doctor = commands.add_parser(
+        "doctor",
+        parents=parents,
+        help="find the jobs whose bookmarks will fail them",
+        description=(
+            "Diagnose the given jobs, or every job (--all), or every job whose name starts "
+            "with a prefix (--prefix) or that has a tag (--tag): bookmarks enabled but never "
+            "committed, concurrent runs, job types without bookmarks, stale or empty state, "
+            "and more. Exit status 3 when a finding is at or above --fail-on. The Doctor "
+            "page of the docs lists every finding code and its fix."
+        ),
+    )
+    doctor.add_argument(
+        "jobs",
+        nargs="*",
+        metavar="JOB",
+        help="the job names; - alone reads them from stdin, one a line",
+    )
+    doctor.add_argument("--all", action="store_true", help="every job in the account and region")
+    doctor.add_argument(
+        "--prefix", metavar="P", help="only the jobs whose name starts with P; implies --all"
+    )
+    doctor.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="KEY=VALUE",
+        help="only the jobs with this tag (repeatable); implies --all",
+    )
+    doctor.add_argument(
+        "--stale-after",
+        type=_duration,
+        default=timedelta(days=7),
+        metavar="DURATION",
+        help="a bookmark whose newest run started longer ago is stale: 7d (the default), 36h, 90m",
+    )
+    doctor.add_argument(
+        "--fail-on",
+        type=Severity,
+        default=Severity.WARNING,
+        choices=list(Severity),
+        metavar="{error,warning,info}",
+        help="exit with status 3 when a finding is at or above this severity (default warning)",
+    )
+    return parser, {"get": get, "reset": reset, "list": list_, "doctor": doctor}
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -508,7 +577,11 @@ def _stdin_job_names(stream: IO[str]) -> list[str]:
     return names
 
 
-def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _job_selection(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> tuple[list[str], bool, dict[str, str]]:
+    """The jobs `list` and `doctor` are given: the names, whether every job (--all, --prefix,
+    --tag) is meant instead, and the tags; a usage error exits 2 before any request."""
     every_job = args.all or args.prefix is not None or bool(args.tags)
     if args.jobs and every_job:
         parser.error("give job names, or --all/--prefix/--tag, not both")
@@ -523,6 +596,11 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if tags.get(key, value) != value:
             parser.error(f"argument --tag: tag {key!r} given twice, with different values")
         tags[key] = value
+    return given, every_job, tags
+
+
+def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    given, every_job, tags = _job_selection(args, parser)
     progress = _Progress(sys.stderr)
     try:
         with _bookmarks(args, workers=args.max_workers) as gb:
@@ -553,6 +631,109 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if failed:
         sys.stdout.flush()
         _print_error(f"{failed} of {len(outcomes)} jobs failed")
+        return EXIT_JOBS_FAILED
+    return EXIT_OK
+
+
+def _doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `doctor` prints: `{"Jobs": [...]}`, each job with its `Findings`."""
+    return {
+        "Jobs": [
+            {
+                "JobName": diagnosis.job_name,
+                "BookmarkOption": diagnosis.bookmark_option,
+                "MaxConcurrentRuns": diagnosis.max_concurrent_runs,
+                "JobType": diagnosis.job_type,
+                "GlueVersion": diagnosis.glue_version,
+                "Findings": [
+                    {
+                        "Code": finding.code,
+                        "Severity": finding.severity.value,
+                        "Message": finding.message,
+                        "TransformationContext": finding.transformation_ctx,
+                    }
+                    for finding in diagnosis.findings
+                ],
+            }
+            for diagnosis in diagnoses
+        ]
+    }
+
+
+_DOCTOR_HEADER: Final = ("JOB", "SEVERITY", "CODE", "SOURCE", "MESSAGE")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _doctor_table(diagnoses: Sequence[JobDiagnosis]) -> str:
+    """One row per finding, grouped by job (the name on its first row), then a summary line
+    that counts the jobs without findings."""
+    rows = [
+        (
+            diagnosis.job_name if index == 0 else "",
+            finding.severity.value,
+            finding.code,
+            finding.transformation_ctx or _NO_VALUE,
+            finding.message,
+        )
+        for diagnosis in diagnoses
+        for index, finding in enumerate(diagnosis.findings)
+    ]
+    lines = []
+    if rows:
+        # The message, last, is not padded: it is as long as it is.
+        widths = [
+            max(len(row[column]) for row in [_DOCTOR_HEADER, *rows])
+            for column in range(len(_DOCTOR_HEADER) - 1)
+        ]
+        for row in [_DOCTOR_HEADER, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            lines.append("  ".join([*cells, row[-1]]).rstrip())
+        lines.append("")
+    with_findings = sum(bool(diagnosis.findings) for diagnosis in diagnoses)
+    by_severity = {severity: 0 for severity in sorted(Severity, reverse=True)}
+    for diagnosis in diagnoses:
+        for finding in diagnosis.findings:
+            by_severity[finding.severity] += 1
+    counts = ", ".join(
+        f"{number} info" if severity is Severity.INFO else _count(number, severity.value)
+        for severity, number in by_severity.items()
+    )
+    lines.append(
+        f"{_count(len(diagnoses), 'job')} diagnosed: {with_findings} with findings ({counts}), "
+        f"{len(diagnoses) - with_findings} without findings"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    given, every_job, tags = _job_selection(args, parser)
+    with _bookmarks(args, workers=DEFAULT_MAX_WORKERS) as gb:
+        if every_job:
+            diagnoses = gb.diagnose(
+                prefix=args.prefix, tags=tags or None, stale_after=args.stale_after
+            )
+        else:
+            diagnoses = gb.diagnose(given, stale_after=args.stale_after)
+    if args.query is not None:
+        sys.stdout.write(_query_json(args.query, _doctor_document(diagnoses)))
+    elif (args.output or "table") == "json":
+        sys.stdout.write(_json(_doctor_document(diagnoses)))
+    else:
+        sys.stdout.write(_doctor_table(diagnoses))
+    failing = sum(
+        any(finding.severity >= args.fail_on for finding in diagnosis.findings)
+        for diagnosis in diagnoses
+    )
+    if failing:
+        sys.stdout.flush()
+        _print_error(
+            f"{failing} of {_count(len(diagnoses), 'job')} {'has' if failing == 1 else 'have'} "
+            "findings at or above "
+            f"{args.fail_on.value}"
+        )
         return EXIT_JOBS_FAILED
     return EXIT_OK
 
@@ -599,7 +780,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error or a reset not confirmed, 3 `list` with some jobs failed, 130 interrupted.
+        error or a reset not confirmed, 3 `list` with some jobs failed or `doctor` with a
+        finding at or above `--fail-on`, 130 interrupted.
     """
     parser, commands = _parsers()
     try:
@@ -615,8 +797,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 status = _get(args)
             elif args.command == "reset":
                 status = _reset(args)
-            else:
+            elif args.command == "list":
                 status = _list(args, commands["list"])
+            else:
+                status = _doctor(args, commands["doctor"])
         sys.stdout.flush()
     except SystemExit as exc:  # argparse: --help, --version and usage errors
         return _exit_code(exc)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import Any, Final
 
@@ -16,6 +17,16 @@ from botocore.configprovider import ConfigChainFactory
 from botocore.endpoint import MAX_POOL_CONNECTIONS
 from botocore.exceptions import BotoCoreError
 
+from glue_bookmarks._doctor import (
+    RUNS_LOOKED_AT,
+    JobConfig,
+    JobDiagnosis,
+    check_stale_after,
+    diagnose_job,
+    jobs_from_page,
+    keeps_bookmark,
+    succeeded_run_from_page,
+)
 from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
     CALL_ERRORS,
@@ -24,6 +35,8 @@ from glue_bookmarks._exceptions import (
     EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
+    JobNotFoundError,
+    NoBookmarkError,
     ResponseValidationError,
     ServiceError,
     ThrottlingError,
@@ -455,7 +468,7 @@ class GlueBookmarks:
         *,
         max_workers: int = DEFAULT_MAX_WORKERS,
         timeout: float | None = None,
-    ) -> Iterator[tuple[str, JobBookmarkEntry | GlueBookmarksError]]:
+    ) -> Generator[tuple[str, JobBookmarkEntry | GlueBookmarksError], None, None]:
         """Yield `(job_name, result)` for many jobs as the results arrive.
 
         As `get_job_bookmarks`, but in the order the answers come, keeping no result: memory
@@ -470,7 +483,8 @@ class GlueBookmarks:
                 yielded as `DeadlineExceededError` (or their last `ThrottlingError`).
 
         Returns:
-            An iterator of `(job_name, result)` pairs.
+            A generator of `(job_name, result)` pairs; `close()` it (or leave the loop) to
+            stop early.
 
         Raises:
             InvalidParameterError: A bad argument, at the call; nothing was sent.
@@ -482,7 +496,7 @@ class GlueBookmarks:
 
     def _stream(
         self, names: dict[str, None], max_workers: int, timeout: float | None
-    ) -> Iterator[tuple[str, JobBookmarkEntry | GlueBookmarksError]]:
+    ) -> Generator[tuple[str, JobBookmarkEntry | GlueBookmarksError], None, None]:
         if not names:
             return
         gate, workers = self._gate(max_workers, len(names))
@@ -533,6 +547,114 @@ class GlueBookmarks:
             return error
         return narrow_not_found(error, job_exists=True)
 
+    def diagnose(
+        self,
+        job_names: Iterable[str] | None = None,
+        *,
+        prefix: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        stale_after: timedelta = timedelta(days=7),
+    ) -> list[JobDiagnosis]:
+        """Find the jobs whose bookmarks will fail them: one `JobDiagnosis` per job.
+
+        Job configurations come from `GetJobs` pages (botocore's paginator), one request per
+        page, never one per job; bookmarks from `get_job_bookmarks()`, with its parallelism
+        and per-job errors; and, only for a job with bookmarks enabled and no bookmark, one
+        `GetJobRuns` request (the latest 25 runs) to tell `enabled-never-committed` from
+        `enabled-no-runs-yet`. The "Doctor" page lists every finding code and its fix.
+
+        Args:
+            job_names: The jobs to diagnose, in the order wanted; a name `GetJobs` does not
+                list gets a diagnosis whose `result` is a `JobNotFoundError` and whose one
+                finding is `fetch-failed`. None (the default) diagnoses every job in the
+                account and region, or those `prefix` and `tags` select, sorted by name.
+            prefix: Only the jobs whose name starts with it (case-sensitive).
+            tags: Only the jobs with these tags, as ListJobs' `Tags` filter selects them
+                (its pages are read for the names); an empty mapping filters nothing.
+            stale_after: A bookmark with bookmarks enabled whose newest run start time is
+                older than this gets a `stale` finding; a positive `timedelta`.
+
+        Returns:
+            One diagnosis per job, in the order of `job_names` (repeats included), or sorted
+            by name.
+
+        Raises:
+            InvalidParameterError: A bad argument, or `job_names` given with `prefix` or
+                `tags`; nothing was sent.
+            GlueBookmarksError: A `GetJobs` (or, with `tags`, `ListJobs`) request failed or
+                its answer does not fit: there is nothing to diagnose. A failure reading one
+                job's bookmark or runs is that job's `fetch-failed` finding instead.
+        """
+        names = None if job_names is None else check_job_names(job_names)
+        check_optional("prefix", prefix, str)
+        tag_filter = check_tags("tags", tags)
+        if names is not None and (prefix is not None or tags is not None):
+            raise InvalidParameterError(
+                "give job_names, or prefix and tags to select jobs, not both",
+                parameter="job_names",
+            )
+        stale_after = check_stale_after(stale_after)
+        configs = self._job_configs()
+        if names is None:
+            tagged = None if tag_filter is None else set(self.iter_job_names(tags=tag_filter))
+            names = sorted(
+                name
+                for name in configs
+                if (prefix is None or name.startswith(prefix))
+                and (tagged is None or name in tagged)
+            )
+        found = [name for name in dict.fromkeys(names) if name in configs]
+        results = dict(zip(found, self.get_job_bookmarks(found), strict=True))
+        unrun = [
+            name
+            for name in found
+            if keeps_bookmark(configs[name]) and isinstance(results[name], NoBookmarkError)
+        ]
+        runs = {}
+        if unrun:
+            gate, workers = self._gate(DEFAULT_MAX_WORKERS, len(unrun))
+            found_runs = fetch_all(unrun, self._succeeded_run, workers=workers, gate=gate)
+            runs = dict(zip(unrun, found_runs, strict=True))
+        now = datetime.now(timezone.utc)
+        return [
+            diagnose_job(
+                configs.get(name),
+                name,
+                results[name] if name in results else _not_listed(name),
+                runs=runs.get(name),
+                stale_after=stale_after,
+                now=now,
+            )
+            for name in names
+        ]
+
+    def _job_configs(self) -> dict[str, JobConfig]:
+        """Every job's configuration, by name, from all `GetJobs` pages."""
+        pages = iter(self._get_client().get_paginator("get_jobs").paginate())
+        configs: dict[str, JobConfig] = {}
+        while True:
+            try:
+                page = _call("GetJobs", pages.__next__, {})
+            except StopIteration:
+                return configs
+            for config in jobs_from_page(page):
+                configs[config.name] = config
+
+    def _succeeded_run(self, job_name: str) -> bool | GlueBookmarksError:
+        """Whether the job's latest runs hold one that succeeded with bookmarks on, or the
+        error asking ended with; only a `ConfigurationError` is raised."""
+        try:
+            page = _call(
+                "GetJobRuns",
+                self._method("get_job_runs"),
+                {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT},
+            )
+            return succeeded_run_from_page(page)
+        except ConfigurationError:
+            raise
+        except GlueBookmarksError as exc:
+            return exc
+
 
 def _expired(
     timeout: float | None,
@@ -566,6 +688,15 @@ def _check_injected(client: object, **others: object) -> None:
             f"for service {service_name!r}",
             parameter="client",
         )
+
+
+def _not_listed(job_name: str) -> JobNotFoundError:
+    """The error of a job asked for by name that `GetJobs` did not list."""
+    return JobNotFoundError(
+        f"Job {job_name} is not among the jobs GetJobs listed",
+        code="EntityNotFoundException",
+        operation_name="GetJobs",
+    )
 
 
 def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterator[str]:

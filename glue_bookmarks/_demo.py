@@ -14,7 +14,7 @@ import botocore.session
 
 from glue_bookmarks import GlueBookmarks, GlueBookmarksError, _cli
 from glue_bookmarks.testing import install
-from glue_bookmarks.testing._samples import SAMPLES, seed_samples
+from glue_bookmarks.testing._samples import SAMPLES, seed_doctor_samples, seed_samples
 
 if TYPE_CHECKING:
     from types_boto3_glue.client import GlueClient
@@ -89,6 +89,12 @@ def main() -> None:
         _command("list", "--all", "--output", "table")
         _command("list", "nightly-orders", "no-such-job")
         _command("get", "nightly-orders")
+        doctor_names = seed_doctor_samples(glue)
+        print(
+            f"\n{len(doctor_names)} more jobs, set up the ways bookmarks fail people "
+            f"({', '.join(doctor_names)});\nthe doctor looks at every job:"
+        )
+        _command("doctor", "--all")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def fetch_all(
     *,
     workers: int,
     gate: Gate,
-    expired: Expired[Result],
+    expired: Expired[Result] | None = None,
     timeout: float | None = None,
     on_progress: Callable[[int, int], object] | None = None,
 ) -> list[Result]:
@@ -105,7 +105,7 @@ def stream(
     *,
     workers: int,
     gate: Gate,
-    expired: Expired[Result],
+    expired: Expired[Result] | None = None,
     timeout: float | None = None,
 ) -> Generator[tuple[str, Result], None, None]:
     """Yield `(name, fetch(name))` for each name as results arrive, on up to `workers` threads.
@@ -116,13 +116,18 @@ def stream(
             tried again. What else it raises stops the work and propagates.
         workers: The most threads to run.
         gate: Paces the threads' requests; its `stopped` is set when the work stops.
-        expired: The result of a name not done when `timeout` passes, given its last throttle.
+        expired: The result of a name not done when `timeout` passes, given its last throttle;
+            required with a `timeout`.
         timeout: Seconds from the first `next()` after which every name not done is `expired`.
     """
     run = _Run(iter(names), fetch, gate, workers)
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = None
+    if timeout is not None:
+        if expired is None:
+            raise TypeError("a timeout needs an expired()")
+        deadline = (time.monotonic() + timeout, expired)
     try:
-        yield from run.results(deadline, expired)
+        yield from run.results(deadline)
     finally:
         run.stop()
 
@@ -147,8 +152,9 @@ class _Run(Generic[Result]):
         self._failure: BaseException | None = None
 
     def results(
-        self, deadline: float | None, expired: Expired[Result]
+        self, deadline: tuple[float, Expired[Result]] | None
     ) -> Iterator[tuple[str, Result]]:
+        """Yield the results as they come; at `(when, expired)`, every name not done."""
         for number in range(self._workers):
             threading.Thread(
                 target=self._work, name=f"glue-bookmarks-{number}", daemon=True
@@ -156,7 +162,7 @@ class _Run(Generic[Result]):
         while True:
             with self._cond:
                 while not (self._ready or self._failure or self._finished()):
-                    remaining = None if deadline is None else deadline - time.monotonic()
+                    remaining = None if deadline is None else deadline[0] - time.monotonic()
                     if remaining is not None and remaining <= 0:
                         break
                     self._cond.wait(remaining)
@@ -166,14 +172,15 @@ class _Run(Generic[Result]):
                 self._ready.clear()
                 self._cond.notify_all()
                 finished = self._finished()
-                late = not (batch or finished)
+                late = deadline is not None and not (batch or finished)
                 if late:
                     self._stop()
                     leftover = list(self._working.items())
             yield from batch
             if finished and not batch:
                 return
-            if late:
+            if deadline is not None and late:
+                expired = deadline[1]
                 for name, throttle in leftover:
                     yield name, expired(name, throttle)
                 for name in self._names:

@@ -65,9 +65,12 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         failed[2] == "no-such-job     failed: EntityNotFoundException: Job no-such-job not found."
     )
     assert failed[3] == "(exit status 3)"
-    assert result.stderr == "glue-bookmarks: error: 1 of 2 jobs failed\n"
+    assert result.stderr == (
+        "glue-bookmarks: error: 1 of 2 jobs failed\n"
+        "glue-bookmarks: error: 5 of 8 jobs have findings at or above warning\n"
+    )
 
-    document = json.loads(out.split("\n$ glue-bookmarks get nightly-orders\n", 1)[1])
+    document = json.loads("\n".join(_section(out, "get nightly-orders")))
     entry = document["JobBookmarkEntry"]
     assert list(entry) == [
         "JobName", "Version", "Run", "Attempt", "PreviousRunId", "RunId", "JobBookmark"
@@ -82,3 +85,24 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     assert json.loads(entry["JobBookmark"])["AWSGlueDataCatalog_node1730078287682"]["timestamps"][
         "INCLUDE_LIST"
     ] == ("9f1c2a7e,0b44d1f3,e57a9c02")
+
+    # The doctor, over the sample jobs and four more set up the ways bookmarks fail people.
+    header, *rows = _section(out, "doctor --all")
+    assert header.split() == ["JOB", "SEVERITY", "CODE", "SOURCE", "MESSAGE"]
+    findings = [row.split()[:3] for row in rows if row.strip()]
+    assert findings == [
+        ["clickstream-live", "warning", "unsupported-job-type"],
+        ["customer-dim-load", "warning", "concurrent-runs"],
+        ["finance-paused", "info", "paused"],
+        ["hourly-clickstream", "warning", "concurrent-runs"],
+        ["warning", "stale", "datasource0"],
+        ["legacy-export", "info", "disabled-with-bookmark"],
+        ["nightly-orders", "warning", "concurrent-runs"],
+        ["warning", "stale", "AWSGlueDataCatalog_node1730078287682"],
+        ["orders-no-commit", "error", "enabled-never-committed"],
+    ]
+    summary = out.split("\n$ glue-bookmarks doctor --all\n", 1)[1].split("\n\n", 1)[1]
+    assert summary == (
+        "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 2 info), 1 without findings\n"
+        "(exit status 3)\n"
+    )

@@ -36,16 +36,19 @@ from glue_bookmarks import (
     AccessDeniedError,
     BookmarkState,
     EntityNotFoundError,
+    Finding,
     GlueBookmarks,
     GlueBookmarksError,
     HadoopSourceState,
     InternalServiceError,
     InvalidInputError,
     JobBookmarkEntry,
+    JobDiagnosis,
     JobNotFoundError,
     OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
+    Severity,
     ThrottlingError,
     TransportError,
     UnknownSourceState,
@@ -570,6 +573,23 @@ MODELS: dict[type, list[object]] = {
     BookmarkState: [BookmarkState(), STATE],
     HadoopSourceState: [HadoopSourceState(), HADOOP],
     UnknownSourceState: [JDBC],
+    Finding: [
+        Finding(code="paused", severity=Severity.INFO, message="bookmarks are paused"),
+        Finding(code="stale", severity=Severity.WARNING, message="old", transformation_ctx="ds0"),
+    ],
+    # With an entry as its result: exceptions compare by identity, so a copy of one is never
+    # equal to the original.
+    JobDiagnosis: [
+        JobDiagnosis(
+            job_name="nightly-orders",
+            bookmark_option="pause",
+            max_concurrent_runs=1,
+            job_type="glueetl",
+            glue_version="4.0",
+            result=JobBookmarkEntry(job_name="nightly-orders", version=1, run=1),
+            findings=(Finding(code="paused", severity=Severity.INFO, message="paused"),),
+        )
+    ],
 }
 
 

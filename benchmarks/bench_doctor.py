@@ -1,0 +1,152 @@
+"""The doctor: `GlueBookmarks.diagnose()` against `get_job_bookmarks()` over the same jobs.
+
+1,000 jobs (`GLUE_BOOKMARKS_BENCH_DOCTOR_JOBS` for a smaller smoke run) against a server on
+127.0.0.1, in a process of its own (`benchmarks/_jobs_server.py`), that answers each request
+20 ms after it arrives. Ours is `diagnose()` over every job: the `GetJobs` pages (100 jobs a
+page), the bookmarks, the rules; the other side is `get_job_bookmarks(names)` alone, the names
+known in advance. Goal: at most 1.3x, that is, reading the job configurations in pages and
+applying the rules costs little beside the bookmarks.
+
+Every run is checked, outside the clock: one diagnosis per job, in name order, without a
+finding; and exactly the requests expected, as the server counted them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from benchmarks._common import (
+    REGION,
+    Result,
+    alternate,
+    dummy_aws_environment,
+    peak_memory,
+    print_header,
+    print_result,
+)
+from benchmarks._jobs_server import PAGE_SIZE, JobsServer, job_name, jobs_server_process
+from glue_bookmarks import GlueBookmarks, JobBookmarkEntry, JobDiagnosis
+
+JOBS = int(os.environ.get("GLUE_BOOKMARKS_BENCH_DOCTOR_JOBS", "1000"))
+DELAY = 0.020
+ROUNDS = int(os.environ.get("GLUE_BOOKMARKS_BENCH_DOCTOR_ROUNDS", "3"))
+NAMES = [job_name(number) for number in range(JOBS)]
+
+
+def _sent(server: JobsServer, before: Mapping[str, int]) -> dict[str, int]:
+    after = server.requests_so_far()
+    return {
+        op: count - before.get(op, 0) for op, count in after.items() if count != before.get(op, 0)
+    }
+
+
+def _checked(
+    server: JobsServer,
+    fetch: Callable[[], Sequence[object]],
+    check: Callable[[Sequence[object]], None],
+    expected: Mapping[str, int],
+    measure: Callable[[Callable[[], object]], float],
+) -> Callable[[], float]:
+    def run() -> float:
+        results: list[Sequence[object]] = []
+        before = server.requests_so_far()
+        figure = measure(lambda: results.append(fetch()))
+        sent = _sent(server, before)
+        if sent != expected:
+            raise RuntimeError(f"the server saw {sent}, expected {dict(expected)}")
+        check(results[0])
+        return figure
+
+    return run
+
+
+def _check_diagnoses(results: Sequence[object]) -> None:
+    names = [r.job_name if isinstance(r, JobDiagnosis) else r for r in results]
+    if names != NAMES:
+        raise RuntimeError(f"diagnoses for {len(names)} jobs, not in name order: {names[:3]}")
+    for result in results:
+        if not isinstance(result, JobDiagnosis) or result.findings:
+            raise RuntimeError(f"unexpected diagnosis: {result!r:.300}")
+
+
+def _check_entries(results: Sequence[object]) -> None:
+    names = [r.job_name if isinstance(r, JobBookmarkEntry) else r for r in results]
+    if names != NAMES:
+        raise RuntimeError(f"{len(names)} results, not one entry per job: {names[:3]!r:.300}")
+
+
+def _seconds(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def doctor(rounds: int = ROUNDS) -> Result:
+    pages = math.ceil(JOBS / PAGE_SIZE)
+    with (
+        jobs_server_process(jobs=JOBS, delay=DELAY) as server,
+        GlueBookmarks(endpoint_url=server.url, region_name=REGION) as gb,
+    ):
+        # Untimed: the client is created and the pool's connections opened first.
+        gb.get_job_bookmarks(NAMES[:16])
+        ours = _checked(
+            server,
+            gb.diagnose,
+            _check_diagnoses,
+            {"GetJobs": pages, "GetJobBookmark": JOBS},
+            _seconds,
+        )
+        raw = _checked(
+            server,
+            lambda: gb.get_job_bookmarks(NAMES),
+            _check_entries,
+            {"GetJobBookmark": JOBS},
+            _seconds,
+        )
+        ours_median, raw_median = alternate(ours, raw, rounds=rounds)
+        ours_peak = int(
+            _checked(
+                server,
+                gb.diagnose,
+                _check_diagnoses,
+                {"GetJobs": pages, "GetJobBookmark": JOBS},
+                peak_memory,
+            )()
+        )
+        raw_peak = int(
+            _checked(
+                server,
+                lambda: gb.get_job_bookmarks(NAMES),
+                _check_entries,
+                {"GetJobBookmark": JOBS},
+                peak_memory,
+            )()
+        )
+    return Result(
+        f"diagnose {JOBS:,} jobs, 20 ms: vs get_job_bookmarks",
+        "s",
+        ours_median,
+        raw_median,
+        1.3,
+        ours_peak=ours_peak,
+        raw_peak=raw_peak,
+        raw_label="get_job_bookmarks",
+    )
+
+
+def main() -> list[Result]:
+    dummy_aws_environment()
+    print_header(
+        f"doctor: diagnose() over {JOBS:,} jobs vs get_job_bookmarks() over the same jobs, "
+        f"server answering after {DELAY * 1000:.0f} ms"
+    )
+    result = doctor()
+    print_result(result)
+    return [result]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+"""`glue-bookmarks doctor`: the table, the JSON, --fail-on and the exit codes, against moto server.
+
+Most tests call `main(argv)` in this process against the session's moto server; one runs the
+command in a child process, as a user does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import BookmarkState, HadoopSourceState, _cli
+from glue_bookmarks.testing import seed_job_bookmark
+from tests._support import ACCESS_KEY, REGION, SECRET_KEY, glue_client, refused_endpoint
+
+ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
+PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
+
+RACING = (
+    "bookmarks are set to enable and MaxConcurrentRuns is 3: concurrent runs race on one bookmark"
+)
+PAUSED = "bookmarks are paused: runs read from the bookmark but never advance it"
+GARBLED = (
+    "the bookmark's state does not parse: the JobBookmark of job 'garbled': not JSON: "
+    "Expecting value: line 1 column 1 (char 0)"
+)
+
+
+@pytest.fixture
+def glue(glue_moto_server_url: str) -> GlueClient:
+    return glue_client(glue_moto_server_url)
+
+
+@pytest.fixture
+def endpoint(glue_moto_server_url: str, glue: GlueClient) -> str:
+    """moto server with `racing` (a warning), `paused` (info), `garbled` (an error) and
+    `healthy` (nothing to report)."""
+    recent = BookmarkState(
+        {"datasource0": HadoopSourceState(run_start_time=datetime.now(timezone.utc))}
+    )
+    jobs: list[tuple[str, dict[str, str], int, BookmarkState | str]] = [
+        ("racing", ENABLE, 3, recent),
+        ("paused", PAUSE, 1, recent),
+        ("garbled", ENABLE, 1, "not json"),
+        ("healthy", ENABLE, 1, recent),
+    ]
+    for name, arguments, concurrent, bookmark in jobs:
+        glue.create_job(
+            Name=name,
+            Role="etl-role",
+            Command={"Name": "glueetl"},
+            GlueVersion="4.0",
+            DefaultArguments=arguments,
+            ExecutionProperty={"MaxConcurrentRuns": concurrent},
+        )
+        seed_job_bookmark(name, job_bookmark=bookmark)
+    return glue_moto_server_url
+
+
+def doctor(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str) -> tuple[int, str, str]:
+    status = _cli.main(["doctor", "--endpoint-url", endpoint, *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_table_groups_findings_by_job_and_counts_the_jobs_without(
+    endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = doctor(capsys, endpoint, "--all")
+    assert out == (
+        "JOB      SEVERITY  CODE               SOURCE  MESSAGE\n"
+        f"garbled  error     unparseable-state  -       {GARBLED}\n"
+        f"paused   info      paused             -       {PAUSED}\n"
+        f"racing   warning   concurrent-runs    -       {RACING}\n"
+        "\n"
+        "4 jobs diagnosed: 3 with findings (1 error, 1 warning, 1 info), 1 without findings\n"
+    )
+    assert (status, err) == (
+        3,
+        "glue-bookmarks: error: 2 of 4 jobs have findings at or above warning\n",
+    )
+
+
+def test_several_findings_of_one_job_share_its_name(
+    glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    glue.create_job(
+        Name="busy-paused",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments=PAUSE,
+        ExecutionProperty={"MaxConcurrentRuns": 2},
+    )
+    _, out, _ = doctor(capsys, endpoint, "busy-paused", "healthy")
+    lines = out.splitlines()
+    assert [line.split()[:3] for line in lines[1:3]] == [
+        ["busy-paused", "warning", "concurrent-runs"],
+        ["info", "paused", "-"],
+    ]
+    assert lines[-1] == (
+        "2 jobs diagnosed: 1 with findings (0 errors, 1 warning, 1 info), 1 without findings"
+    )
+
+
+def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "ghost", "--output", "json")
+    assert status == 3
+    assert json.loads(out) == {
+        "Jobs": [
+            {
+                "JobName": "racing",
+                "BookmarkOption": "enable",
+                "MaxConcurrentRuns": 3,
+                "JobType": "glueetl",
+                "GlueVersion": "4.0",
+                "Findings": [
+                    {
+                        "Code": "concurrent-runs",
+                        "Severity": "warning",
+                        "Message": RACING,
+                        "TransformationContext": None,
+                    }
+                ],
+            },
+            {
+                "JobName": "healthy",
+                "BookmarkOption": "enable",
+                "MaxConcurrentRuns": 1,
+                "JobType": "glueetl",
+                "GlueVersion": "4.0",
+                "Findings": [],
+            },
+            {
+                "JobName": "ghost",
+                "BookmarkOption": None,
+                "MaxConcurrentRuns": None,
+                "JobType": None,
+                "GlueVersion": None,
+                "Findings": [
+                    {
+                        "Code": "fetch-failed",
+                        "Severity": "error",
+                        "Message": (
+                            "job not found: JobNotFoundError (EntityNotFoundException): "
+                            "Job ghost is not among the jobs GetJobs listed"
+                        ),
+                        "TransformationContext": None,
+                    }
+                ],
+            },
+        ]
+    }
+    assert out.startswith('{\n    "Jobs": [\n')  # the AWS CLI's indent of 4
+
+
+@pytest.mark.parametrize(
+    ("jobs", "fail_on", "status"),
+    [
+        (["healthy"], None, 0),
+        (["paused"], None, 0),
+        (["paused"], "info", 3),
+        (["racing"], None, 3),
+        (["racing"], "warning", 3),
+        (["racing", "paused"], "error", 0),
+        (["garbled"], "error", 3),
+    ],
+)
+def test_fail_on_sets_the_exit_status(
+    endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+    jobs: list[str],
+    fail_on: str | None,
+    status: int,
+) -> None:
+    options = [] if fail_on is None else ["--fail-on", fail_on]
+    got, _, err = doctor(capsys, endpoint, *jobs, *options)
+    assert got == status
+    if status == 0:
+        assert err == ""
+    else:
+        level = fail_on or "warning"
+        assert err == f"glue-bookmarks: error: 1 of 1 job has findings at or above {level}\n"
+
+
+def test_nothing_found_prints_the_summary_only(
+    endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert doctor(capsys, endpoint, "healthy") == (
+        0,
+        "1 job diagnosed: 0 with findings (0 errors, 0 warnings, 0 info), 1 without findings\n",
+        "",
+    )
+
+
+def test_prefix_stale_after_and_query(
+    glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    glue.create_job(Name="old-job", Role="r", Command={"Name": "glueetl"}, DefaultArguments=ENABLE)
+    two_days_ago = datetime.now(timezone.utc) - timedelta(days=2)
+    seed_job_bookmark(
+        "old-job",
+        job_bookmark=BookmarkState({"src": HadoopSourceState(run_start_time=two_days_ago)}),
+    )
+    query = ["--query", "Jobs[].Findings[].[Code, TransformationContext]"]
+    assert doctor(capsys, endpoint, "--prefix", "old-", *query) == (0, "[]\n", "")
+    status, out, _ = doctor(capsys, endpoint, "--prefix", "old-", "--stale-after", "36h", *query)
+    assert (status, json.loads(out)) == (3, [["stale", "src"]])
+
+
+def test_job_names_from_stdin(
+    endpoint: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("# jobs\npaused\n\nhealthy\n"))
+    status, out, _ = doctor(capsys, endpoint, "-", "--query", "Jobs[].JobName")
+    assert (status, json.loads(out)) == (0, ["paused", "healthy"])
+
+
+def test_a_getjobs_failure_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with refused_endpoint() as url:
+        status, out, err = doctor(capsys, url, "--all")
+    assert (status, out) == (1, "")
+    assert err.startswith("glue-bookmarks: error: TransportError: ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give job names, or --all"),
+        (["job", "--all"], "not both"),
+        (["job", "--tag", "k=v"], "not both"),
+        (["-", "job"], "not both"),
+        (["--all", "--stale-after", "0d"], "must be longer than zero"),
+        (["--all", "--stale-after", "7"], "such as 7d, 36h or 90m"),
+        (["--all", "--stale-after", "7w"], "such as 7d, 36h or 90m"),
+        (["--all", "--stale-after=-1d"], "such as 7d, 36h or 90m"),
+        (["--all", "--fail-on", "fatal"], "--fail-on"),
+        (["--all", "--tag", "novalue"], "must be KEY=VALUE"),
+        (["--all", "--output", "table", "--query", "Jobs"], "--query selects from the JSON"),
+        (["bad name\n"], "job_name"),
+    ],
+)
+def test_bad_arguments_exit_2_before_any_request(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    # Any request would be refused, and exit 1: these stop before one is sent.
+    with refused_endpoint() as url:
+        status, out, err = doctor(capsys, url, *args)
+    assert (status, out) == (2, "")
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7d", timedelta(days=7)),
+        ("36h", timedelta(hours=36)),
+        ("90m", timedelta(minutes=90)),
+        (" 1d ", timedelta(days=1)),
+    ],
+)
+def test_duration(text: str, expected: timedelta) -> None:
+    assert _cli._duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "d", "1.5d", "1 d", "3s", "0m", "1D", "+1d"])
+def test_duration_refuses(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        _cli._duration(text)
+
+
+def test_doctor_in_a_child_process(endpoint: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "glue_bookmarks", "--endpoint-url", endpoint, "doctor", "racing"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 3
+    assert result.stdout.splitlines()[1].split()[:3] == ["racing", "warning", "concurrent-runs"]
+    assert result.stderr == ("glue-bookmarks: error: 1 of 1 job has findings at or above warning\n")

@@ -1,0 +1,617 @@
+"""The doctor: `GlueBookmarks.diagnose()` and its finding rules.
+
+Every finding code against the moto extension, in `mock_aws()` and in server mode (seeded
+there over the HTTP routes); the pure rules one by one; the wire (`GetJobs` pages, malformed
+answers) through botocore's `Stubber` and our fault server.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import (
+    AccessDeniedError,
+    BookmarkParseError,
+    BookmarkState,
+    Finding,
+    GlueBookmarks,
+    GlueBookmarksError,
+    HadoopSourceState,
+    InvalidParameterError,
+    JobBookmarkEntry,
+    JobDiagnosis,
+    JobNotFoundError,
+    NoBookmarkError,
+    ResponseValidationError,
+    Severity,
+    ThrottlingError,
+    UnknownSourceState,
+)
+from glue_bookmarks._doctor import (
+    JobConfig,
+    diagnose_job,
+    jobs_from_page,
+    succeeded_run_from_page,
+)
+from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
+from tests._support import REGION, glue_client, refused_endpoint
+from tests.faults import Answer, FaultServer, error_answer
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+WEEK = timedelta(days=7)
+ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
+PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
+DISABLE = {"--job-bookmark-option": "job-bookmark-disable"}
+
+
+def state_started(when: datetime, ctx: str = "datasource0") -> BookmarkState:
+    return BookmarkState({ctx: HadoopSourceState(run=1, run_start_time=when)})
+
+
+def codes(diagnosis: JobDiagnosis) -> list[str]:
+    return [finding.code for finding in diagnosis.findings]
+
+
+# -- every finding code, against the moto extension ----------------------------------------------
+
+
+class Seeder:
+    """Seeds bookmarks and runs: with the extension's functions (in-process), or over the
+    server's HTTP routes, as a test in another process would."""
+
+    def __init__(self, endpoint: str | None) -> None:
+        self.endpoint = endpoint
+
+    def _post(self, route: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            f"{self.endpoint}/glue-bookmarks/{route}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+
+    def bookmark(self, job_name: str, job_bookmark: BookmarkState | str | None) -> None:
+        if self.endpoint is None:
+            seed_job_bookmark(job_name, job_bookmark=job_bookmark)
+            return
+        text = job_bookmark.to_json() if isinstance(job_bookmark, BookmarkState) else job_bookmark
+        self._post("seed-job-bookmark", {"job_name": job_name, "job_bookmark": text})
+
+    def run(self, job_name: str, started_on: datetime, **fields: Any) -> None:
+        if self.endpoint is None:
+            seed_job_run(job_name, started_on=started_on, **fields)
+            return
+        if isinstance(fields.get("job_bookmark"), BookmarkState):
+            fields["job_bookmark"] = fields["job_bookmark"].to_json()
+        body = {"job_name": job_name, "started_on": started_on.isoformat(), **fields}
+        self._post("seed-job-run", body)
+
+
+# Each scenario job and the finding codes diagnose() must report for it, in order.
+EXPECTED = {
+    "committed-never": ["enabled-never-committed"],
+    "empty": ["empty-state"],
+    "fresh": ["enabled-no-runs-yet"],
+    "garbled": ["unparseable-state"],
+    "healthy": [],
+    "leftover": ["disabled-with-bookmark"],
+    "old": ["stale"],
+    "paused": ["paused"],
+    "racing": ["concurrent-runs"],
+    "shell": ["unsupported-job-type"],
+    "streaming": ["unsupported-job-type"],
+    "weird": ["unknown-bookmark-option"],
+}
+
+
+def build_scenario(client: GlueClient, seed: Seeder) -> None:
+    """One job per finding code (and a healthy one), through `client` and `seed`."""
+    now = datetime.now(timezone.utc)
+    recent = state_started(now - timedelta(hours=1))
+
+    def job(name: str, arguments: dict[str, str], **options: Any) -> None:
+        defaults = {"Role": "etl-role", "Command": {"Name": "glueetl"}, "GlueVersion": "4.0"}
+        client.create_job(**{**defaults, **options}, Name=name, DefaultArguments=arguments)
+
+    # A run succeeded with bookmarks enabled, yet there is no bookmark: moto's runs always
+    # commit, so the bookmark is reset after it, as a script without job.commit leaves it.
+    job("committed-never", ENABLE)
+    seed.run("committed-never", now - timedelta(days=1))
+    client.reset_job_bookmark(JobName="committed-never")
+    job("fresh", ENABLE)
+    seed.run("fresh", now - timedelta(days=1), state="FAILED")
+    job("racing", ENABLE, ExecutionProperty={"MaxConcurrentRuns": 3})
+    seed.bookmark("racing", recent)
+    job("streaming", ENABLE, Command={"Name": "gluestreaming"})
+    job("shell", PAUSE, Command={"Name": "pythonshell"})
+    job("old", ENABLE)
+    seed.bookmark("old", state_started(now - timedelta(days=30), "orders_source"))
+    job("empty", ENABLE)
+    seed.bookmark("empty", None)
+    job("leftover", {})
+    seed.bookmark("leftover", recent)
+    job("paused", PAUSE)
+    seed.bookmark("paused", recent)
+    job("garbled", ENABLE)
+    seed.bookmark("garbled", "{not json")
+    job("weird", {"--job-bookmark-option": "on"})
+    job("healthy", ENABLE)
+    seed.run("healthy", now - timedelta(hours=2), job_bookmark=recent)
+
+
+def count_operations(client: GlueClient) -> Counter[str]:
+    """The operations `client` sends from now on, counted by name."""
+    sent: Counter[str] = Counter()
+
+    def record(model: Any, **_: Any) -> None:
+        sent[model.name] += 1
+
+    client.meta.events.register("before-call.glue", record)
+    return sent
+
+
+@pytest.fixture(params=["mock_aws", "server"])
+def scenario(request: pytest.FixtureRequest) -> Iterator[GlueClient]:
+    """A Glue client on moto with the scenario jobs: in-process, or a server seeded over HTTP."""
+    if request.param == "mock_aws":
+        client: GlueClient = request.getfixturevalue("glue_moto_client")
+        build_scenario(client, Seeder(None))
+    else:
+        endpoint = request.getfixturevalue("glue_moto_server_url")
+        client = glue_client(endpoint_url=endpoint)
+        build_scenario(client, Seeder(endpoint))
+    yield client
+
+
+def test_every_finding_code_for_every_job(scenario: GlueClient) -> None:
+    sent = count_operations(scenario)
+    with GlueBookmarks(client=scenario) as gb:
+        diagnoses = gb.diagnose()
+    assert {d.job_name: codes(d) for d in diagnoses} == EXPECTED
+    assert [d.job_name for d in diagnoses] == sorted(EXPECTED)  # sorted by name
+    # Configurations come from GetJobs pages, never GetJob; GetJobRuns only for the two
+    # enabled jobs without a bookmark; GetJob only to tell "no bookmark" apart.
+    no_bookmark = ["committed-never", "fresh", "shell", "streaming", "weird"]
+    assert sent == {
+        "GetJobs": 1,
+        "GetJobBookmark": len(EXPECTED),
+        "GetJob": len(no_bookmark),
+        "GetJobRuns": 2,
+    }
+
+    by_name = {d.job_name: d for d in diagnoses}
+    racing = by_name["racing"]
+    assert (racing.bookmark_option, racing.max_concurrent_runs) == ("enable", 3)
+    assert (racing.job_type, racing.glue_version) == ("glueetl", "4.0")
+    assert isinstance(racing.result, JobBookmarkEntry)
+    assert racing.entry is racing.result
+    assert racing.findings[0].severity is Severity.WARNING
+    assert by_name["leftover"].bookmark_option == "disable"  # no argument: Glue's default
+    assert by_name["weird"].bookmark_option is None
+    assert "'on'" in by_name["weird"].findings[0].message
+    assert by_name["streaming"].job_type == "gluestreaming"
+    assert isinstance(by_name["fresh"].result, NoBookmarkError)
+    assert by_name["fresh"].entry is None
+    stale = by_name["old"].findings[0]
+    assert (stale.severity, stale.transformation_ctx) == (Severity.WARNING, "orders_source")
+    assert by_name["committed-never"].findings[0].severity is Severity.ERROR
+    assert by_name["garbled"].findings[0].severity is Severity.ERROR
+    assert by_name["paused"].findings[0].severity is Severity.INFO
+
+
+def test_named_jobs_in_order_and_a_missing_one_is_fetch_failed(scenario: GlueClient) -> None:
+    sent = count_operations(scenario)
+    with GlueBookmarks(client=scenario) as gb:
+        diagnoses = gb.diagnose(["racing", "ghost", "healthy", "racing"])
+    assert [d.job_name for d in diagnoses] == ["racing", "ghost", "healthy", "racing"]
+    ghost = diagnoses[1]
+    assert isinstance(ghost.result, JobNotFoundError)
+    assert ghost.result.code == "EntityNotFoundException"
+    assert (ghost.bookmark_option, ghost.max_concurrent_runs, ghost.job_type) == (None, None, None)
+    assert ghost.findings == (
+        Finding(
+            code="fetch-failed",
+            severity=Severity.ERROR,
+            message=(
+                "job not found: JobNotFoundError (EntityNotFoundException): "
+                "Job ghost is not among the jobs GetJobs listed"
+            ),
+        ),
+    )
+    assert codes(diagnoses[0]) == ["concurrent-runs"] == codes(diagnoses[3])
+    # Each distinct job that exists is read once; the missing one not at all.
+    assert sent == {"GetJobs": 1, "GetJobBookmark": 2}
+
+
+def test_prefix_and_tags_select_jobs(glue_moto_client: GlueClient) -> None:
+    for name, tags in [("etl-a", {"team": "data"}), ("etl-b", {}), ("web-a", {"team": "data"})]:
+        glue_moto_client.create_job(
+            Name=name, Role="r", Command={"Name": "glueetl"}, DefaultArguments=PAUSE, Tags=tags
+        )
+    with GlueBookmarks(client=glue_moto_client) as gb:
+        assert [d.job_name for d in gb.diagnose(prefix="etl-")] == ["etl-a", "etl-b"]
+        assert [d.job_name for d in gb.diagnose(tags={"team": "data"})] == ["etl-a", "web-a"]
+        selected = gb.diagnose(prefix="etl-", tags={"team": "data"})
+        assert [d.job_name for d in selected] == ["etl-a"]
+        assert gb.diagnose(prefix="none-") == []
+
+
+def test_stale_after_is_the_callers(glue_moto_client: GlueClient) -> None:
+    glue_moto_client.create_job(
+        Name="daily", Role="r", Command={"Name": "glueetl"}, DefaultArguments=ENABLE
+    )
+    seed_job_bookmark(
+        "daily", job_bookmark=state_started(datetime.now(timezone.utc) - timedelta(days=2))
+    )
+    with GlueBookmarks(client=glue_moto_client) as gb:
+        assert codes(gb.diagnose(["daily"])[0]) == []
+        assert codes(gb.diagnose(["daily"], stale_after=timedelta(days=1))[0]) == ["stale"]
+
+
+# -- arguments: checked before any request -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter", "message"),
+    [
+        ({"job_names": ["a"], "prefix": "a"}, "job_names", "not both"),
+        ({"job_names": ["a"], "tags": {"k": "v"}}, "job_names", "not both"),
+        ({"job_names": "nightly"}, "job_names", "iterable of job names"),
+        ({"job_names": ["ok", ""]}, "job_names[1]", None),
+        ({"prefix": 3}, "prefix", None),
+        ({"tags": {"k": 1}}, "tags", None),
+        ({"stale_after": timedelta(0)}, "stale_after", "positive timedelta"),
+        ({"stale_after": timedelta(days=-1)}, "stale_after", "positive timedelta"),
+        ({"stale_after": 7}, "stale_after", "got int"),
+    ],
+)
+def test_bad_arguments_raise_before_any_request(
+    arguments: dict[str, Any], parameter: str, message: str | None
+) -> None:
+    # Any request would fail with TransportError: the endpoint refuses connections.
+    with (
+        refused_endpoint() as url,
+        GlueBookmarks(endpoint_url=url, region_name=REGION) as gb,
+        pytest.raises(InvalidParameterError) as info,
+    ):
+        gb.diagnose(**arguments)
+    assert info.value.parameter == parameter
+    if message is not None:
+        assert message in str(info.value)
+
+
+# -- the wire: GetJobs pages, failures -----------------------------------------------------------
+
+
+def stubbed() -> tuple[GlueBookmarks, Stubber]:
+    client = glue_client()
+    return GlueBookmarks(client=client), Stubber(client)
+
+
+def test_job_configurations_come_from_every_getjobs_page() -> None:
+    gb, stubber = stubbed()
+    job = {"Role": "r", "Command": {"Name": "glueetl"}, "DefaultArguments": PAUSE}
+    stubber.add_response("get_jobs", {"Jobs": [{"Name": "b", **job}], "NextToken": "t"}, {})
+    stubber.add_response("get_jobs", {"Jobs": [{"Name": "a", **job}]}, {"NextToken": "t"})
+    for name in ("a", "b"):
+        entry = {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0, "JobBookmark": "{}"}
+        stubber.add_response("get_job_bookmark", {"JobBookmarkEntry": entry}, {"JobName": name})
+    with stubber:
+        diagnoses = gb.diagnose()
+    stubber.assert_no_pending_responses()
+    assert [(d.job_name, codes(d)) for d in diagnoses] == [("a", ["paused"]), ("b", ["paused"])]
+
+
+def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_findings() -> None:
+    gb, stubber = stubbed()
+    job = {
+        "Name": "busy",
+        "Role": "r",
+        "Command": {"Name": "glueetl"},
+        "DefaultArguments": ENABLE,
+        "ExecutionProperty": {"MaxConcurrentRuns": 2},
+    }
+    stubber.add_response("get_jobs", {"Jobs": [job]}, {})
+    stubber.add_client_error(
+        "get_job_bookmark", "ThrottlingException", "Rate exceeded", http_status_code=400
+    )
+    with stubber:
+        (diagnosis,) = gb.diagnose(["busy"])
+    assert isinstance(diagnosis.result, ThrottlingError)
+    assert codes(diagnosis) == ["fetch-failed", "concurrent-runs"]
+    assert diagnosis.findings[0].message == (
+        "reading the bookmark failed: ThrottlingError (ThrottlingException): Rate exceeded"
+    )
+
+
+def test_a_failed_getjobruns_is_fetch_failed() -> None:
+    gb, stubber = stubbed()
+    job = {"Name": "new", "Role": "r", "Command": {"Name": "glueetl"}, "DefaultArguments": ENABLE}
+    stubber.add_response("get_jobs", {"Jobs": [job]}, {})
+    stubber.add_client_error("get_job_bookmark", "EntityNotFoundException", "no bookmark")
+    stubber.add_response("get_job", {"Job": job}, {"JobName": "new"})
+    stubber.add_client_error("get_job_runs", "AccessDeniedException", "no", http_status_code=403)
+    with stubber:
+        (diagnosis,) = gb.diagnose()
+    assert isinstance(diagnosis.result, NoBookmarkError)
+    assert diagnosis.findings == (
+        Finding(
+            code="fetch-failed",
+            severity=Severity.ERROR,
+            message="GetJobRuns failed: AccessDeniedError (AccessDeniedException): no",
+        ),
+    )
+
+
+def test_a_getjobs_failure_raises(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+    faults.script(error_answer(403, "AccessDeniedException", "not allowed"))
+    with pytest.raises(AccessDeniedError) as info:
+        http_bookmarks.diagnose()
+    assert info.value.operation_name == "GetJobs"
+    assert [request.target for request in faults.requests] == ["AWSGlue.GetJobs"]
+
+
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        # botocore's parser refuses these shapes itself; the error names no field.
+        ({"Jobs": "nope"}, None),
+        ({"Jobs": [3]}, None),
+        ({"Jobs": [{"Name": "a", "DefaultArguments": []}]}, None),
+        # botocore passes these on; ours name the field.
+        ({"Jobs": [{"Role": "r"}]}, "Jobs[0].Name"),
+        ({"Jobs": [{"Name": ""}]}, "Jobs[0].Name"),
+        (
+            {"Jobs": [{"Name": "a", "DefaultArguments": {"--job-bookmark-option": 1}}]},
+            "Jobs[0].DefaultArguments.--job-bookmark-option",
+        ),
+        (
+            {"Jobs": [{"Name": "a", "ExecutionProperty": {"MaxConcurrentRuns": "2"}}]},
+            "Jobs[0].ExecutionProperty.MaxConcurrentRuns",
+        ),
+        ({"Jobs": [{"Name": "a", "Command": {"Name": 5}}]}, "Jobs[0].Command.Name"),
+        ({"Jobs": [{"Name": "a", "GlueVersion": 4}]}, "Jobs[0].GlueVersion"),
+    ],
+)
+def test_a_getjobs_page_that_does_not_fit_raises(
+    faults: FaultServer, http_bookmarks: GlueBookmarks, page: dict[str, Any], field: str | None
+) -> None:
+    faults.script(
+        Answer(
+            200,
+            json.dumps(page).encode(),
+            {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "req-page"},
+        )
+    )
+    with pytest.raises(ResponseValidationError) as info:
+        http_bookmarks.diagnose()
+    assert (info.value.field, info.value.operation_name) == (field, "GetJobs")
+    assert "GetJobs" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        ({}, "Jobs"),
+        ({"Jobs": "nope"}, "Jobs"),
+        ({"Jobs": [3]}, "Jobs[0]"),
+        ({"Jobs": [{"Name": "a", "DefaultArguments": []}]}, "Jobs[0].DefaultArguments"),
+        ({"Jobs": [{"Name": "a", "ExecutionProperty": 2}]}, "Jobs[0].ExecutionProperty"),
+        ({"Jobs": [{"Name": "a", "Command": "glueetl"}]}, "Jobs[0].Command"),
+    ],
+)
+def test_page_shapes_botocore_would_refuse_are_checked_too(
+    page: dict[str, Any], field: str
+) -> None:
+    # Whatever client produced the page, a misfit is a typed error naming the field.
+    with pytest.raises(ResponseValidationError) as info:
+        jobs_from_page(page)
+    assert (info.value.field, info.value.operation_name) == (field, "GetJobs")
+
+
+# -- the pure rules ------------------------------------------------------------------------------
+
+
+def config(**fields: Any) -> JobConfig:
+    defaults: dict[str, Any] = {
+        "name": "job",
+        "bookmark_option": "enable",
+        "raw_bookmark_option": "job-bookmark-enable",
+        "max_concurrent_runs": 1,
+        "job_type": "glueetl",
+        "glue_version": "4.0",
+    }
+    return JobConfig(**{**defaults, **fields})
+
+
+def entry(job_bookmark: BookmarkState | str | None) -> JobBookmarkEntry:
+    text = job_bookmark.to_json() if isinstance(job_bookmark, BookmarkState) else job_bookmark
+    return JobBookmarkEntry(job_name="job", version=2, run=2, run_id="jr_2", job_bookmark=text)
+
+
+NO_BOOKMARK = NoBookmarkError("Continuation for job job not found", code="EntityNotFoundException")
+
+
+def rules(
+    job: JobConfig | None,
+    result: JobBookmarkEntry | GlueBookmarksError,
+    runs: bool | GlueBookmarksError | None = None,
+    stale_after: timedelta = WEEK,
+) -> JobDiagnosis:
+    return diagnose_job(
+        job,
+        "job",
+        result,
+        runs=runs,
+        stale_after=stale_after,
+        now=NOW,
+    )
+
+
+@pytest.mark.parametrize(
+    ("job", "result", "runs", "expected"),
+    [
+        (config(), NO_BOOKMARK, True, ["enabled-never-committed"]),
+        (config(), NO_BOOKMARK, False, ["enabled-no-runs-yet"]),
+        (config(max_concurrent_runs=2), entry(state_started(NOW)), None, ["concurrent-runs"]),
+        (
+            config(bookmark_option="pause", max_concurrent_runs=5),
+            NO_BOOKMARK,
+            None,
+            ["concurrent-runs", "paused"],
+        ),
+        (config(bookmark_option="disable", max_concurrent_runs=5), NO_BOOKMARK, None, []),
+        (config(job_type="gluestreaming"), NO_BOOKMARK, None, ["unsupported-job-type"]),
+        (
+            config(job_type="pythonshell", max_concurrent_runs=4),
+            entry(None),
+            None,
+            ["unsupported-job-type"],
+        ),
+        (config(bookmark_option="disable", job_type="gluestreaming"), NO_BOOKMARK, None, []),
+        (config(job_type="glueray"), NO_BOOKMARK, False, ["enabled-no-runs-yet"]),
+        (config(), entry(state_started(NOW - timedelta(days=8))), None, ["stale"]),
+        (config(), entry(state_started(NOW - WEEK)), None, []),
+        (config(bookmark_option="pause"), entry(state_started(NOW - WEEK * 9)), None, ["paused"]),
+        (config(), entry(None), None, ["empty-state"]),
+        (config(), entry(""), None, ["empty-state"]),
+        (config(), entry("{}"), None, ["empty-state"]),
+        (config(bookmark_option="disable"), entry(None), None, ["disabled-with-bookmark"]),
+        (config(), entry('{"ds": {"jsonClass": 3}}'), None, ["unparseable-state"]),
+        (
+            config(bookmark_option=None, raw_bookmark_option="yes"),
+            NO_BOOKMARK,
+            None,
+            ["unknown-bookmark-option"],
+        ),
+        (
+            config(max_concurrent_runs=3),
+            ThrottlingError("slow down", code="Throttling"),
+            None,
+            ["fetch-failed", "concurrent-runs"],
+        ),
+        (config(), NO_BOOKMARK, AccessDeniedError("no", code="AccessDenied"), ["fetch-failed"]),
+        (
+            config(bookmark_option=None, raw_bookmark_option="x"),
+            ThrottlingError("slow", code="Throttling"),
+            None,
+            ["unknown-bookmark-option", "fetch-failed"],
+        ),
+        (None, JobNotFoundError("gone", code="EntityNotFoundException"), None, ["fetch-failed"]),
+    ],
+)
+def test_rules(job: JobConfig | None, result: Any, runs: Any, expected: list[str]) -> None:
+    assert codes(rules(job, result, runs)) == expected
+
+
+def test_findings_are_most_severe_first() -> None:
+    diagnosis = rules(
+        config(bookmark_option="pause", max_concurrent_runs=2),
+        ThrottlingError("slow", code="Throttling"),
+    )
+    assert [f.severity for f in diagnosis.findings] == [
+        Severity.ERROR,
+        Severity.WARNING,
+        Severity.INFO,
+    ]
+
+
+def test_stale_names_the_newest_source_and_ignores_sources_without_a_time() -> None:
+    state = BookmarkState(
+        {
+            "older": HadoopSourceState(run_start_time=NOW - timedelta(days=40)),
+            "newer": HadoopSourceState(run_start_time=NOW - timedelta(days=9)),
+            "no_time": HadoopSourceState(),
+            "jdbc": UnknownSourceState(json_class="JDBCDataSourceJobBookmarkState"),
+        }
+    )
+    (finding,) = rules(config(), entry(state)).findings
+    assert finding == Finding(
+        code="stale",
+        severity=Severity.WARNING,
+        message=(
+            "the newest run start time in the bookmark is 2026-11-11T12:00:00.000Z, "
+            "9 days ago, longer than 7 days"
+        ),
+        transformation_ctx="newer",
+    )
+    only_jdbc = BookmarkState({"jdbc": UnknownSourceState(json_class="JDBC")})
+    assert rules(config(), entry(only_jdbc)).findings == ()
+
+
+def test_unparseable_state_names_the_source() -> None:
+    bad = '{"ds0": {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {"RUN": "x"}}}'
+    (finding,) = rules(config(), entry(bad)).findings
+    assert (finding.code, finding.transformation_ctx) == ("unparseable-state", "ds0")
+    with pytest.raises(BookmarkParseError) as info:
+        _ = entry(bad).state
+    assert " ".join(str(info.value).split()) in finding.message
+
+
+def test_diagnosis_carries_the_configuration() -> None:
+    result = entry(state_started(NOW))
+    diagnosis = rules(config(max_concurrent_runs=1, glue_version=None), result)
+    assert diagnosis == JobDiagnosis(
+        job_name="job",
+        bookmark_option="enable",
+        max_concurrent_runs=1,
+        job_type="glueetl",
+        glue_version=None,
+        result=result,
+        findings=(),
+    )
+
+
+def test_severity_is_ordered_and_reads_its_word() -> None:
+    assert Severity.INFO < Severity.WARNING < Severity.ERROR
+    assert max(Severity) is Severity.ERROR
+    assert Severity("warning") is Severity.WARNING
+    assert sorted([Severity.ERROR, Severity.INFO]) == [Severity.INFO, Severity.ERROR]
+    unordered: Any = "info"
+    with pytest.raises(TypeError):
+        _ = unordered > Severity.INFO
+
+
+def test_models_are_frozen() -> None:
+    finding = Finding(code="paused", severity=Severity.INFO, message="m")
+    with pytest.raises(AttributeError):
+        finding.code = "x"  # type: ignore[misc]
+    diagnosis = rules(config(), NO_BOOKMARK, False)
+    with pytest.raises(AttributeError):
+        diagnosis.findings = ()  # type: ignore[misc]
+
+
+def test_page_readers() -> None:
+    (job,) = jobs_from_page({"Jobs": [{"Name": "a"}]})
+    assert job == config(
+        name="a",
+        bookmark_option="disable",
+        raw_bookmark_option=None,
+        max_concurrent_runs=1,
+        job_type=None,
+        glue_version=None,
+    )
+    run: Callable[..., dict[str, Any]] = lambda state, **arguments: {  # noqa: E731
+        "JobRunState": state,
+        "Arguments": arguments,
+    }
+    assert succeeded_run_from_page({"JobRuns": [run("FAILED"), run("SUCCEEDED")]})
+    assert not succeeded_run_from_page({"JobRuns": [run("RUNNING")]})
+    assert not succeeded_run_from_page({"JobRuns": []})
+    # A run that turned bookmarks off for itself commits nothing.
+    off = run("SUCCEEDED", **{"--job-bookmark-option": "job-bookmark-pause"})
+    assert not succeeded_run_from_page({"JobRuns": [off]})
+    with pytest.raises(ResponseValidationError) as info:
+        succeeded_run_from_page({"JobRuns": [{"JobRunState": None}]})
+    assert info.value.field == "JobRuns[0].JobRunState"
