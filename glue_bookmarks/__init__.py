@@ -11,9 +11,11 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 import logging as _logging
 
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
+from glue_bookmarks._diff import JobDiff, SourceDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
+    BookmarkChangedError,
     BookmarkParseError,
     ConfigurationError,
     EntityNotFoundError,
@@ -26,10 +28,12 @@ from glue_bookmarks._exceptions import (
     OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
+    SnapshotError,
     ThrottlingError,
     TransportError,
     ValidationError,
 )
+from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import (
     BookmarkState,
     HadoopSourceState,
@@ -40,6 +44,7 @@ from glue_bookmarks._version import __version__
 
 __all__ = [
     "AccessDeniedError",
+    "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
@@ -51,18 +56,24 @@ __all__ = [
     "InvalidInputError",
     "InvalidParameterError",
     "JobBookmarkEntry",
+    "JobDiff",
     "JobNotFoundError",
     "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
+    "RewindPlan",
     "ServiceError",
+    "SnapshotError",
+    "SourceDiff",
     "SourceState",
     "ThrottlingError",
     "TransportError",
     "UnknownSourceState",
     "ValidationError",
     "__version__",
+    "diff_bookmarks",
     "get_job_bookmark",
+    "load_snapshot",
     "reset_job_bookmark",
 ]
 

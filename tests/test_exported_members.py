@@ -15,6 +15,7 @@ pytest_plugins = ["pytester"]
 
 PUBLIC = [
     "AccessDeniedError",
+    "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
@@ -26,18 +27,24 @@ PUBLIC = [
     "InvalidInputError",
     "InvalidParameterError",
     "JobBookmarkEntry",
+    "JobDiff",
     "JobNotFoundError",
     "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
+    "RewindPlan",
     "ServiceError",
+    "SnapshotError",
+    "SourceDiff",
     "SourceState",
     "ThrottlingError",
     "TransportError",
     "UnknownSourceState",
     "ValidationError",
     "__version__",
+    "diff_bookmarks",
     "get_job_bookmark",
+    "load_snapshot",
     "reset_job_bookmark",
 ]
 
