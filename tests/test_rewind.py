@@ -33,7 +33,7 @@ from tests._support import REGION, botocore_session, create_job, glue_client
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
-MONDAY = datetime(2026, 11, 16, 2, 0, tzinfo=timezone.utc)
+MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
 
 
@@ -66,7 +66,7 @@ class Moto:
             method="POST",
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (127.0.0.1)
+        with urllib.request.urlopen(request, timeout=10) as answer:
             run_id: str = json.load(answer)["JobRunId"]
         return run_id
 
@@ -226,7 +226,7 @@ def test_every_page_of_runs_is_read(
 @pytest.mark.parametrize(
     ("since", "message"),
     [
-        (datetime(2026, 11, 20), "since must be timezone-aware"),  # noqa: DTZ001
+        (datetime(2026, 11, 20), "since must be timezone-aware"),
         (datetime.now(timezone.utc) + timedelta(hours=1), "since is in the future"),
         ("2026-11-20T00:00:00Z", "since must be a timezone-aware datetime, got str"),
     ],
@@ -279,7 +279,7 @@ def test_a_start_time_without_a_zone_is_utc() -> None:
 
     page = {
         "JobRuns": [{"Id": "jr_1", "JobRunState": "SUCCEEDED", "StartedOn": datetime(2026, 1, 1)}]
-    }  # noqa: DTZ001
+    }
     assert runs_from_page(page, status_code=200, request_id=None) == [
         RunStart(run_id="jr_1", started_on=datetime(2026, 1, 1, tzinfo=timezone.utc))
     ]
