@@ -67,7 +67,8 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     assert failed[3] == "(exit status 3)"
     assert result.stderr == "glue-bookmarks: error: 1 of 2 jobs failed\n"
 
-    document = json.loads(out.split("\n$ glue-bookmarks get nightly-orders\n", 1)[1])
+    get = out.split("\n$ glue-bookmarks get nightly-orders\n", 1)[1].split("\n$ ", 1)[0]
+    document = json.loads(get)
     entry = document["JobBookmarkEntry"]
     assert list(entry) == [
         "JobName", "Version", "Run", "Attempt", "PreviousRunId", "RunId", "JobBookmark"
@@ -82,3 +83,8 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     assert json.loads(entry["JobBookmark"])["AWSGlueDataCatalog_node1730078287682"]["timestamps"][
         "INCLUDE_LIST"
     ] == ("9f1c2a7e,0b44d1f3,e57a9c02")
+
+    plan = _section(out, "rewind nightly-orders --since 60h --dry-run")
+    assert plan[0].startswith("Rewind plan for job 'nightly-orders'")
+    assert plan[2].startswith("  rewind to:        run jr_")
+    assert "the precision is one run" in plan[3]
