@@ -11,10 +11,12 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 import logging as _logging
 
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
+from glue_bookmarks._diff import JobDiff, SourceDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
+    BookmarkChangedError,
     BookmarkParseError,
     ConfigurationError,
     DeadlineExceededError,
@@ -28,10 +30,12 @@ from glue_bookmarks._exceptions import (
     OperationTimeoutError,
     ResponseValidationError,
     ServiceError,
+    SnapshotError,
     ThrottlingError,
     TransportError,
     ValidationError,
 )
+from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import (
     BookmarkState,
     HadoopSourceState,
@@ -42,6 +46,7 @@ from glue_bookmarks._version import __version__
 
 __all__ = [
     "AccessDeniedError",
+    "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
@@ -56,19 +61,25 @@ __all__ = [
     "InvalidParameterError",
     "JobBookmarkEntry",
     "JobDiagnosis",
+    "JobDiff",
     "JobNotFoundError",
     "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
+    "RewindPlan",
     "ServiceError",
     "Severity",
+    "SnapshotError",
+    "SourceDiff",
     "SourceState",
     "ThrottlingError",
     "TransportError",
     "UnknownSourceState",
     "ValidationError",
     "__version__",
+    "diff_bookmarks",
     "get_job_bookmark",
+    "load_snapshot",
     "reset_job_bookmark",
 ]
 

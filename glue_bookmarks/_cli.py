@@ -15,8 +15,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
 from typing import IO, Any, Final, Literal
 
 import attrs
@@ -25,6 +25,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._client import GlueBookmarks, default_config
+from glue_bookmarks._diff import JobDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._doctor import JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
@@ -36,6 +37,7 @@ from glue_bookmarks._exceptions import (
     ServiceError,
 )
 from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS
+from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
 from glue_bookmarks._validation import check_name
 from glue_bookmarks._version import __version__
@@ -55,10 +57,11 @@ _EPILOG: Final = """\
 exit status:
   0    success
   1    a service or transport error, no credentials or region, an answer that does not fit
-  2    usage error: bad arguments, an invalid job name or run id, a reset not confirmed,
-       a --query expression that cannot be evaluated
-  3    list finished, but some jobs failed (job not found, or another error); doctor
-       found something at or above --fail-on
+  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind not
+       confirmed, a --query expression that cannot be evaluated, a file that is not a
+       snapshot
+  3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
+       found, or another error); doctor found something at or above --fail-on
   130  interrupted (Ctrl-C)
 
 Global options are accepted before or after the command, as the AWS CLI accepts them.
@@ -100,22 +103,45 @@ def _tag(text: str) -> tuple[str, str]:
     return key, value
 
 
-_DURATION: Final = re.compile(r"([0-9]+)([dhm])")
-_DURATION_UNITS: Final = {"d": "days", "h": "hours", "m": "minutes"}
+# A duration such as 36h or 3d: a whole number and one unit.
+_DURATION: Final = re.compile(r"(\d+)([smhdw])")
+_DURATION_UNITS: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def _duration(text: str) -> timedelta:
-    """A positive duration such as `7d`, `36h` or `90m` (days, hours, minutes)."""
+    """`36h`, `3d`: a whole number of seconds, minutes, hours, days or weeks."""
     match = _DURATION.fullmatch(text.strip())
     if match is None:
         raise argparse.ArgumentTypeError(
-            f"must be a whole number of days, hours or minutes, such as 7d, 36h or 90m; "
-            f"got {text!r}"
+            f"must be a duration such as 36h or 3d (units s, m, h, d, w), got {text!r}"
         )
-    value = timedelta(**{_DURATION_UNITS[match[2]]: int(match[1])})
-    if value <= timedelta(0):
-        raise argparse.ArgumentTypeError(f"must be longer than zero, got {text!r}")
-    return value
+    try:
+        return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"duration {text!r} is too long") from None
+
+
+def _since(text: str) -> datetime:
+    """An ISO 8601 time with a zone (`2026-11-20T00:00:00Z`), or a duration back from now."""
+    if _DURATION.fullmatch(text.strip()):
+        try:
+            return datetime.now(timezone.utc) - _duration(text)
+        except OverflowError:
+            raise argparse.ArgumentTypeError(f"{text!r} reaches back before year 1") from None
+    # Python 3.10's fromisoformat does not read the "Z" suffix.
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an ISO 8601 time with a zone (2026-11-20T00:00:00Z) or a duration back "
+            f"from now (36h, 3d), got {text!r}"
+        ) from None
+    if moment.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no zone: add one, such as Z for UTC (2026-11-20T00:00:00Z)"
+        )
+    return moment
 
 
 def _query(text: str) -> Any:
@@ -177,7 +203,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     """The main parser, and each command's parser by command name."""
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Get, reset and list AWS Glue job bookmarks.",
+        description="Get, reset, list, rewind and compare AWS Glue job bookmarks.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options(None)],
@@ -310,7 +336,63 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         metavar="{error,warning,info}",
         help="exit with status 3 when a finding is at or above this severity (default warning)",
     )
-    return parser, {"get": get, "reset": reset, "list": list_, "doctor": doctor}
+
+    rewind = commands.add_parser(
+        "rewind",
+        parents=parents,
+        help="rewind a job's bookmark so data since a time is processed again, plan first",
+        description=(
+            "Plan a rewind of a job's bookmark to the latest succeeded run that started before "
+            "--since (GetJobRuns), print the plan, then apply it (ResetJobBookmark): on a "
+            "terminal after asking, otherwise only with --yes. Every source of the job is "
+            "rewound, and files already written to its targets are not cleaned."
+        ),
+    )
+    rewind.add_argument("job", metavar="JOB", help="the job name")
+    rewind.add_argument(
+        "--since",
+        required=True,
+        type=_since,
+        metavar="TIME",
+        help="process again the data since this time: ISO 8601 with a zone "
+        "(2026-11-20T00:00:00Z) or a duration back from now (36h, 3d)",
+    )
+    rewind_mode = rewind.add_mutually_exclusive_group()
+    rewind_mode.add_argument("--yes", action="store_true", help="apply without asking")
+    rewind_mode.add_argument(
+        "--dry-run", action="store_true", help="print the plan only; change nothing"
+    )
+
+    diff = commands.add_parser(
+        "diff",
+        parents=parents,
+        help="show what changed between two snapshots (list --output json) of bookmarks",
+        description=(
+            "Compare two snapshots, as `glue-bookmarks list --output json` writes them, job by "
+            "job: unchanged, advanced (with the files added and the latest partition of each "
+            "source), rewound, reset, appeared or disappeared. Without AFTER, BEFORE is "
+            "compared with the live bookmarks of its jobs."
+        ),
+    )
+    diff.add_argument("before", metavar="BEFORE", help="the earlier snapshot file")
+    diff.add_argument(
+        "after", metavar="AFTER", nargs="?", help="the later snapshot file; default: live"
+    )
+    diff.add_argument(
+        "--max-workers",
+        type=_positive_int,
+        default=DEFAULT_MAX_WORKERS,
+        metavar="N",
+        help=f"without AFTER, fetch up to N bookmarks at once (default {DEFAULT_MAX_WORKERS})",
+    )
+    return parser, {
+        "get": get,
+        "reset": reset,
+        "list": list_,
+        "doctor": doctor,
+        "rewind": rewind,
+        "diff": diff,
+    }
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -738,6 +820,239 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
+def _when(moment: datetime | None) -> str:
+    return _NO_VALUE if moment is None else format_iso_time(moment)
+
+
+def _plan_text(plan: RewindPlan) -> str:
+    """The plan, for people: what is rewound, from when data is processed again, and why not."""
+    current = plan.current
+    lines = [
+        f"Rewind plan for job {plan.job_name!r}, to process again the data since "
+        f"{format_iso_time(plan.since)}:"
+    ]
+    if current is None:
+        lines.append("  current bookmark: none")
+    else:
+        lines.append(
+            f"  current bookmark: version {current.version}, run {current.run}, "
+            f"run id {current.run_id or _NO_VALUE}"
+        )
+    if plan.run_id is None:
+        lines.append("  rewind to:        no succeeded run started before then: a full reset")
+        lines.append("  processed again:  all the job's data")
+    else:
+        lines.append(
+            f"  rewind to:        run {plan.run_id}, which started {_when(plan.reprocess_from)}"
+        )
+        lines.append(
+            f"  processed again:  the data since {_when(plan.reprocess_from)}, that run's start; "
+            "the precision is one run"
+        )
+    lines.append(
+        "  every source of the job is rewound; files already written to its targets are not cleaned"
+    )
+    if current is None:
+        lines.append(
+            "Nothing to do: the job has no bookmark, so its next run with bookmarks enabled "
+            "processes all its data anyway."
+        )
+    elif not plan.has_effect:
+        lines.append("Nothing to do: the bookmark already stands at that run.")
+    return "\n".join(lines) + "\n"
+
+
+def _rewind(args: argparse.Namespace) -> int:
+    if args.query is not None or args.output == "json":
+        _print_error("rewind prints its plan for people; --output json and --query do not apply")
+        return EXIT_USAGE
+    # Checked before any request, as plan_rewind checks them: a usage error sends nothing.
+    check_name("job_name", args.job)
+    with _bookmarks(args) as gb:
+        plan = gb.plan_rewind(args.job, since=args.since)
+        sys.stdout.write(_plan_text(plan))
+        sys.stdout.flush()
+        if args.dry_run or not plan.has_effect:
+            return EXIT_OK
+        if not args.yes:
+            if not _is_terminal(sys.stdin):
+                _print_error(
+                    f"rewind changes the bookmark of job {args.job!r} and stdin is not a "
+                    "terminal to confirm on; pass --yes to apply the plan, or --dry-run"
+                )
+                return EXIT_USAGE
+            if not _confirm("Apply this plan? [y/N] "):
+                sys.stderr.write(
+                    f"{PROG}: rewind cancelled; the bookmark of {args.job!r} is unchanged\n"
+                )
+                return EXIT_USAGE
+        entry = gb.apply_rewind(plan)
+    if entry is not None and plan.run_id is not None:
+        sys.stdout.write(
+            f"Rewound: the bookmark of {args.job!r} is at run {entry.run} "
+            f"({entry.run_id or _NO_VALUE}), version {entry.version}.\n"
+        )
+    else:
+        sys.stdout.write(f"Reset: job {args.job!r} has no bookmark now.\n")
+    return EXIT_OK
+
+
+_DIFF_HEADER: Final = (
+    "JOB",
+    "STATUS",
+    "VERSION",
+    "RUN",
+    "SOURCE",
+    "FILES ADDED",
+    "LATEST PARTITION",
+)
+
+
+def _change(before: object, after: object) -> str:
+    """`before -> after`, or the one value when it did not move."""
+    shown = [_NO_VALUE if value is None else str(value) for value in (before, after)]
+    return shown[0] if shown[0] == shown[1] else f"{shown[0]} -> {shown[1]}"
+
+
+def _diff_rows(diff: JobDiff) -> list[tuple[str, ...]]:
+    before, after = diff.before, diff.after
+    version = _change(
+        None if before is None else before.version, None if after is None else after.version
+    )
+    run = _change(None if before is None else before.run, None if after is None else after.run)
+    job = (diff.job_name, diff.status, version, run)
+    if diff.error is not None:
+        return [(*job, f"state does not parse: {_one_line(str(diff.error))}", "", "")]
+    if not diff.sources:
+        return [(*job, _NO_VALUE, _NO_VALUE, _NO_VALUE)]
+    rows: list[tuple[str, ...]] = []
+    for index, source in enumerate(diff.sources):
+        files = _NO_VALUE if source.files_added is None else str(source.files_added)
+        partition = _change(
+            _when(source.latest_partition_before) if source.in_before else None,
+            _when(source.latest_partition_after) if source.in_after else None,
+        )
+        ctx = source.transformation_ctx
+        if not source.in_before:
+            ctx += " (new)"
+        elif not source.in_after:
+            ctx += " (dropped)"
+        rows.append((*(job if index == 0 else ("", "", "", "")), ctx, files, partition))
+    return rows
+
+
+def _diff_table(diffs: Sequence[JobDiff]) -> str:
+    rows = [row for diff in diffs for row in _diff_rows(diff)]
+    widths = [len(title) for title in _DIFF_HEADER]
+    for row in rows:
+        for column, cell in enumerate(row):
+            widths[column] = max(widths[column], len(cell))
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [_DIFF_HEADER, *rows]
+    ]
+    counts: dict[str, int] = {}
+    for diff in diffs:
+        counts[diff.status] = counts.get(diff.status, 0) + 1
+    summary = ", ".join(f"{count} {status}" for status, count in counts.items())
+    lines.append(f"{len(diffs)} jobs" + (f": {summary}" if summary else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _entry_summary(entry: JobBookmarkEntry | None) -> dict[str, object] | None:
+    if entry is None:
+        return None
+    return {"Version": entry.version, "Run": entry.run, "RunId": entry.run_id}
+
+
+def _diff_document(diffs: Sequence[JobDiff]) -> dict[str, list[dict[str, object]]]:
+    jobs: list[dict[str, object]] = []
+    for diff in diffs:
+        jobs.append(
+            {
+                "JobName": diff.job_name,
+                "Status": diff.status,
+                "Before": _entry_summary(diff.before),
+                "After": _entry_summary(diff.after),
+                "Sources": [
+                    {
+                        "TransformationContext": source.transformation_ctx,
+                        "InBefore": source.in_before,
+                        "InAfter": source.in_after,
+                        "FilesAdded": source.files_added,
+                        "LatestPartitionBefore": (
+                            None
+                            if source.latest_partition_before is None
+                            else format_iso_time(source.latest_partition_before)
+                        ),
+                        "LatestPartitionAfter": (
+                            None
+                            if source.latest_partition_after is None
+                            else format_iso_time(source.latest_partition_after)
+                        ),
+                    }
+                    for source in diff.sources
+                ],
+                "Error": None if diff.error is None else _one_line(str(diff.error)),
+            }
+        )
+    return {"Jobs": jobs}
+
+
+def _live(
+    args: argparse.Namespace, names: list[str]
+) -> tuple[dict[str, JobBookmarkEntry | None], list[_Outcome]]:
+    """The live bookmarks of `names`, as a snapshot; and the jobs whose fetch failed."""
+    live: dict[str, JobBookmarkEntry | None] = {}
+    failed = []
+    progress = _Progress(sys.stderr)
+    try:
+        with _bookmarks(args, workers=args.max_workers) as gb:
+            results = gb.get_job_bookmarks(
+                names,
+                max_workers=args.max_workers,
+                on_progress=lambda done, total: progress.show(f"{done}/{total} jobs"),
+            )
+    finally:
+        progress.clear()
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, JobBookmarkEntry):
+            live[name] = result
+        elif isinstance(result, NoBookmarkError):
+            live[name] = None
+        elif not isinstance(result, JobNotFoundError):  # a job gone is "disappeared"
+            failed.append(_outcome(name, result))
+    return live, failed
+
+
+def _diff(args: argparse.Namespace) -> int:
+    # Both files are read before any request: a bad one sends nothing.
+    before = load_snapshot(args.before)
+    failed: list[_Outcome] = []
+    if args.after is not None:
+        after: Mapping[str, JobBookmarkEntry | None] = load_snapshot(args.after)
+    else:
+        after, failed = _live(args, list(before))
+        # A job whose bookmark could not be read now is left out of the comparison, and
+        # reported below, rather than shown as gone.
+        unknown = {outcome.job_name for outcome in failed}
+        before = {name: entry for name, entry in before.items() if name not in unknown}
+    diffs = diff_bookmarks(before, after)
+    if args.query is not None:
+        sys.stdout.write(_query_json(args.query, _diff_document(diffs)))
+    elif (args.output or "table") == "json":
+        sys.stdout.write(_json(_diff_document(diffs)))
+    else:
+        sys.stdout.write(_diff_table(diffs))
+    if failed:
+        sys.stdout.flush()
+        for outcome in failed:
+            _print_error(f"job {outcome.job_name!r} not compared: {_note(outcome)}")
+        _print_error(f"{len(failed)} of {len(failed) + len(diffs)} jobs could not be read")
+        return EXIT_JOBS_FAILED
+    return EXIT_OK
+
+
 # -- entry point -------------------------------------------------------------------------------
 
 
@@ -780,7 +1095,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error or a reset not confirmed, 3 `list` with some jobs failed or `doctor` with a
+        error, a reset or rewind not confirmed, or a file that is not a snapshot, 3 `list`
+        (or `diff` against the live bookmarks) with some jobs failed or `doctor` with a
         finding at or above `--fail-on`, 130 interrupted.
     """
     parser, commands = _parsers()
@@ -797,6 +1113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 status = _get(args)
             elif args.command == "reset":
                 status = _reset(args)
+            elif args.command == "rewind":
+                status = _rewind(args)
+            elif args.command == "diff":
+                status = _diff(args)
             elif args.command == "list":
                 status = _list(args, commands["list"])
             else:

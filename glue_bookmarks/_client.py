@@ -30,6 +30,7 @@ from glue_bookmarks._doctor import (
 from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
     CALL_ERRORS,
+    BookmarkChangedError,
     ConfigurationError,
     DeadlineExceededError,
     EntityNotFoundError,
@@ -53,6 +54,7 @@ from glue_bookmarks._fleet import (
     stream,
 )
 from glue_bookmarks._pacing import Gate, Pace, ThrottledAttemptError, install
+from glue_bookmarks._rewind import RewindPlan, RunStart, check_since, choose_run, runs_from_page
 from glue_bookmarks._validation import (
     check_endpoint_url,
     check_name,
@@ -655,6 +657,96 @@ class GlueBookmarks:
         except GlueBookmarksError as exc:
             return exc
 
+    def plan_rewind(self, job_name: str, *, since: datetime) -> RewindPlan:
+        """Plan to rewind a job's bookmark so data since a time is processed again.
+
+        Reads the job's runs (`GetJobRuns`, every page) and its entry (`GetJobBookmark`);
+        changes nothing. The run to rewind to is the latest that succeeded and started before
+        `since` (a run whose own arguments pause or disable bookmarks commits nothing, so it
+        is passed over); with none, the plan is a full reset. The precision is one run: data
+        is processed again from that run's start, which is at or before `since`. The
+        "Rewind" docs page has the details.
+
+        Args:
+            job_name: The name of the job.
+            since: Process again the data that arrived from this time on; timezone-aware,
+                not in the future.
+
+        Returns:
+            The plan, for `apply_rewind()`.
+
+        Raises:
+            InvalidParameterError: A bad `job_name`, or `since` naive or in the future;
+                nothing was sent.
+            EntityNotFoundError: The job does not exist.
+            ResponseValidationError: A `GetJobRuns` page that does not fit.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        check_name("job_name", job_name)
+        since = check_since(since)
+        pages = (
+            self._get_client()
+            .get_paginator("get_job_runs")
+            .paginate(JobName=job_name, PaginationConfig={"PageSize": _JOB_RUNS_PAGE_SIZE})
+        )
+        runs = _job_runs(iter(pages), job_name)
+        chosen = choose_run(runs, since)
+        return RewindPlan(
+            job_name=job_name,
+            since=since,
+            run_id=None if chosen is None else chosen.run_id,
+            reprocess_from=None if chosen is None else chosen.started_on,
+            current=self._current_entry(job_name),
+        )
+
+    def apply_rewind(self, plan: RewindPlan) -> JobBookmarkEntry | None:
+        """Carry out a plan made by `plan_rewind()` (`ResetJobBookmark`).
+
+        Reads the bookmark again first and refuses if its version is no longer the plan's: a
+        run committed, or someone reset it, in between. Glue offers no conditional reset, so
+        a run that commits between this read and the reset is not caught. A plan without
+        effect (`plan.has_effect` False) sends nothing after the read.
+
+        Args:
+            plan: The plan.
+
+        Returns:
+            The entry `ResetJobBookmark` returns; for a plan without effect, the current
+            entry (None when the job has no bookmark).
+
+        Raises:
+            InvalidParameterError: `plan` is not a `RewindPlan`; nothing was sent.
+            BookmarkChangedError: The bookmark's version changed since the plan; nothing
+                was reset.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        if not isinstance(plan, RewindPlan):
+            raise InvalidParameterError(
+                f"plan must be a RewindPlan, got {type(plan).__name__}", parameter="plan"
+            )
+        current = self._current_entry(plan.job_name)
+        planned = None if plan.current is None else plan.current.version
+        now = None if current is None else current.version
+        if planned != now:
+            raise BookmarkChangedError(
+                f"the bookmark of job {plan.job_name!r} changed since the rewind was planned "
+                f"(version {_version_text(planned)}, now {_version_text(now)}); nothing was "
+                "reset: plan again",
+                job_name=plan.job_name,
+                planned_version=planned,
+                current_version=now,
+            )
+        if not plan.has_effect:
+            return current
+        return self.reset_job_bookmark(plan.job_name, run_id=plan.run_id)
+
+    def _current_entry(self, job_name: str) -> JobBookmarkEntry | None:
+        """The job's entry, or None when it has none (`EntityNotFoundException`)."""
+        try:
+            return self.get_job_bookmark(job_name)
+        except EntityNotFoundError:
+            return None
+
 
 def _expired(
     timeout: float | None,
@@ -718,6 +810,27 @@ def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterat
         for name in names:
             if prefix is None or name.startswith(prefix):
                 yield name
+
+
+# GetJobRuns' largest page (MaxResults), so a long history takes the fewest requests.
+_JOB_RUNS_PAGE_SIZE: Final = 200
+
+
+def _job_runs(pages: Iterator[Mapping[str, Any]], job_name: str) -> list[RunStart]:
+    runs: list[RunStart] = []
+    # The job name is passed for the DEBUG line only: the paginator already has it.
+    next_page: Callable[..., Mapping[str, Any]] = lambda **_: next(pages)  # noqa: E731
+    while True:
+        try:
+            page = _call("GetJobRuns", next_page, {"JobName": job_name})
+        except StopIteration:
+            return runs
+        status_code, request_id = response_context(page)
+        runs += runs_from_page(page, status_code=status_code, request_id=request_id)
+
+
+def _version_text(version: int | None) -> str:
+    return "none: no bookmark" if version is None else str(version)
 
 
 _default: GlueBookmarks | None = None

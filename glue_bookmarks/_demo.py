@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Final, cast
 
 import botocore.session
 
 from glue_bookmarks import GlueBookmarks, GlueBookmarksError, _cli
-from glue_bookmarks.testing import install
+from glue_bookmarks.testing import install, seed_job_run
 from glue_bookmarks.testing._samples import SAMPLES, seed_doctor_samples, seed_samples
 
 if TYPE_CHECKING:
@@ -95,6 +96,12 @@ def main() -> None:
             f"({', '.join(doctor_names)});\nthe doctor looks at every job:"
         )
         _command("doctor", "--all")
+
+        # A rewind plan over two more runs, seeded 3 and 2 days back; --dry-run changes nothing.
+        now = datetime.now(timezone.utc)
+        for days in (3, 2):
+            seed_job_run("nightly-orders", started_on=now - timedelta(days=days))
+        _command("rewind", "nightly-orders", "--since", "60h", "--dry-run")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ Every error the public API raises is a `GlueBookmarksError`; no botocore excepti
 ```
 GlueBookmarksError
 ├── InvalidParameterError    (also ValueError) a bad argument, raised before any request is sent
+│   └── SnapshotError          a file that is not a snapshot (`glue-bookmarks list --output json`)
 ├── ConfigurationError       no credentials, no region, unknown profile, a closed client
 ├── TransportError           no usable answer: connection refused or closed, connect/read timeout
 ├── DeadlineExceededError    a job not done when the many-jobs timeout passed
 ├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
 │   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
+├── BookmarkChangedError     a rewind refused: the bookmark changed since its plan was made
 └── ServiceError             the service answered with an error
     ├── EntityNotFoundError    EntityNotFoundException
     │   ├── JobNotFoundError       the job does not exist (told apart by get_job_bookmarks)
@@ -40,6 +42,7 @@ __all__ = [
     "CODE_TO_CLASS",
     "THROTTLING_CODES",
     "AccessDeniedError",
+    "BookmarkChangedError",
     "BookmarkParseError",
     "ConfigurationError",
     "DeadlineExceededError",
@@ -53,6 +56,7 @@ __all__ = [
     "OperationTimeoutError",
     "ResponseValidationError",
     "ServiceError",
+    "SnapshotError",
     "ThrottlingError",
     "TransportError",
     "ValidationError",
@@ -104,6 +108,26 @@ class InvalidParameterError(GlueBookmarksError, ValueError):
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class SnapshotError(InvalidParameterError):
+    """A file that is not a snapshot, as `glue-bookmarks list --output json` writes one.
+
+    Raised by `load_snapshot()` before anything is compared or sent. The message names the
+    file and what is wrong in it.
+
+    Attributes:
+        source: The file's name, or None for a stream without one.
+        field: The JSON path of the offending value (`"JobBookmarks[3].JobBookmarkEntry"`),
+            or None when the file as a whole is wrong (not JSON, not an object).
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message, parameter="snapshot")
+        self.source = source
+        self.field = field
 
 
 class ConfigurationError(GlueBookmarksError):
@@ -196,6 +220,33 @@ class BookmarkParseError(ResponseValidationError):
         self.job_name = job_name
         self.transformation_ctx = transformation_ctx
         self.key = key
+
+
+class BookmarkChangedError(GlueBookmarksError):
+    """A rewind refused: the job's bookmark changed between its plan and its apply.
+
+    Raised by `GlueBookmarks.apply_rewind()`, which reads the bookmark again before it resets
+    anything: a run committed (or someone reset the bookmark) after the plan was made, so the
+    plan may no longer say what the rewind would do. Nothing was reset; make a new plan.
+
+    Attributes:
+        job_name: The job.
+        planned_version: The bookmark's version when the plan was made; None for no bookmark.
+        current_version: Its version now; None when it has no bookmark now.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_name: str | None = None,
+        planned_version: int | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.job_name = job_name
+        self.planned_version = planned_version
+        self.current_version = current_version
 
 
 class ServiceError(GlueBookmarksError):

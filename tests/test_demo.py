@@ -106,3 +106,8 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 2 info), 1 without findings\n"
         "(exit status 3)\n"
     )
+
+    plan = _section(out, "rewind nightly-orders --since 60h --dry-run")
+    assert plan[0].startswith("Rewind plan for job 'nightly-orders'")
+    assert plan[2].startswith("  rewind to:        run jr_")
+    assert "the precision is one run" in plan[3]

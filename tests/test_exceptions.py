@@ -14,6 +14,7 @@ from botocore.retries.standard import ThrottledRetryableChecker
 
 import glue_bookmarks
 from glue_bookmarks import (
+    BookmarkChangedError,
     ConfigurationError,
     EntityNotFoundError,
     GlueBookmarksError,
@@ -22,6 +23,7 @@ from glue_bookmarks import (
     NoBookmarkError,
     ResponseValidationError,
     ServiceError,
+    SnapshotError,
     ThrottlingError,
     TransportError,
 )
@@ -138,6 +140,8 @@ def every_error() -> list[GlueBookmarksError]:
         ResponseValidationError(
             "wrong", operation_name="Op", field="F", status_code=200, request_id="r"
         ),
+        BookmarkChangedError("moved", job_name="j", planned_version=3, current_version=4),
+        SnapshotError("not one", source="before.json", field="JobBookmarks[0]"),
     ]
 
 

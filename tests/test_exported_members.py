@@ -15,6 +15,7 @@ pytest_plugins = ["pytester"]
 
 PUBLIC = [
     "AccessDeniedError",
+    "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
@@ -28,19 +29,25 @@ PUBLIC = [
     "InvalidParameterError",
     "JobBookmarkEntry",
     "JobDiagnosis",
+    "JobDiff",
     "JobNotFoundError",
     "NoBookmarkError",
     "OperationTimeoutError",
     "ResponseValidationError",
+    "RewindPlan",
     "ServiceError",
     "Severity",
+    "SnapshotError",
+    "SourceDiff",
     "SourceState",
     "ThrottlingError",
     "TransportError",
     "UnknownSourceState",
     "ValidationError",
     "__version__",
+    "diff_bookmarks",
     "get_job_bookmark",
+    "load_snapshot",
     "reset_job_bookmark",
 ]
 

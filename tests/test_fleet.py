@@ -27,7 +27,6 @@ from glue_bookmarks import (
     JobNotFoundError,
     NoBookmarkError,
     ResponseValidationError,
-    ThrottlingError,
     TransportError,
 )
 from glue_bookmarks.testing import seed_job_bookmark

@@ -44,11 +44,14 @@ from glue_bookmarks import (
     InvalidInputError,
     JobBookmarkEntry,
     JobDiagnosis,
+    JobDiff,
     JobNotFoundError,
     OperationTimeoutError,
     ResponseValidationError,
+    RewindPlan,
     ServiceError,
     Severity,
+    SourceDiff,
     ThrottlingError,
     TransportError,
     UnknownSourceState,
@@ -589,6 +592,44 @@ MODELS: dict[type, list[object]] = {
             result=JobBookmarkEntry(job_name="nightly-orders", version=1, run=1),
             findings=(Finding(code="paused", severity=Severity.INFO, message="paused"),),
         )
+    ],
+    RewindPlan: [
+        RewindPlan(
+            job_name="nightly-orders",
+            since=datetime(2024, 10, 29, tzinfo=UTC),
+            run_id="jr_3",
+            reprocess_from=datetime(2024, 10, 28, 1, 32, 45, tzinfo=UTC),
+            current=JobBookmarkEntry(job_name="nightly-orders", version=4, run_id="jr_4"),
+        )
+    ],
+    SourceDiff: [
+        SourceDiff(
+            transformation_ctx="datasource0",
+            in_before=True,
+            in_after=True,
+            files_added=2,
+            latest_partition_before=None,
+            latest_partition_after=datetime(2024, 10, 28, 1, 0, tzinfo=UTC),
+        )
+    ],
+    JobDiff: [
+        JobDiff(job_name="gone", status="disappeared", before=None, after=None),
+        JobDiff(
+            job_name="nightly-orders",
+            status="advanced",
+            before=JobBookmarkEntry(job_name="nightly-orders", run=1),
+            after=JobBookmarkEntry(job_name="nightly-orders", run=2),
+            sources=(
+                SourceDiff(
+                    transformation_ctx="datasource0",
+                    in_before=False,
+                    in_after=True,
+                    files_added=1,
+                    latest_partition_before=None,
+                    latest_partition_after=None,
+                ),
+            ),
+        ),
     ],
 }
 

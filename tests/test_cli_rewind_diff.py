@@ -1,0 +1,390 @@
+"""`glue-bookmarks rewind` and `glue-bookmarks diff`, against moto server.
+
+Most tests call `main(argv)` in this process; two run the command in a child process, as a
+user does, for the exit status and the one-line errors without a terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from types_boto3_glue.client import GlueClient
+
+from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState, _cli
+from glue_bookmarks.testing import bookmark_calls, seed_job_run
+from tests._support import ACCESS_KEY, REGION, SECRET_KEY, create_job, glue_client
+
+ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
+MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+PARTITION = datetime(2024, 10, 27, tzinfo=timezone.utc)
+
+
+def state(run: int, files: tuple[str, ...]) -> BookmarkState:
+    return BookmarkState(
+        {
+            "datasource0": HadoopSourceState(
+                run=run, include_list=files, latest_partition=PARTITION + run * DAY
+            )
+        }
+    )
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def glue(glue_moto_server_url: str) -> GlueClient:
+    return glue_client(glue_moto_server_url)
+
+
+@pytest.fixture
+def week(glue_moto_server_url: str, glue: GlueClient) -> list[str]:
+    """Job "nightly" with four committing runs, Monday to Thursday at 02:00 UTC."""
+    create_job(glue, "nightly", DefaultArguments=ENABLE)
+    return [
+        seed_job_run("nightly", started_on=MONDAY + day * DAY, job_bookmark=state(day + 1, ()))
+        for day in range(4)
+    ]
+
+
+def cli(url: str, *argv: str) -> int:
+    return _cli.main([*argv, "--endpoint-url", url])
+
+
+def run_id_now(url: str) -> str | None:
+    with GlueBookmarks(endpoint_url=url, region_name=REGION) as gb:
+        return gb.get_job_bookmark("nightly").run_id
+
+
+# -- rewind -------------------------------------------------------------------------------------
+
+
+def test_rewind_dry_run_prints_the_plan_and_changes_nothing(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli(
+        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-30T12:00:00Z", "--dry-run"
+    )
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert out == (
+        "Rewind plan for job 'nightly', to process again the data since "
+        "2024-10-30T12:00:00.000Z:\n"
+        f"  current bookmark: version 4, run 4, run id {week[3]}\n"
+        f"  rewind to:        run {week[2]}, which started 2024-10-30T02:00:00.000Z\n"
+        "  processed again:  the data since 2024-10-30T02:00:00.000Z, that run's start; "
+        "the precision is one run\n"
+        "  every source of the job is rewound; files already written to its targets are not "
+        "cleaned\n"
+    )
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+    assert run_id_now(glue_moto_server_url) == week[3]
+
+
+def test_rewind_with_yes_applies_the_plan(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli(
+        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-29T04:00+01:00", "--yes"
+    )
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert f"  rewind to:        run {week[1]}, which started 2024-10-29T02:00:00.000Z\n" in out
+    assert out.endswith(f"Rewound: the bookmark of 'nightly' is at run 2 ({week[1]}), version 5.\n")
+    assert run_id_now(glue_moto_server_url) == week[1]
+
+
+def test_rewind_before_every_run_resets(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli(
+        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-01T00:00:00Z", "--yes"
+    )
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert "  rewind to:        no succeeded run started before then: a full reset\n" in out
+    assert "  processed again:  all the job's data\n" in out
+    assert out.endswith("Reset: job 'nightly' has no bookmark now.\n")
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 1
+
+
+def test_rewind_to_the_current_run_has_nothing_to_do(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A relative since: 36 hours back from now is after Thursday's run, in 2024.
+    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", "36h") == 0
+    out, err = capsys.readouterr()
+    assert out.endswith("Nothing to do: the bookmark already stands at that run.\n")
+    assert err == ""
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+
+
+@pytest.mark.parametrize(("answer", "applied"), [("y\n", True), ("\n", False), ("no\n", False)])
+def test_rewind_on_a_terminal_asks_first(
+    glue_moto_server_url: str,
+    week: list[str],
+    answer: str,
+    applied: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    status = cli(glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-29T03:00:00Z")
+    err = capsys.readouterr().err
+    assert status == (0 if applied else 2)
+    assert err.startswith("Apply this plan? [y/N] ")
+    assert ("rewind cancelled; the bookmark of 'nightly' is unchanged" in err) is not applied
+    assert run_id_now(glue_moto_server_url) == (week[1] if applied else week[3])
+
+
+@pytest.fixture(scope="module")
+def cli_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m glue_bookmarks ARGS` in a child process, stdin not a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "glue_bookmarks", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_rewind_without_a_terminal_or_yes_sends_only_the_reads(
+    glue_moto_server_url: str, week: list[str], cli_env: dict[str, str]
+) -> None:
+    result = run(
+        cli_env,
+        "rewind",
+        "nightly",
+        "--since",
+        "2024-10-29T03:00:00Z",
+        "--endpoint-url",
+        glue_moto_server_url,
+    )
+    assert result.returncode == 2
+    assert result.stdout.startswith("Rewind plan for job 'nightly'")
+    assert result.stderr == (
+        "glue-bookmarks: error: rewind changes the bookmark of job 'nightly' and stdin is not a "
+        "terminal to confirm on; pass --yes to apply the plan, or --dry-run\n"
+    )
+    assert bookmark_calls("nightly") == {
+        "GetJobBookmark": 1,
+        "ResetJobBookmark": 0,
+        "StartJobRun": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("2026-11-20T00:00:00", "'2026-11-20T00:00:00' has no zone: add one"),
+        ("tuesday", "must be an ISO 8601 time with a zone (2026-11-20T00:00:00Z) or a duration"),
+        ("3 days", "must be an ISO 8601 time with a zone"),
+    ],
+)
+def test_rewind_refuses_a_since_without_a_zone_or_unreadable(
+    glue_moto_server_url: str,
+    since: str,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", since, "--yes") == 2
+    assert message in capsys.readouterr().err
+
+
+def test_rewind_refuses_a_since_in_the_future_before_any_request(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    future = (datetime.now(timezone.utc) + DAY).isoformat()
+    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", future, "--yes") == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("glue-bookmarks: error: InvalidParameterError: since is in the future")
+    assert bookmark_calls("nightly")["GetJobBookmark"] == 0
+
+
+def test_rewind_has_no_json_output(
+    glue_moto_server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["rewind", "nightly", "--since", "3d", "--output", "json"]
+    assert cli(glue_moto_server_url, *argv) == 2
+    assert "--output json and --query do not apply" in capsys.readouterr().err
+
+
+# -- diff ---------------------------------------------------------------------------------------
+
+
+def snapshot(url: str, path: Path, *jobs: str, capsys: pytest.CaptureFixture[str]) -> Path:
+    """What `list JOB ... --output json` prints, saved to `path`."""
+    cli(url, "list", *jobs, "--output", "json")
+    path.write_text(capsys.readouterr().out)
+    return path
+
+
+@pytest.fixture
+def fleet(glue_moto_server_url: str, glue: GlueClient) -> str:
+    """Jobs in every state a diff tells apart, each with one committed run (or none)."""
+    create_job(glue, "steady", "growing", "rewound", "reset", "emptied", "first", "deleted",
+               DefaultArguments=ENABLE)  # fmt: skip
+    create_job(glue, "never")
+    for name in ("steady", "growing", "rewound", "reset", "emptied", "deleted"):
+        seed_job_run(name, started_on=MONDAY, job_bookmark=state(1, ("a", "b")))
+    seed_job_run("rewound", started_on=MONDAY + DAY, job_bookmark=state(2, ("c",)))
+    return glue_moto_server_url
+
+
+def change_fleet(url: str, glue: GlueClient) -> None:
+    """What happened between the two snapshots."""
+    seed_job_run("growing", started_on=MONDAY + DAY, job_bookmark=state(2, ("b", "c", "d")))
+    with GlueBookmarks(endpoint_url=url, region_name=REGION) as gb:
+        first_run = gb.get_job_bookmark("rewound").previous_run_id
+        assert first_run is not None
+        gb.reset_job_bookmark("rewound", run_id=first_run)
+        gb.reset_job_bookmark("reset")
+    seed_job_run("emptied", started_on=MONDAY + DAY, job_bookmark=BookmarkState())
+    seed_job_run("first", started_on=MONDAY + DAY, job_bookmark=state(2, ("x",)))
+    glue.delete_job(JobName="deleted")
+    create_job(glue, "new", DefaultArguments=ENABLE)
+
+
+JOBS = ("steady", "growing", "rewound", "reset", "emptied", "first", "never", "deleted")
+STATUSES = {
+    "steady": "unchanged",
+    "growing": "advanced",
+    "rewound": "rewound",
+    "reset": "reset",
+    "emptied": "reset",
+    "first": "advanced",
+    "never": "unchanged",
+    "deleted": "disappeared",
+}
+
+
+def test_diff_of_two_files_as_json(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, "new", capsys=capsys)
+    change_fleet(fleet, glue)
+    after = snapshot(fleet, tmp_path / "after.json", *JOBS, "new", capsys=capsys)
+
+    status = _cli.main(["diff", str(before), str(after), "--output", "json"])
+
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    jobs = {job["JobName"]: job for job in json.loads(out)["Jobs"]}
+    # "new" did not exist at the first snapshot (job-not-found there, so left out).
+    assert {name: job["Status"] for name, job in jobs.items()} == {**STATUSES, "new": "appeared"}
+    assert jobs["growing"]["Sources"] == [
+        {
+            "TransformationContext": "datasource0",
+            "InBefore": True,
+            "InAfter": True,
+            "FilesAdded": 2,
+            "LatestPartitionBefore": "2024-10-28T00:00:00.000Z",
+            "LatestPartitionAfter": "2024-10-29T00:00:00.000Z",
+        }
+    ]
+    assert (jobs["growing"]["Before"]["Run"], jobs["growing"]["After"]["Run"]) == (1, 2)
+    assert jobs["first"]["Before"] is None
+    assert jobs["first"]["Sources"][0]["FilesAdded"] == 1
+    assert jobs["deleted"]["After"] is None
+
+
+def test_diff_table_against_the_live_bookmarks(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
+    change_fleet(fleet, glue)
+
+    status = cli(fleet, "diff", str(before))
+
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["JOB", "STATUS", "VERSION", "RUN", "SOURCE", "FILES", "ADDED",
+                                "LATEST", "PARTITION"]  # fmt: skip
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    assert {name: cells[0] for name, cells in rows.items()} == STATUSES
+    assert rows["growing"] == [
+        "advanced", "1", "->", "2", "1", "->", "2", "datasource0", "2",
+        "2024-10-28T00:00:00.000Z", "->", "2024-10-29T00:00:00.000Z",
+    ]  # fmt: skip
+    assert rows["steady"] == ["unchanged", "1", "1", "-", "-", "-"]
+    assert lines[-1] == ("8 jobs: 2 unchanged, 2 advanced, 1 rewound, 2 reset, 1 disappeared")
+
+
+def test_diff_of_a_file_that_is_not_a_snapshot(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"JobBookmarks": [{"JobName": "nightly", "Status": "fine"}]}')
+    result = run(cli_env, "diff", str(bad), str(bad), "--endpoint-url", "http://127.0.0.1:1")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"glue-bookmarks: error: SnapshotError: {bad}, JobBookmarks[0].Status, is not a snapshot "
+        "as `glue-bookmarks list --output json` writes it: expected one of ok, no-bookmark, "
+        "job-not-found, error, got 'fine'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "not JSON"),
+        ("[]", "expected a JSON object, got list"),
+        ('{"Jobs": []}', "JobBookmarks, is not a snapshot as `glue-bookmarks list --output json` "
+         "writes it: is missing"),
+    ],
+)  # fmt: skip
+def test_diff_names_what_is_wrong_in_one_line(
+    tmp_path: Path, content: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    assert _cli.main(["diff", str(bad), "--endpoint-url", "http://127.0.0.1:1"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"glue-bookmarks: error: SnapshotError: {bad}")
+    assert problem in err
+    assert err.count("\n") == 1
+
+
+def test_diff_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli.main(["diff", str(tmp_path / "nope.json")]) == 2
+    assert "cannot be read: No such file or directory" in capsys.readouterr().err
+
+
+def test_diff_query_selects_from_the_json(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", "steady", "growing", capsys=capsys)
+    change_fleet(fleet, glue)
+    query = "Jobs[?Status=='advanced'].JobName"
+    assert cli(fleet, "diff", str(before), "--query", query) == 0
+    assert json.loads(capsys.readouterr().out) == ["growing"]
