@@ -116,9 +116,12 @@ def _duration(text: str) -> timedelta:
             f"must be a duration such as 36h or 3d (units s, m, h, d, w), got {text!r}"
         )
     try:
-        return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+        value = timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
     except OverflowError:
         raise argparse.ArgumentTypeError(f"duration {text!r} is too long") from None
+    if not value:
+        raise argparse.ArgumentTypeError(f"must be longer than zero, got {text!r}")
+    return value
 
 
 def _since(text: str) -> datetime:

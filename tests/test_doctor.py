@@ -324,14 +324,14 @@ def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_find
     }
     stubber.add_response("get_jobs", {"Jobs": [job]}, {})
     stubber.add_client_error(
-        "get_job_bookmark", "ThrottlingException", "Rate exceeded", http_status_code=400
+        "get_job_bookmark", "AccessDeniedException", "Not for you", http_status_code=400
     )
     with stubber:
         (diagnosis,) = gb.diagnose(["busy"])
-    assert isinstance(diagnosis.result, ThrottlingError)
+    assert isinstance(diagnosis.result, AccessDeniedError)
     assert codes(diagnosis) == ["fetch-failed", "concurrent-runs"]
     assert diagnosis.findings[0].message == (
-        "reading the bookmark failed: ThrottlingError (ThrottlingException): Rate exceeded"
+        "reading the bookmark failed: AccessDeniedError (AccessDeniedException): Not for you"
     )
 
 
