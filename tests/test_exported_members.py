@@ -15,6 +15,7 @@ pytest_plugins = ["pytester"]
 
 PUBLIC = [
     "AccessDeniedError",
+    "AsyncGlueBookmarks",
     "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
