@@ -290,11 +290,15 @@ class AsyncGlueBookmarks:
             session = _with_profile(
                 self._session, self._profile_name, aiobotocore.session.AioSession
             )
+            config = _client_config(session, self._config, defaults)
+            if isinstance(self._config, aiobotocore.config.AioConfig):
+                # aiobotocore before 2.15 merges only the first AioConfig's connector_args.
+                config = self._config.merge(config)
             context = session.create_client(
                 "glue",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
-                config=_client_config(session, self._config, defaults),
+                config=config,
             )
             client: AioBaseClient = await context.__aenter__()
         except (BotoCoreError, ValueError) as exc:
