@@ -615,7 +615,9 @@ class GlueBookmarks:
         runs = {}
         if unrun:
             gate, workers = self._gate(DEFAULT_MAX_WORKERS, len(unrun))
-            found_runs = fetch_all(unrun, self._succeeded_run, workers=workers, gate=gate)
+            found_runs = fetch_all(
+                unrun, self._succeeded_run, workers=workers, gate=gate, expired=_expired(None)
+            )
             runs = dict(zip(unrun, found_runs, strict=True))
         now = datetime.now(timezone.utc)
         return [
@@ -750,7 +752,7 @@ class GlueBookmarks:
 
 def _expired(
     timeout: float | None,
-) -> Callable[[str, ThrottlingError | None], JobBookmarkEntry | GlueBookmarksError]:
+) -> Callable[[str, ThrottlingError | None], GlueBookmarksError]:
     def expired(job_name: str, throttle: ThrottlingError | None) -> GlueBookmarksError:
         if throttle is not None:
             return throttle

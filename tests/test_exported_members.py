@@ -19,6 +19,7 @@ PUBLIC = [
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
+    "DeadlineExceededError",
     "EntityNotFoundError",
     "Finding",
     "GlueBookmarks",
