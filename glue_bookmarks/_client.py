@@ -50,6 +50,7 @@ from glue_bookmarks._fleet import (
     DEFAULT_MAX_WORKERS,
     check_job_names,
     check_options,
+    distinct_job_names,
     fetch_all,
     stream,
 )
@@ -492,9 +493,9 @@ class GlueBookmarks:
             InvalidParameterError: A bad argument, at the call; nothing was sent.
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
-        names = check_job_names(job_names)
+        names = distinct_job_names(job_names)
         check_options(max_workers, None, timeout)
-        return self._stream(dict.fromkeys(names), max_workers, timeout)
+        return self._stream(names, max_workers, timeout)
 
     def _stream(
         self, names: dict[str, None], max_workers: int, timeout: float | None

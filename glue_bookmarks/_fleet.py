@@ -21,7 +21,14 @@ from glue_bookmarks._exceptions import InvalidParameterError, ThrottlingError
 from glue_bookmarks._pacing import Gate, ThrottledAttemptError, bind
 from glue_bookmarks._validation import check_name
 
-__all__ = ["DEFAULT_MAX_WORKERS", "check_job_names", "check_options", "fetch_all", "stream"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "check_job_names",
+    "check_options",
+    "distinct_job_names",
+    "fetch_all",
+    "stream",
+]
 
 DEFAULT_MAX_WORKERS: Final = 16
 # Results waiting for the caller, per thread: enough to keep every thread busy, and a caller
@@ -35,16 +42,28 @@ Result = TypeVar("Result")
 
 def check_job_names(job_names: object) -> list[str]:
     """The names as a list, each a valid Glue name; a bad one is named by its index."""
+    return list(_checked(job_names))
+
+
+def distinct_job_names(job_names: object) -> dict[str, None]:
+    """Each name once, in first-seen order, checked as `check_job_names` does (one dict, and
+    no list of every name beside it)."""
+    return dict.fromkeys(_checked(job_names))
+
+
+def _checked(job_names: object) -> Iterator[str]:
     if isinstance(job_names, str | bytes) or not isinstance(job_names, Iterable):
         raise InvalidParameterError(
             f"job_names must be an iterable of job names (such as a list), "
             f"got {type(job_names).__name__}",
             parameter="job_names",
         )
-    names = list(job_names)
-    for index, name in enumerate(names):
-        check_name(f"job_names[{index}]", name)
-    return names
+    return _each_checked(job_names)
+
+
+def _each_checked(job_names: Iterable[object]) -> Iterator[str]:
+    for index, name in enumerate(job_names):
+        yield check_name(f"job_names[{index}]", name)
 
 
 def check_options(max_workers: object, on_progress: object, timeout: object = None) -> None:

@@ -2,7 +2,7 @@
 
 The service's rate is learnt from its answers: while it throttles, the pace is the rate of
 answers it let through in the last second, plus a margin, so the service always has a request
-waiting and never idles; while it does not (for 0.2 s and 10 answers), the pace doubles, to
+waiting and never idles; while it does not (for 0.2 s and 10 answers), it rises by half, to
 find a higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError`
 ends the call, for the engine to put the job back in line. `install` hooks this into a
 botocore client; the hooks act only in the threads the engine has bound to a `Gate`, and
