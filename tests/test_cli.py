@@ -45,7 +45,7 @@ from tests._support import (
     glue_client,
     refused_endpoint,
 )
-from tests.faults import Answer, Echo, FaultServer, fault_server
+from tests.faults import Answer, Echo, FaultServer, RateLimit, fault_server
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -1009,6 +1009,21 @@ def test_list_timeout_lists_the_jobs_not_done_as_failed(
         "RequestId": None,
     }
     assert err == "glue-bookmarks: error: 1 of 2 jobs failed\n"
+
+
+def test_list_against_a_rate_limit_reports_no_job_throttled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    names = [f"job-{index:02d}" for index in range(60)]
+    with fault_server(RateLimit(60, burst=5)) as server:
+        server.script(default=Echo())
+        status = _cli.main(["list", *names, "--output", "json", "--endpoint-url", server.url])
+        throttled = server.counts().throttled
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    items = json.loads(out)["JobBookmarks"]
+    assert [(item["JobName"], item["Status"]) for item in items] == [(n, "ok") for n in names]
+    assert throttled > 0  # the service did throttle; every job waited its turn
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
