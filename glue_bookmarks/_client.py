@@ -426,9 +426,10 @@ class GlueBookmarks:
         Each distinct name is fetched once; one job's failure never stops the others. The
         requests are paced to the rate the service allows, learnt from its throttling
         answers: a throttled job goes back in line and is tried again, so no job ends as a
-        `ThrottlingError` unless `timeout` passes. An `EntityNotFoundException` is told apart
-        with one `GetJob` request, as a `JobNotFoundError` or a `NoBookmarkError` (it stays the
-        plain `EntityNotFoundError` when `GetJob` fails too). The "Auditing many jobs" page has
+        `ThrottlingError` unless `timeout` passes or the service lets nothing through for
+        60 s. An `EntityNotFoundException` is told apart with one `GetJob` request, as a
+        `JobNotFoundError` or a `NoBookmarkError` (it stays the plain `EntityNotFoundError`
+        when `GetJob` fails too). The "Auditing many jobs" page has
         the details.
 
         Args:
