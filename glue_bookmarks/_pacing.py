@@ -248,6 +248,9 @@ def _needs_retry(
         return
     if isinstance(caught_exception, RunStoppedError):
         raise caught_exception
+    if gate.stopped.is_set():
+        # The run is over: no retry (and no back-off) for an answer nobody waits for.
+        raise RunStoppedError
     if response is None:
         return
     http_response, parsed = response

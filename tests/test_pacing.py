@@ -19,7 +19,7 @@ from glue_bookmarks import (
 )
 from glue_bookmarks._pacing import Pace
 from tests._support import ACCESS_KEY, REGION, SECRET_KEY, SESSION_TOKEN, botocore_session
-from tests.faults import Echo, RateLimit, fault_server, throttling_answer
+from tests.faults import Echo, RateLimit, Stall, fault_server, throttling_answer
 
 # Generous bounds for what should take well under a second: a busy 2-core machine is slow.
 PROMPT = 3.0
@@ -312,3 +312,15 @@ def test_a_paced_request_waiting_for_its_turn_is_not_sent_after_the_stop(
         for result in results
     )
     assert sent == after
+
+
+def test_an_answer_after_the_stop_is_not_retried(no_backoff: list[float]) -> None:
+    # The connection drops 0.6 s in, after the deadline: botocore would retry that (with a
+    # back-off first); the run is over, so nothing is retried or waited for.
+    with fault_server() as server, bookmarks(server.url) as gb:
+        server.script(default=Stall(0.6))
+        (result,) = gb.get_job_bookmarks(["a"], timeout=0.3)
+        time.sleep(1.0)  # the drop, and a retry if there were one
+        sent = len(server.requests)
+    assert isinstance(result, DeadlineExceededError)
+    assert sent == 1
