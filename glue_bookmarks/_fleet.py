@@ -183,12 +183,13 @@ class _Run(Generic[Result]):
             ).start()
         while True:
             with self._cond:
-                over = starved = False
-                while not (self._ready or self._failure or self._finished()):
+                while True:
+                    # Looked at before every batch: a caller slower than the results always
+                    # finds one ready, and the deadline must hold for it too.
                     now = time.monotonic()
                     starved = self._gate.pace.starved()
                     over = starved or (deadline is not None and now >= deadline)
-                    if over:
+                    if over or self._ready or self._failure or self._finished():
                         break
                     wait = _LOOK if deadline is None else min(_LOOK, deadline - now)
                     self._cond.wait(wait)

@@ -324,3 +324,20 @@ def test_an_answer_after_the_stop_is_not_retried(no_backoff: list[float]) -> Non
         sent = len(server.requests)
     assert isinstance(result, DeadlineExceededError)
     assert sent == 1
+
+
+def test_the_deadline_holds_while_results_keep_coming() -> None:
+    # A consumer slower than the service: a result always waits for it.
+    names = [f"job-{index}" for index in range(100)]
+    with fault_server() as server, bookmarks(server.url) as gb:
+        server.script(default=Echo())
+        started = time.monotonic()
+        pairs = []
+        for name, result in gb.iter_job_bookmarks(names, max_workers=4, timeout=0.5):
+            pairs.append((name, result, time.monotonic() - started))
+            time.sleep(0.02)  # 100 x 20 ms: 2 s
+    done = [name for name, r, _ in pairs if isinstance(r, JobBookmarkEntry)]
+    late = [(name, at) for name, r, at in pairs if isinstance(r, DeadlineExceededError)]
+    assert done and late and sorted(done + [name for name, _ in late]) == sorted(names)
+    # The results ready at the deadline come first (at most two per thread), then the rest.
+    assert late[0][1] < 0.5 + 9 * 0.02 + PROMPT / 3
