@@ -96,6 +96,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
+
+
 def _tag(text: str) -> tuple[str, str]:
     key, equals, value = text.partition("=")
     if not equals or not key:
@@ -291,6 +301,13 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         default=DEFAULT_MAX_WORKERS,
         metavar="N",
         help=f"fetch up to N bookmarks at once (default {DEFAULT_MAX_WORKERS})",
+    )
+    list_.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up on the jobs not done after this many seconds; they are listed as "
+        "failed (DeadlineExceededError, or the throttle they last met)",
     )
 
     doctor = commands.add_parser(
@@ -687,10 +704,18 @@ def _job_selection(
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     given, every_job, tags = _job_selection(args, parser)
     progress = _Progress(sys.stderr)
+    names: list[str] = []
+    listed = False
+    done = 0
+
+    def show(done_now: int, total: int) -> None:
+        nonlocal done
+        done = done_now
+        progress.show(f"{done}/{total} jobs")
+
     try:
         with _bookmarks(args, workers=args.max_workers) as gb:
             if every_job:
-                names = []
                 for name in gb.iter_job_names(prefix=args.prefix, tags=tags):
                     names.append(name)
                     progress.show(f"{len(names)} jobs found")
@@ -698,11 +723,17 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 names.sort()
             else:
                 names = given
+            listed = True
             results = gb.get_job_bookmarks(
-                names,
-                max_workers=args.max_workers,
-                on_progress=lambda done, total: progress.show(f"{done}/{total} jobs"),
+                names, max_workers=args.max_workers, on_progress=show, timeout=args.timeout
             )
+    except KeyboardInterrupt:
+        progress.clear()
+        if every_job and not listed:
+            sys.stderr.write(f"{PROG}: interrupted: {_count(len(names), 'job')} found\n")
+        else:
+            sys.stderr.write(f"{PROG}: interrupted: {done} of {_count(len(names), 'job')} done\n")
+        raise
     finally:
         progress.clear()
     outcomes = [_outcome(name, result) for name, result in zip(names, results, strict=True)]

@@ -50,6 +50,7 @@ from glue_bookmarks._fleet import (
     DEFAULT_MAX_WORKERS,
     check_job_names,
     check_options,
+    distinct_job_names,
     fetch_all,
     stream,
 )
@@ -427,9 +428,10 @@ class GlueBookmarks:
         Each distinct name is fetched once; one job's failure never stops the others. The
         requests are paced to the rate the service allows, learnt from its throttling
         answers: a throttled job goes back in line and is tried again, so no job ends as a
-        `ThrottlingError` unless `timeout` passes. An `EntityNotFoundException` is told apart
-        with one `GetJob` request, as a `JobNotFoundError` or a `NoBookmarkError` (it stays the
-        plain `EntityNotFoundError` when `GetJob` fails too). The "Auditing many jobs" page has
+        `ThrottlingError` unless `timeout` passes or the service lets nothing through for
+        60 s. An `EntityNotFoundException` is told apart with one `GetJob` request, as a
+        `JobNotFoundError` or a `NoBookmarkError` (it stays the plain `EntityNotFoundError`
+        when `GetJob` fails too). The "Auditing many jobs" page has
         the details.
 
         Args:
@@ -494,9 +496,9 @@ class GlueBookmarks:
             InvalidParameterError: A bad argument, at the call; nothing was sent.
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
-        names = check_job_names(job_names)
+        names = distinct_job_names(job_names)
         check_options(max_workers, None, timeout)
-        return self._stream(dict.fromkeys(names), max_workers, timeout)
+        return self._stream(names, max_workers, timeout)
 
     def _stream(
         self, names: dict[str, None], max_workers: int, timeout: float | None
@@ -614,7 +616,9 @@ class GlueBookmarks:
         runs = {}
         if unrun:
             gate, workers = self._gate(DEFAULT_MAX_WORKERS, len(unrun))
-            found_runs = fetch_all(unrun, self._succeeded_run, workers=workers, gate=gate)
+            found_runs = fetch_all(
+                unrun, self._succeeded_run, workers=workers, gate=gate, expired=_expired(None)
+            )
             runs = dict(zip(unrun, found_runs, strict=True))
         now = datetime.now(timezone.utc)
         return [
@@ -749,7 +753,7 @@ class GlueBookmarks:
 
 def _expired(
     timeout: float | None,
-) -> Callable[[str, ThrottlingError | None], JobBookmarkEntry | GlueBookmarksError]:
+) -> Callable[[str, ThrottlingError | None], GlueBookmarksError]:
     def expired(job_name: str, throttle: ThrottlingError | None) -> GlueBookmarksError:
         if throttle is not None:
             return throttle

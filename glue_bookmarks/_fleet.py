@@ -21,28 +21,49 @@ from glue_bookmarks._exceptions import InvalidParameterError, ThrottlingError
 from glue_bookmarks._pacing import Gate, ThrottledAttemptError, bind
 from glue_bookmarks._validation import check_name
 
-__all__ = ["DEFAULT_MAX_WORKERS", "check_job_names", "check_options", "fetch_all", "stream"]
+__all__ = [
+    "DEFAULT_MAX_WORKERS",
+    "check_job_names",
+    "check_options",
+    "distinct_job_names",
+    "fetch_all",
+    "stream",
+]
 
 DEFAULT_MAX_WORKERS: Final = 16
 # Results waiting for the caller, per thread: enough to keep every thread busy, and a caller
 # slower than the service holds the threads back rather than the results piling up.
 _READY_PER_THREAD: Final = 2
+# The caller's thread looks this often whether the service still lets requests through.
+_LOOK: Final = 0.5
 
 Result = TypeVar("Result")
 
 
 def check_job_names(job_names: object) -> list[str]:
     """The names as a list, each a valid Glue name; a bad one is named by its index."""
+    return list(_checked(job_names))
+
+
+def distinct_job_names(job_names: object) -> dict[str, None]:
+    """Each name once, in first-seen order, checked as `check_job_names` does (one dict, and
+    no list of every name beside it)."""
+    return dict.fromkeys(_checked(job_names))
+
+
+def _checked(job_names: object) -> Iterator[str]:
     if isinstance(job_names, str | bytes) or not isinstance(job_names, Iterable):
         raise InvalidParameterError(
             f"job_names must be an iterable of job names (such as a list), "
             f"got {type(job_names).__name__}",
             parameter="job_names",
         )
-    names = list(job_names)
-    for index, name in enumerate(names):
-        check_name(f"job_names[{index}]", name)
-    return names
+    return _each_checked(job_names)
+
+
+def _each_checked(job_names: Iterable[object]) -> Iterator[str]:
+    for index, name in enumerate(job_names):
+        yield check_name(f"job_names[{index}]", name)
 
 
 def check_options(max_workers: object, on_progress: object, timeout: object = None) -> None:
@@ -77,7 +98,7 @@ def fetch_all(
     *,
     workers: int,
     gate: Gate,
-    expired: Expired[Result] | None = None,
+    expired: Expired[Result],
     timeout: float | None = None,
     on_progress: Callable[[int, int], object] | None = None,
 ) -> list[Result]:
@@ -105,7 +126,7 @@ def stream(
     *,
     workers: int,
     gate: Gate,
-    expired: Expired[Result] | None = None,
+    expired: Expired[Result],
     timeout: float | None = None,
 ) -> Generator[tuple[str, Result], None, None]:
     """Yield `(name, fetch(name))` for each name as results arrive, on up to `workers` threads.
@@ -116,18 +137,13 @@ def stream(
             tried again. What else it raises stops the work and propagates.
         workers: The most threads to run.
         gate: Paces the threads' requests; its `stopped` is set when the work stops.
-        expired: The result of a name not done when `timeout` passes, given its last throttle;
-            required with a `timeout`.
+        expired: The result of a name not done when the work ends early, given its last
+            throttle (or, when the service let nothing through, the last throttle of all).
         timeout: Seconds from the first `next()` after which every name not done is `expired`.
     """
-    run = _Run(iter(names), fetch, gate, workers)
-    deadline = None
-    if timeout is not None:
-        if expired is None:
-            raise TypeError("a timeout needs an expired()")
-        deadline = (time.monotonic() + timeout, expired)
+    run = _Run(iter(names), fetch, expired, gate, workers)
     try:
-        yield from run.results(deadline)
+        yield from run.results(None if timeout is None else time.monotonic() + timeout)
     finally:
         run.stop()
 
@@ -136,55 +152,67 @@ class _Run(Generic[Result]):
     """The state the caller's thread and the workers share, under one condition."""
 
     def __init__(
-        self, names: Iterator[str], fetch: Callable[[str], Result], gate: Gate, workers: int
+        self,
+        names: Iterator[str],
+        fetch: Callable[[str], Result],
+        expired: Expired[Result],
+        gate: Gate,
+        workers: int,
     ) -> None:
         self._names = names
         self._fetch = fetch
+        self._expired = expired
         self._gate = gate
         self._workers = workers
         self._cond = threading.Condition()
         self._retry: deque[str] = deque()
         # Names taken and not done (in flight, or back in line), with their last throttle.
         self._working: dict[str, ThrottlingError | None] = {}
+        self._last_throttle: ThrottlingError | None = None
         self._ready: deque[tuple[str, Result]] = deque()
         self._exhausted = False
         self._stopped = False
         self._failure: BaseException | None = None
 
-    def results(
-        self, deadline: tuple[float, Expired[Result]] | None
-    ) -> Iterator[tuple[str, Result]]:
-        """Yield the results as they come; at `(when, expired)`, every name not done."""
+    def results(self, deadline: float | None) -> Iterator[tuple[str, Result]]:
+        """Yield the results as they come; at `deadline`, or when the service lets nothing
+        through (`Pace.starved`), every name not done, `expired`."""
         for number in range(self._workers):
             threading.Thread(
                 target=self._work, name=f"glue-bookmarks-{number}", daemon=True
             ).start()
         while True:
             with self._cond:
-                while not (self._ready or self._failure or self._finished()):
-                    remaining = None if deadline is None else deadline[0] - time.monotonic()
-                    if remaining is not None and remaining <= 0:
+                while True:
+                    # Looked at before every batch: a caller slower than the results always
+                    # finds one ready, and the deadline must hold for it too.
+                    now = time.monotonic()
+                    starved = self._gate.pace.starved()
+                    over = starved or (deadline is not None and now >= deadline)
+                    if over or self._ready or self._failure or self._finished():
                         break
-                    self._cond.wait(remaining)
+                    wait = _LOOK if deadline is None else min(_LOOK, deadline - now)
+                    self._cond.wait(wait)
                 if self._failure is not None:
                     raise self._failure
                 batch = list(self._ready)
                 self._ready.clear()
                 self._cond.notify_all()
                 finished = self._finished()
-                late = deadline is not None and not (batch or finished)
-                if late:
+                if over:
                     self._stop()
                     leftover = list(self._working.items())
             yield from batch
             if finished and not batch:
                 return
-            if deadline is not None and late:
-                expired = deadline[1]
+            if over:
+                # A name never sent, when the service let nothing through, ends with the
+                # throttle the service last answered.
+                untried = self._last_throttle if starved else None
                 for name, throttle in leftover:
-                    yield name, expired(name, throttle)
+                    yield name, self._expired(name, throttle or untried)
                 for name in self._names:
-                    yield name, expired(name, None)
+                    yield name, self._expired(name, untried)
                 return
 
     def stop(self) -> None:
@@ -211,7 +239,7 @@ class _Run(Generic[Result]):
             except ThrottledAttemptError as throttled:
                 with self._cond:
                     if not self._stopped:
-                        self._working[name] = throttled.error
+                        self._working[name] = self._last_throttle = throttled.error
                         self._retry.append(name)
                         self._cond.notify_all()
                 continue

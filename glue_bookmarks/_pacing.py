@@ -2,7 +2,7 @@
 
 The service's rate is learnt from its answers: while it throttles, the pace is the rate of
 answers it let through in the last second, plus a margin, so the service always has a request
-waiting and never idles; while it does not (for 0.2 s and 10 answers), the pace doubles, to
+waiting and never idles; while it does not (for 0.2 s and 10 answers), it rises by half, to
 find a higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError`
 ends the call, for the engine to put the job back in line. `install` hooks this into a
 botocore client; the hooks act only in the threads the engine has bound to a `Gate`, and
@@ -48,6 +48,8 @@ _FALL: Final = 0.7
 _SLOWEST: Final = 1.0
 # A fall of the pace by this fraction of the last one logged at INFO is logged at INFO.
 _LOGGED_CHANGE: Final = 0.2
+# When every answer for this long was a throttle, the service lets nothing through: give up.
+_GIVE_UP: Final = 60.0
 
 
 class ThrottledAttemptError(Exception):
@@ -85,6 +87,7 @@ class Pace:
         self._started = self._origin
         self._calm_answers = 0  # answers since the last throttle or change
         self._last_throttle = float("-inf")
+        self._last_answer = self._origin
         self._changed = float("-inf")
         self._logged: float | None = None
 
@@ -120,6 +123,7 @@ class Pace:
         with self._lock:
             now = self.clock()
             self._calm_answers += 1
+            self._last_answer = now
             _trim(self._answers, now)
             self._answers.append(now)
             self._rise(now)
@@ -144,6 +148,14 @@ class Pace:
                 # Throttled before any answer came: half of what was sent.
                 rate = len(self._sent) / span / 2
             self._set(rate, now, "throttled")
+
+    def starved(self) -> bool:
+        """Whether every answer for the last `_GIVE_UP` seconds was a throttle."""
+        with self._lock:
+            return (
+                self._last_throttle > self._last_answer
+                and self.clock() - self._last_answer >= _GIVE_UP
+            )
 
     def _rise(self, now: float) -> None:
         """Raise the pace when answers, and no throttle, came for a while."""
@@ -236,6 +248,9 @@ def _needs_retry(
         return
     if isinstance(caught_exception, RunStoppedError):
         raise caught_exception
+    if gate.stopped.is_set():
+        # The run is over: no retry (and no back-off) for an answer nobody waits for.
+        raise RunStoppedError
     if response is None:
         return
     http_response, parsed = response
@@ -247,7 +262,7 @@ def _needs_retry(
     operation_name = getattr(operation, "name", "GetJobBookmark")
     answer = ClientError(cast(Any, parsed), operation_name)
     error = from_client_error(answer, operation_name=operation_name)
-    if not isinstance(error, ThrottlingError):  # an HTTP 429 with another code
+    if not isinstance(error, ThrottlingError):  # an HTTP 429 with another code, or none
         throttling = ThrottlingError(error.message)
         throttling.__dict__.update(vars(error))
         error = throttling

@@ -14,8 +14,10 @@ import logging
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,7 +45,7 @@ from tests._support import (
     glue_client,
     refused_endpoint,
 )
-from tests.faults import Answer, FaultServer
+from tests.faults import Answer, Echo, FaultServer, RateLimit, fault_server
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -926,7 +928,113 @@ def test_ctrl_c_exits_130_without_a_traceback(
 
     monkeypatch.setattr(GlueBookmarks, "get_job_bookmarks", interrupted)
     assert _cli.main(["list", "--all", "--endpoint-url", jobs]) == 130
-    assert capsys.readouterr() == ("", "")
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert re.fullmatch(r"glue-bookmarks: interrupted: 0 of \d+ jobs done\n", err), err
+
+
+def test_sigint_exits_130_at_once_saying_how_many_jobs_were_done(
+    cli_env: dict[str, str],
+) -> None:
+    names = [f"job-{index}" for index in range(20)]
+    with fault_server() as server:
+        server.script(Echo(), Echo(), default=Echo(delay=30))
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "glue_bookmarks",
+                "list",
+                *names,
+                "--max-workers",
+                "4",
+                "--endpoint-url",
+                server.url,
+            ],
+            env=cli_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while len(server.requests) < 6:  # two answered, four waiting in the server
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.01)
+            time.sleep(0.2)  # the two answers reach the CLI
+            sent = time.monotonic()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=30)
+            exited = time.monotonic() - sent
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 130
+    assert exited < 3.0  # within 1 s on a quiet machine (docs/performance.md)
+    assert out == ""
+    assert err == "glue-bookmarks: interrupted: 2 of 20 jobs done\n"
+
+
+def test_list_timeout_lists_the_jobs_not_done_as_failed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with fault_server() as server:
+        server.script(Echo(), default=Echo(delay=30))
+        started = time.monotonic()
+        status = _cli.main(
+            [
+                "list",
+                "a",
+                "b",
+                "--max-workers",
+                "1",
+                "--timeout",
+                "0.5",
+                "--output",
+                "json",
+                "--endpoint-url",
+                server.url,
+            ]
+        )
+        assert time.monotonic() - started < 5
+    out, err = capsys.readouterr()
+    assert status == 3
+    items = json.loads(out)["JobBookmarks"]
+    assert [(item["JobName"], item["Status"]) for item in items] == [("a", "ok"), ("b", "error")]
+    assert items[1]["Error"] == {
+        "Code": "DeadlineExceededError",
+        "Message": "job 'b' was not done within the timeout of 0.5 s",
+        "RequestId": None,
+    }
+    assert err == "glue-bookmarks: error: 1 of 2 jobs failed\n"
+
+
+def test_list_against_a_rate_limit_reports_no_job_throttled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    names = [f"job-{index:02d}" for index in range(60)]
+    with fault_server(RateLimit(60, burst=5)) as server:
+        server.script(default=Echo())
+        status = _cli.main(["list", *names, "--output", "json", "--endpoint-url", server.url])
+        throttled = server.counts().throttled
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    items = json.loads(out)["JobBookmarks"]
+    assert [(item["JobName"], item["Status"]) for item in items] == [(n, "ok") for n in names]
+    assert throttled > 0  # the service did throttle; every job waited its turn
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_list_timeout_must_be_a_positive_number(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with refused_endpoint() as url:
+        status = _cli.main(["list", "a", "--timeout", value, "--endpoint-url", url])
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert "argument --timeout: must be" in err
 
 
 def test_console_script_and_version(cli_env: dict[str, str]) -> None:

@@ -20,6 +20,7 @@ PUBLIC = [
     "BookmarkParseError",
     "BookmarkState",
     "ConfigurationError",
+    "DeadlineExceededError",
     "EntityNotFoundError",
     "Finding",
     "GlueBookmarks",
