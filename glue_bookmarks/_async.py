@@ -11,7 +11,14 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+)
 from contextvars import ContextVar
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Final
@@ -43,7 +50,12 @@ from glue_bookmarks._exceptions import (
     async_call_errors,
     narrow_not_found,
 )
-from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS, check_job_names, check_options
+from glue_bookmarks._fleet import (
+    DEFAULT_MAX_WORKERS,
+    check_job_names,
+    check_options,
+    distinct_job_names,
+)
 from glue_bookmarks._pacing import Gate, Pace, ThrottledAttemptError
 from glue_bookmarks._validation import check_endpoint_url, check_optional, check_tags
 
@@ -65,6 +77,8 @@ _INSTALL_HINT: Final = "AsyncGlueBookmarks needs aiobotocore: pip install 'glue-
 _READY_PER_REQUEST: Final = 2
 # A request waiting for its turn looks again this often, for a change of pace to apply.
 _RECHECK: Final = 0.1
+# A run looks this often whether its deadline passed or the service lets nothing through.
+_LOOK: Final = 0.5
 
 Result = JobBookmarkEntry | GlueBookmarksError
 
@@ -416,9 +430,7 @@ class AsyncGlueBookmarks:
         copies = Counter(names)  # in first-seen order
         results: dict[str, Result] = {}
         done = 0
-        async with contextlib.aclosing(
-            self._stream(list(copies), max_concurrency, timeout)
-        ) as pairs:
+        async with contextlib.aclosing(self._stream(copies, max_concurrency, timeout)) as pairs:
             async for name, result in pairs:
                 results[name] = result
                 done += copies[name]
@@ -452,15 +464,21 @@ class AsyncGlueBookmarks:
             InvalidParameterError: A bad argument, at the call; nothing was sent.
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
-        names = check_job_names(job_names)
+        names = distinct_job_names(job_names)
         _check_concurrency(max_concurrency)
         check_options(1, None, timeout)
-        return self._stream(list(dict.fromkeys(names)), max_concurrency, timeout)
+        return self._stream(names, max_concurrency, timeout)
 
     async def _stream(
-        self, names: list[str], max_concurrency: int, timeout: float | None
+        self, names: Collection[str], max_concurrency: int, timeout: float | None
     ) -> AsyncGenerator[tuple[str, Result], None]:
-        """The results of the distinct `names` as they come, from worker tasks."""
+        """The results of the distinct `names` as they come, from worker tasks.
+
+        The sync engine's rules (`_fleet`), on tasks: a throttled job goes back in line; at
+        the deadline, or when the service has let nothing through for a minute
+        (`Pace.starved`), every job not done ends `expired`; what a worker raises but a
+        throttle stops the work and propagates.
+        """
         if not names:
             return
         import asyncio
@@ -474,10 +492,11 @@ class AsyncGlueBookmarks:
         pending = iter(names)
         # Taken and not yet received here, with the job's last throttle.
         working: dict[str, ThrottlingError | None] = {}
+        # A result, or None: a wake-up to look at `run` again.
         ready: asyncio.Queue[tuple[str, Result] | None] = asyncio.Queue(
             _READY_PER_REQUEST * workers
         )
-        failures: list[BaseException] = []
+        run = _RunState(workers)
 
         async def work() -> None:
             _gate.set(gate)
@@ -489,45 +508,56 @@ class AsyncGlueBookmarks:
                             result = await self._fetch_one(name)
                             break
                         except ThrottledAttemptError as throttled:  # back in line
-                            working[name] = throttled.error
+                            working[name] = run.last_throttle = throttled.error
                     await ready.put((name, result))
             except Exception as exc:  # handed to the caller's task
-                failures.append(exc)
-            # The end of this worker (or a wake-up for a failure); room is always made.
+                run.failures.append(exc)
+            finally:
+                run.running -= 1
             await ready.put(None)
 
+        async def watch() -> None:
+            # The deadline and the service's silence, looked at every `_LOOK` s.
+            while True:
+                now = loop.time()
+                run.starved = gate.pace.starved()
+                if run.starved or (deadline is not None and now >= deadline):
+                    run.over = True
+                    with contextlib.suppress(asyncio.QueueFull):
+                        ready.put_nowait(None)
+                    return
+                await asyncio.sleep(_LOOK if deadline is None else min(_LOOK, deadline - now))
+
         tasks = [loop.create_task(work()) for _ in range(workers)]
-        running = workers
+        tasks.append(loop.create_task(watch()))
         try:
-            while running:
-                if deadline is None:
-                    item = await ready.get()
-                else:
-                    try:
-                        item = await asyncio.wait_for(ready.get(), deadline - loop.time())
-                    except asyncio.TimeoutError:
-                        break
-                if failures:
-                    raise failures[0]
-                if item is None:
-                    running -= 1
-                    continue
-                working.pop(item[0], None)
-                yield item
-            else:
-                return
-            # The deadline passed: what came in time, then every job not done.
+            while not run.over:
+                if run.failures:
+                    raise run.failures[0]
+                if not run.running and ready.empty():
+                    return
+                item = await ready.get()
+                if item is not None:
+                    working.pop(item[0], None)
+                    yield item
+            # Over: what came in time, then every job not done.
             await _stop(tasks)
+            done = []
             while not ready.empty():
                 item = ready.get_nowait()
                 if item is not None:
                     working.pop(item[0], None)
-                    yield item
+                    done.append(item)
+            for pair in done:
+                yield pair
             expired = _expired(timeout)
+            # A job never sent, when the service let nothing through, ends with the throttle
+            # the service last answered.
+            untried = run.last_throttle if run.starved else None
             for name, throttle in list(working.items()):
-                yield name, expired(name, throttle)
+                yield name, expired(name, throttle or untried)
             for name in pending:
-                yield name, expired(name, None)
+                yield name, expired(name, untried)
         finally:
             await _stop(tasks)
 
@@ -556,6 +586,17 @@ class AsyncGlueBookmarks:
         except GlueBookmarksError:
             return error
         return narrow_not_found(error, job_exists=True)
+
+
+class _RunState:
+    """What a run's worker tasks, its watcher and the caller's task share (one thread)."""
+
+    def __init__(self, workers: int) -> None:
+        self.running = workers
+        self.failures: list[Exception] = []
+        self.last_throttle: ThrottlingError | None = None
+        self.over = False  # the deadline passed, or the service starved the run
+        self.starved = False
 
 
 async def _stop(tasks: list[asyncio.Task[None]]) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "ACCESS_KEY",
     "ERROR_CASES",
     "LEVELS",
+    "NO_DEV_PLUGINS",
     "ONE_ATTEMPT",
     "OPERATIONS",
     "REGION",
@@ -208,6 +209,10 @@ def modules_imported_by(code: str, watched: tuple[str, ...]) -> list[str]:
     modules: list[str] = json.loads(result.stdout)
     return modules
 
+
+# For pytest run on a user's tests (pytester): no cache, and none of the dev extra's plugins
+# that a user need not have (pytest-asyncio warns of its own unset options).
+NO_DEV_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:asyncio")
 
 # The two clients every contract case runs against: `GlueBookmarks`, and `AsyncGlueBookmarks`
 # driven through `blocking()`.

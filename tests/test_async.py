@@ -36,7 +36,9 @@ from glue_bookmarks import (
     JobBookmarkEntry,
     JobNotFoundError,
     NoBookmarkError,
+    ThrottlingError,
     TransportError,
+    _pacing,
 )
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import (
@@ -55,6 +57,7 @@ from tests.faults import (
     error_answer,
     fault_server,
     success_answer,
+    throttling_answer,
 )
 
 ENTRY = {"JobName": "nightly-orders", "Version": 2, "Run": 2, "Attempt": 0, "RunId": "jr_2"}
@@ -346,6 +349,20 @@ async def test_the_deadline_ends_every_job_not_done(faults: FaultServer) -> None
     assert all(type(result) is DeadlineExceededError for result in results[1:])
     assert [result.job_name for result in results[1:]] == ["b", "c", "d"]  # type: ignore[union-attr]
     assert elapsed < 2
+
+
+@pytest.mark.asyncio
+async def test_a_run_the_service_lets_nothing_through_gives_up_with_the_throttle(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_pacing, "_GIVE_UP", 0.3)  # a minute by default
+    faults.script(default=throttling_answer("req-throttled"))
+    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+        start = time.monotonic()
+        results = await gb.get_job_bookmarks(list("abcdef"), max_concurrency=2)
+    assert time.monotonic() - start < 3
+    assert all(type(result) is ThrottlingError for result in results)
+    assert {result.request_id for result in results} == {"req-throttled"}  # type: ignore[union-attr]
 
 
 @pytest.mark.asyncio
