@@ -213,10 +213,10 @@ def many_jobs(rounds: int = 3) -> list[Result]:
         f"raw aiobotocore against a server answering at once = {cpu_floor:.3f} s, "
         f"{cpu_floor / JOBS * 1e3:.2f} ms of client CPU a request)"
     )
-    name = f"async {JOBS:,} jobs, 20 ms"
+    name = f"async {JOBS:,} x 20 ms"
     return [
         Result(
-            f"{name}: vs raw gather",
+            f"{name}: vs gather",
             "s",
             median["ours"],
             median["raw"],
