@@ -21,6 +21,7 @@ from typing import Any, cast
 import attrs
 import botocore.loaders
 import botocore.session
+from aiobotocore.session import AioSession
 from botocore import exceptions as botocore_exceptions
 from botocore.config import Config
 from mypy_boto3_glue.client import GlueClient as Boto3StubsGlueClient
@@ -50,6 +51,7 @@ __all__ = [
     "SECRET_KEY",
     "SESSION_TOKEN",
     "ErrorCase",
+    "aio_session",
     "blocking",
     "botocore_session",
     "client_error",
@@ -138,6 +140,13 @@ def botocore_session() -> botocore.session.Session:
     loader only caches what it read, so a client built here is the one a fresh session builds.
     """
     session = botocore.session.Session()
+    session.register_component("data_loader", _shared_loader())
+    return session
+
+
+def aio_session() -> AioSession:
+    """A new aiobotocore session reading Glue's model from the same shared cache."""
+    session = AioSession()
     session.register_component("data_loader", _shared_loader())
     return session
 

@@ -24,6 +24,7 @@ from tests._support import (
     REGION,
     SECRET_KEY,
     SESSION_TOKEN,
+    aio_session,
     blocking,
     botocore_session,
 )
@@ -77,7 +78,9 @@ def contract_bookmarks(
     if request.param == "sync":
         yield request.getfixturevalue("http_bookmarks")
         return
-    client = AsyncGlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT)
+    client = AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+    )
     with blocking(client) as gb:
         yield gb
 

@@ -44,6 +44,7 @@ from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import (
     ONE_ATTEMPT,
     REGION,
+    aio_session,
     create_job,
     glue_client,
     modules_imported_by,
@@ -71,7 +72,7 @@ def echo_entry(name: str) -> JobBookmarkEntry:
 async def gb(faults: FaultServer) -> AsyncIterator[AsyncGlueBookmarks]:
     """An AsyncGlueBookmarks on the fault server, one attempt per call."""
     async with AsyncGlueBookmarks(
-        endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
     ) as client:
         yield client
 
@@ -131,7 +132,7 @@ except glue_bookmarks.ConfigurationError as exc:
 @pytest.mark.asyncio
 async def test_a_client_created_here_is_closed_by_aclose(faults: FaultServer) -> None:
     faults.script(default=success_answer(ENTRY))
-    gb = AsyncGlueBookmarks(endpoint_url=faults.url, region_name=REGION)
+    gb = AsyncGlueBookmarks(session=aio_session(), endpoint_url=faults.url, region_name=REGION)
     assert repr(gb) == "<AsyncGlueBookmarks open, client created here>"
     with loop_errors() as reported:
         async with gb:
@@ -226,7 +227,9 @@ async def test_refused_connection_is_a_transport_error() -> None:
 async def test_read_timeout_is_a_transport_error(faults: FaultServer) -> None:
     faults.script(Stall(5))
     config = Config(retries={"total_max_attempts": 1}, read_timeout=0.2)
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=config) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=config
+    ) as gb:
         start = time.monotonic()
         with pytest.raises(TransportError, match="Read timeout"):
             await gb.get_job_bookmark("j")
@@ -275,7 +278,9 @@ async def test_a_throttling_burst_loses_no_job_and_goes_to_no_botocore_retry(
         *[error_answer(400, "ThrottlingException", "Rate exceeded")] * burst, default=Echo()
     )
     config = Config(retries={"mode": "standard", "total_max_attempts": 3})
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=config) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=config
+    ) as gb:
         # Registered after botocore's retry handler: it sees what botocore's retries see.
         retried: list[object] = []
         (await gb._get_client()).meta.events.register(
@@ -295,7 +300,9 @@ async def test_no_job_lost_at_a_rate_limit() -> None:
     names = [f"job-{index:02}" for index in range(60)]
     with fault_server(RateLimit(rate=60, burst=5)) as server:
         server.script(default=Echo())
-        async with AsyncGlueBookmarks(endpoint_url=server.url, config=ONE_ATTEMPT) as gb:
+        async with AsyncGlueBookmarks(
+            session=aio_session(), endpoint_url=server.url, config=ONE_ATTEMPT
+        ) as gb:
             pairs = [pair async for pair in gb.iter_job_bookmarks(names, max_concurrency=16)]
         counts = server.counts()
     assert sorted(pairs, key=lambda pair: pair[0]) == [(n, echo_entry(n)) for n in names]
@@ -310,7 +317,9 @@ async def test_not_found_is_told_apart_with_get_job(faults: FaultServer) -> None
         error_answer(400, "EntityNotFoundException", "Job a not found.", "req-a-job"),
         default=Echo(),
     )
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+    ) as gb:
         [missing] = await gb.get_job_bookmarks(["a"])
     assert type(missing) is JobNotFoundError
     assert missing.request_id == "req-a"
@@ -341,7 +350,9 @@ async def test_bad_options_are_refused_before_any_request(
 @pytest.mark.asyncio
 async def test_the_deadline_ends_every_job_not_done(faults: FaultServer) -> None:
     faults.script(Echo(), default=Echo(delay=30))
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+    ) as gb:
         start = time.monotonic()
         results = await gb.get_job_bookmarks(["a", "b", "c", "d"], max_concurrency=1, timeout=0.5)
         elapsed = time.monotonic() - start
@@ -357,7 +368,9 @@ async def test_a_run_the_service_lets_nothing_through_gives_up_with_the_throttle
 ) -> None:
     monkeypatch.setattr(_pacing, "_GIVE_UP", 0.3)  # a minute by default
     faults.script(default=throttling_answer("req-throttled"))
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+    ) as gb:
         start = time.monotonic()
         results = await gb.get_job_bookmarks(list("abcdef"), max_concurrency=2)
     assert time.monotonic() - start < 3
@@ -370,7 +383,9 @@ async def test_cancelling_the_caller_cancels_its_requests(faults: FaultServer) -
     faults.script(default=Echo(delay=30))
     names = [f"job-{index}" for index in range(20)]
     with loop_errors() as reported:
-        async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+        async with AsyncGlueBookmarks(
+            session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+        ) as gb:
             task = asyncio.create_task(gb.get_job_bookmarks(names, max_concurrency=4))
             await wait_for_requests(faults, 4)
             start = time.monotonic()
@@ -389,7 +404,9 @@ async def test_cancelling_the_caller_cancels_its_requests(faults: FaultServer) -
 async def test_leaving_iter_job_bookmarks_early_stops_the_work(faults: FaultServer) -> None:
     faults.script(Echo(), default=Echo(delay=30))
     names = [f"job-{index}" for index in range(20)]
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+    ) as gb:
         start = time.monotonic()
         async with contextlib.aclosing(gb.iter_job_bookmarks(names, max_concurrency=2)) as pairs:
             async for name, result in pairs:
@@ -404,7 +421,9 @@ async def test_leaving_iter_job_bookmarks_early_stops_the_work(faults: FaultServ
 async def test_other_calls_on_the_loop_go_on_while_many_jobs_run(faults: FaultServer) -> None:
     # The loop is never blocked: a single call answers while a paced run is in flight.
     faults.script(*[Echo(delay=0.3)] * 4, default=Echo())
-    async with AsyncGlueBookmarks(endpoint_url=faults.url, config=ONE_ATTEMPT) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
+    ) as gb:
         run = asyncio.create_task(gb.get_job_bookmarks(list("abcd"), max_concurrency=4))
         await wait_for_requests(faults, 4)
         start = time.monotonic()
@@ -423,7 +442,9 @@ async def test_moto_server_jobs_pages_tags_and_bookmarks(glue_moto_server_url: s
     create_job(glue, *data, Tags={"team": "data"})
     create_job(glue, "web-a", "never-run")
     seed_job_bookmark(job_name="data-000", version=3, run=3, run_id="jr_3", job_bookmark="{}")
-    async with AsyncGlueBookmarks(endpoint_url=glue_moto_server_url, region_name=REGION) as gb:
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=glue_moto_server_url, region_name=REGION
+    ) as gb:
         every = [name async for name in gb.iter_job_names()]
         tagged = [name async for name in gb.iter_job_names(prefix="data-00", tags={"team": "data"})]
         entry = await gb.get_job_bookmark("data-000")

@@ -26,6 +26,7 @@ from tests._support import (
     OPERATIONS,
     REGION,
     ErrorCase,
+    aio_session,
     blocking,
     client_error,
     glue_client,
@@ -108,7 +109,9 @@ def deliver(request: pytest.FixtureRequest) -> Deliver:
     faults = request.getfixturevalue("faults")
     if request.param == "http":
         return over_http(faults, request.getfixturevalue("http_bookmarks"))
-    client = AsyncGlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT)
+    client = AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+    )
     driven = blocking(client)
     async_bookmarks = driven.__enter__()
     request.addfinalizer(lambda: driven.__exit__(None, None, None))
