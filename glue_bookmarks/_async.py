@@ -403,8 +403,10 @@ class AsyncGlueBookmarks:
         """Get the bookmark entries of many jobs, concurrently over this one client.
 
         As `GlueBookmarks.get_job_bookmarks`: each distinct name fetched once, paced to the
-        rate the service allows (a throttled job goes back in line), an
-        `EntityNotFoundException` told apart as `JobNotFoundError` or `NoBookmarkError`.
+        rate the service allows (a throttled job goes back in line, and ends as a
+        `ThrottlingError` only when `timeout` passes or the service lets nothing through for
+        60 s), an `EntityNotFoundException` told apart as `JobNotFoundError` or
+        `NoBookmarkError`.
         Cancelling the awaiting task cancels the requests in flight.
 
         Args:

@@ -236,6 +236,23 @@ async def test_read_timeout_is_a_transport_error(faults: FaultServer) -> None:
     assert time.monotonic() - start < 2
 
 
+@pytest.mark.parametrize("raised", [TypeError, AttributeError, ValueError])
+@pytest.mark.asyncio
+async def test_a_users_event_hook_error_propagates_as_raised(
+    faults: FaultServer, raised: type[Exception]
+) -> None:
+    faults.script(default=success_answer(ENTRY))
+
+    def hook(**kwargs: object) -> None:
+        raise raised("the tracer's own bug")
+
+    session = aio_session()
+    async with session.create_client("glue", region_name=REGION, endpoint_url=faults.url) as raw:
+        raw.meta.events.register("after-call.glue", hook)
+        with pytest.raises(raised, match="the tracer's own bug"):
+            await AsyncGlueBookmarks(client=raw).get_job_bookmark("nightly-orders")
+
+
 def test_aiohttp_errors_reading_a_body_are_transport_errors() -> None:
     # aiobotocore turns aiohttp's errors into botocore's while it sends, not while it reads.
     import aiohttp
