@@ -84,7 +84,8 @@ Result = JobBookmarkEntry | GlueBookmarksError
 
 
 def _aiobotocore() -> ModuleType:
-    """aiobotocore's session module (and so its client and config), or one clear error."""
+    """The aiobotocore package, its client, config and session modules imported; or one
+    clear error naming the extra to install."""
     try:
         import aiobotocore.client
         import aiobotocore.config
