@@ -437,7 +437,7 @@ async def test_leaving_iter_job_bookmarks_early_stops_the_work(faults: FaultServ
 @pytest.mark.asyncio
 async def test_other_calls_on_the_loop_go_on_while_many_jobs_run(faults: FaultServer) -> None:
     # The loop is never blocked: a single call answers while a paced run is in flight.
-    faults.script(*[Echo(delay=0.3)] * 4, default=Echo())
+    faults.script(*[Echo(delay=1.0)] * 4, default=Echo())
     async with AsyncGlueBookmarks(
         session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
     ) as gb:
@@ -445,7 +445,7 @@ async def test_other_calls_on_the_loop_go_on_while_many_jobs_run(faults: FaultSe
         await wait_for_requests(faults, 4)
         start = time.monotonic()
         assert await gb.get_job_bookmark("single") == echo_entry("single")
-        assert time.monotonic() - start < 0.25
+        assert time.monotonic() - start < 0.8  # not after the run's answers
         assert await run == [echo_entry(name) for name in "abcd"]
 
 
