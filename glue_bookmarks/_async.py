@@ -181,7 +181,8 @@ class AsyncGlueBookmarks:
     The same calls, models and errors as `GlueBookmarks`, awaitable. It wraps one aiobotocore
     Glue client: one passed in is used as is and never closed here; otherwise one is created
     on first use and closed by `aclose()` (or leaving an `async with` block). Use it from one
-    event loop. Nothing from aiobotocore or aiohttp escapes: no answer is a `TransportError`.
+    event loop. Nothing from aiobotocore or aiohttp escapes: a connection refused or closed, or
+    a timeout, is a `TransportError`.
 
     Example:
         ```python
@@ -307,7 +308,8 @@ class AsyncGlueBookmarks:
             )
             config = _client_config(session, self._config, defaults)
             if isinstance(self._config, aiobotocore.config.AioConfig):
-                # aiobotocore before 2.15 merges only the first AioConfig's connector_args.
+                # Older aiobotocore (2.13, our floor) merges only the first AioConfig's
+                # connector_args; the user's must win.
                 config = self._config.merge(config)
             context = session.create_client(
                 "glue",
