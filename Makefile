@@ -82,17 +82,19 @@ test: lint typecheck docs pytest dist-check
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
 
-# The declared dependency floors (pyproject.toml), with the oldest supported moto: the whole
-# suite but the mypy consumer check, whose stubs follow the newest botocore. The rest of the
-# dev extra is resolved together with the pins, so whatever the suite needs is there.
-FLOOR := botocore==1.34.131 boto3==1.34.131 attrs==23.1.0 cattrs==23.2.3 'moto[glue,server]==5.1.11'
+# The declared dependency floors (pyproject.toml), with the oldest supported moto and the async
+# extra's floor, aiobotocore 2.13.1 (whose botocore range holds 1.34.131): the whole suite but
+# the mypy consumer check, whose stubs follow the newest botocore. The rest of the dev extra is
+# resolved together with the pins, so whatever the suite needs is there.
+FLOOR := botocore==1.34.131 boto3==1.34.131 attrs==23.1.0 cattrs==23.2.3 \
+    'moto[glue,server]==5.1.11' aiobotocore==2.13.1
 
 test-floor:
 	rm -rf .venv-floor
 	$(PYTHON) -m venv .venv-floor
 	.venv-floor/bin/python -m pip install --quiet --upgrade pip
 	.venv-floor/bin/python -m pip install --quiet $(FLOOR) -e '.[dev]'
-	.venv-floor/bin/python -m pip list | grep -E '^(attrs|boto3|botocore|cattrs|moto) '
+	.venv-floor/bin/python -m pip list | grep -E '^(aiobotocore|aiohttp|attrs|boto3|botocore|cattrs|moto) '
 	.venv-floor/bin/pytest -p no:cacheprovider $(PYTEST_PARALLEL) --deselect tests/test_typing.py
 
 clean:

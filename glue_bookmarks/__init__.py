@@ -10,6 +10,7 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 
 import logging as _logging
 
+from glue_bookmarks._async import AsyncGlueBookmarks
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
 from glue_bookmarks._diff import JobDiff, SourceDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
@@ -46,6 +47,7 @@ from glue_bookmarks._version import __version__
 
 __all__ = [
     "AccessDeniedError",
+    "AsyncGlueBookmarks",
     "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",

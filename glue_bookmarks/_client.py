@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import botocore.session
 from botocore.client import BaseClient
@@ -106,8 +106,10 @@ def _user_setting(session: botocore.session.Session, name: str, env_var: str) ->
     return chain.provide()
 
 
-def _client_config(session: botocore.session.Session, config: Config | None) -> Config:
-    """The `Config` of a client created here: ours, under what the user set.
+def _client_config(
+    session: botocore.session.Session, config: Config | None, defaults: Config = _DEFAULT_CONFIG
+) -> Config:
+    """The `Config` of a client created here: ours (`defaults`), under what the user set.
 
     What `config` sets wins over our defaults (`Config.merge`), key by key within `retries`.
     The retry mode stays unset, for botocore to read from the environment or the profile, when
@@ -115,7 +117,7 @@ def _client_config(session: botocore.session.Session, config: Config | None) -> 
     defaults set no `max_attempts`, so botocore reads it from `config`, the environment or the
     profile, in that order, as it does for any client.
     """
-    merged = _DEFAULT_CONFIG if config is None else _DEFAULT_CONFIG.merge(config)
+    merged = defaults if config is None else defaults.merge(config)
     retries: Any = dict(getattr(merged, "retries", None) or {})
     if "mode" not in retries and _user_setting(session, "retry_mode", "AWS_RETRY_MODE") is None:
         retries["mode"] = _RETRY_MODE
@@ -141,25 +143,33 @@ def _call(operation_name: str, method: Callable[..., Any], params: Mapping[str, 
     try:
         response = method(**params)
     except CALL_ERRORS as exc:
-        error = from_call_error(exc, operation_name=operation_name)
+        error = _call_error(exc, operation_name, params, start if debug else None)
         if error is None:
             raise
-        if debug:
-            outcome = type(error).__name__
-            if isinstance(error, ServiceError) and error.code:
-                outcome += f" ({error.code})"
-            answer = getattr(exc, "response", None)
-            _log_request(
-                start,
-                operation_name,
-                params,
-                f"failed: {outcome}",
-                answer if isinstance(answer, Mapping) else {},
-            )
         raise error from exc
     if debug:
         _log_request(start, operation_name, params, "ok", response)
     return response
+
+
+def _call_error(
+    exc: Exception, operation_name: str, params: Mapping[str, Any], start: float | None
+) -> GlueBookmarksError | None:
+    """Our error for what a call raised (None: not ours to map), logged when `start` is given."""
+    error = from_call_error(exc, operation_name=operation_name)
+    if error is not None and start is not None:
+        outcome = type(error).__name__
+        if isinstance(error, ServiceError) and error.code:
+            outcome += f" ({error.code})"
+        answer = getattr(exc, "response", None)
+        _log_request(
+            start,
+            operation_name,
+            params,
+            f"failed: {outcome}",
+            answer if isinstance(answer, Mapping) else {},
+        )
+    return error
 
 
 def _log_request(
@@ -322,23 +332,15 @@ class GlueBookmarks:
 
     def _create_client(self) -> BaseClient:
         try:
-            session = self._session
-            if session is None:
-                session = botocore.session.Session(profile=self._profile_name)
-            elif self._profile_name is not None:
-                session.set_config_variable("profile", self._profile_name)
+            session = _with_profile(self._session, self._profile_name, botocore.session.Session)
             return session.create_client(
                 "glue",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
                 config=_client_config(session, self._config),
             )
-        except BotoCoreError as exc:
-            raise from_botocore_error(exc, operation_name=None) from exc
-        except ValueError as exc:
-            # botocore raises a bare ValueError for a malformed setting it reads itself,
-            # such as an AWS_ENDPOINT_URL that is not a URL.
-            raise ConfigurationError(f"cannot create the Glue client: {exc}") from exc
+        except (BotoCoreError, ValueError) as exc:
+            raise _creation_error(exc) from exc
 
     def get_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
         """Get a job's bookmark entry (`GetJobBookmark`).
@@ -517,10 +519,7 @@ class GlueBookmarks:
         """A new run's gate, with pacing hooked into the client, and its number of threads."""
         client = self._get_client()
         install(client)
-        pool = getattr(client.meta.config, "max_pool_connections", None)
-        if not isinstance(pool, int) or pool < 1:
-            pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
-        return Gate(Pace()), min(max_workers, pool, jobs or max_workers)
+        return Gate(Pace()), min(max_workers, _pool_size(client), jobs or max_workers)
 
     def _fetch_one(self, job_name: str) -> JobBookmarkEntry | GlueBookmarksError:
         """One job's entry or its error.
@@ -767,6 +766,37 @@ def _expired(
     return expired
 
 
+def _pool_size(client: BaseClient) -> int:
+    """The client's connection pool size: the most requests it runs at once."""
+    pool = getattr(client.meta.config, "max_pool_connections", None)
+    if not isinstance(pool, int) or pool < 1:
+        pool = MAX_POOL_CONNECTIONS  # botocore's default, which a client built without one uses
+    return pool
+
+
+_Session = TypeVar("_Session", bound=botocore.session.Session)
+
+
+def _with_profile(
+    session: _Session | None, profile_name: str | None, new_session: Callable[..., _Session]
+) -> _Session:
+    """The session to create a client from: `session` with `profile_name` set, or a new one."""
+    if session is None:
+        return new_session(profile=profile_name)
+    if profile_name is not None:
+        session.set_config_variable("profile", profile_name)
+    return session
+
+
+def _creation_error(exc: BotoCoreError | ValueError) -> GlueBookmarksError:
+    """Our error for what creating a client raised."""
+    if isinstance(exc, BotoCoreError):
+        return from_botocore_error(exc, operation_name=None)
+    # botocore raises a bare ValueError for a malformed setting it reads itself, such as an
+    # AWS_ENDPOINT_URL that is not a URL.
+    return ConfigurationError(f"cannot create the Glue client: {exc}")
+
+
 def _check_injected(client: object, **others: object) -> None:
     """Raise unless `client` is a Glue client and no argument shaping a new one is given."""
     given = [name for name, value in others.items() if value is not None]
@@ -801,19 +831,22 @@ def _job_names(pages: Iterator[Mapping[str, Any]], prefix: str | None) -> Iterat
             page = _call("ListJobs", pages.__next__, {})
         except StopIteration:
             return
-        names = page.get("JobNames")
-        if not isinstance(names, list) or not all(type(name) is str for name in names):
-            status_code, request_id = response_context(page)
-            raise ResponseValidationError(
-                f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
-                operation_name="ListJobs",
-                field="JobNames",
-                status_code=status_code,
-                request_id=request_id,
-            )
-        for name in names:
-            if prefix is None or name.startswith(prefix):
-                yield name
+        yield from _page_job_names(page, prefix)
+
+
+def _page_job_names(page: Mapping[str, Any], prefix: str | None) -> list[str]:
+    """The names of a ListJobs page that start with `prefix`; raise if its JobNames does not fit."""
+    names = page.get("JobNames")
+    if not isinstance(names, list) or not all(type(name) is str for name in names):
+        status_code, request_id = response_context(page)
+        raise ResponseValidationError(
+            f"the ListJobs answer's JobNames is not a list of strings: {names!r:.200}",
+            operation_name="ListJobs",
+            field="JobNames",
+            status_code=status_code,
+            request_id=request_id,
+        )
+    return [name for name in names if prefix is None or name.startswith(prefix)]
 
 
 # GetJobRuns' largest page (MaxResults), so a long history takes the fewest requests.

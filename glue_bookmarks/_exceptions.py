@@ -1,6 +1,7 @@
 """The exceptions glue-bookmarks raises, and how botocore's errors map onto them.
 
-Every error the public API raises is a `GlueBookmarksError`; no botocore exception escapes.
+Every error the public API raises is a `GlueBookmarksError`; no botocore exception escapes,
+nor one of aiobotocore or aiohttp from `AsyncGlueBookmarks`.
 
 ```
 GlueBookmarksError
@@ -30,6 +31,7 @@ arguments are the message alone and the context travels in the instance `__dict_
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -60,6 +62,7 @@ __all__ = [
     "ThrottlingError",
     "TransportError",
     "ValidationError",
+    "async_call_errors",
     "from_botocore_error",
     "from_call_error",
     "from_client_error",
@@ -419,6 +422,21 @@ _TRANSPORT_ERRORS: Final = (
 )
 
 
+def _aiohttp_transport_errors() -> tuple[type[Exception], ...]:
+    """aiohttp's connection errors and timeouts; none while aiohttp is not imported.
+
+    aiobotocore turns most of them into botocore's while it sends, but not those raised while
+    it reads the body (such as a connection closed mid-body). Looked up in `sys.modules`, not
+    imported: an aiohttp error cannot have been raised before aiohttp was imported, and
+    `import glue_bookmarks` neither needs nor loads it.
+    """
+    aiohttp = sys.modules.get("aiohttp")
+    if aiohttp is None:
+        return ()
+    # aiohttp's own timeouts are asyncio's TimeoutError (the builtin one from Python 3.11).
+    return (aiohttp.ClientError, sys.modules["asyncio"].TimeoutError)
+
+
 def response_context(response: Mapping[str, Any]) -> tuple[int | None, str | None]:
     """The HTTP status and request id of a botocore answer (or of a `ClientError`'s)."""
     metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
@@ -498,14 +516,22 @@ CALL_ERRORS: Final = (
 )
 
 
-_ANSWER_MODULES: Final = frozenset({"botocore.endpoint", "botocore.parsers"})
+def async_call_errors() -> tuple[type[Exception], ...]:
+    """What an aiobotocore call can raise that `from_call_error` may map: `CALL_ERRORS` and
+    aiohttp's transport errors (once aiohttp is imported)."""
+    return (*CALL_ERRORS, *_aiohttp_transport_errors())
+
+
+_ANSWER_MODULES: Final = frozenset(
+    {"botocore.endpoint", "botocore.parsers", "aiobotocore.endpoint", "aiobotocore.parsers"}
+)
 
 
 def _raised_reading_the_answer(exc: BaseException) -> bool:
     """Whether botocore's reading of an answer raised `exc`, rather than an event hook.
 
-    It did when the traceback passes through botocore's endpoint or parser, and its innermost
-    frame is botocore's own (or that of the json module it calls): a hook's error has the
+    It did when the traceback passes through botocore's (or aiobotocore's) endpoint or parser,
+    and its innermost frame is theirs (or that of the json module they call): a hook's error has the
     hook's frame innermost, wherever botocore called it from.
     """
     reading = False
@@ -515,7 +541,7 @@ def _raised_reading_the_answer(exc: BaseException) -> bool:
         module = traceback.tb_frame.f_globals.get("__name__", "")
         reading = reading or module in _ANSWER_MODULES
         traceback = traceback.tb_next
-    return reading and module.partition(".")[0] in ("botocore", "json")
+    return reading and module.partition(".")[0] in ("botocore", "aiobotocore", "json")
 
 
 def from_call_error(exc: Exception, *, operation_name: str) -> GlueBookmarksError | None:
@@ -534,6 +560,8 @@ def from_call_error(exc: Exception, *, operation_name: str) -> GlueBookmarksErro
         return from_client_error(exc, operation_name=operation_name)
     if isinstance(exc, botocore_exceptions.BotoCoreError):
         return from_botocore_error(exc, operation_name=operation_name)
+    if isinstance(exc, _aiohttp_transport_errors()):
+        return TransportError(f"{type(exc).__name__}: {exc}", operation_name=operation_name)
     if isinstance(exc, ResponseParserError) or _raised_reading_the_answer(exc):
         return ResponseValidationError(
             f"botocore could not parse the {operation_name} answer: {type(exc).__name__}: {exc}",

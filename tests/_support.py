@@ -7,18 +7,21 @@ copy of the module.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
 import json
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 import attrs
 import botocore.loaders
 import botocore.session
+from aiobotocore.session import AioSession
 from botocore import exceptions as botocore_exceptions
 from botocore.config import Config
 from mypy_boto3_glue.client import GlueClient as Boto3StubsGlueClient
@@ -26,7 +29,9 @@ from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
     AccessDeniedError,
+    AsyncGlueBookmarks,
     EntityNotFoundError,
+    GlueBookmarks,
     InternalServiceError,
     InvalidInputError,
     OperationTimeoutError,
@@ -38,12 +43,16 @@ from glue_bookmarks import (
 __all__ = [
     "ACCESS_KEY",
     "ERROR_CASES",
+    "LEVELS",
+    "NO_DEV_PLUGINS",
     "ONE_ATTEMPT",
     "OPERATIONS",
     "REGION",
     "SECRET_KEY",
     "SESSION_TOKEN",
     "ErrorCase",
+    "aio_session",
+    "blocking",
     "botocore_session",
     "client_error",
     "create_job",
@@ -135,6 +144,13 @@ def botocore_session() -> botocore.session.Session:
     return session
 
 
+def aio_session() -> AioSession:
+    """A new aiobotocore session reading Glue's model from the same shared cache."""
+    session = AioSession()
+    session.register_component("data_loader", _shared_loader())
+    return session
+
+
 def glue_client(endpoint_url: str | None = None, config: Config | None = None) -> GlueClient:
     """A plain botocore Glue client, as a user would build one."""
     client = botocore_session().create_client(
@@ -201,3 +217,62 @@ def modules_imported_by(code: str, watched: tuple[str, ...]) -> list[str]:
     )
     modules: list[str] = json.loads(result.stdout)
     return modules
+
+
+# For pytest run on a user's tests (pytester): no cache, and none of the dev extra's plugins
+# that a user need not have (pytest-asyncio warns of its own unset options).
+NO_DEV_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:asyncio")
+
+# The two clients every contract case runs against: `GlueBookmarks`, and `AsyncGlueBookmarks`
+# driven through `blocking()`.
+LEVELS = ["sync", "async"]
+
+
+class _Blocking:
+    """An `AsyncGlueBookmarks` with the surface of `GlueBookmarks`, each call run to its end on
+    `loop`, so one test body asserts the contract of both clients.
+
+    `max_workers` is passed on as `max_concurrency`; an async iterator comes back as an
+    iterator whose every `next()` runs one `__anext__()`, so laziness is kept too.
+    """
+
+    def __init__(self, client: AsyncGlueBookmarks, loop: asyncio.AbstractEventLoop) -> None:
+        self._client = client
+        self._loop = loop
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._client, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if "max_workers" in kwargs:
+                kwargs["max_concurrency"] = kwargs.pop("max_workers")
+            result = method(*args, **kwargs)
+            if inspect.isawaitable(result):
+                return self._loop.run_until_complete(result)
+            if hasattr(result, "__anext__"):
+                return self._iterate(result)
+            return result
+
+        return call
+
+    def _iterate(self, iterator: AsyncIterator[Any]) -> Iterator[Any]:
+        while True:
+            try:
+                yield self._loop.run_until_complete(iterator.__anext__())
+            except StopAsyncIteration:
+                return
+
+
+@contextmanager
+def blocking(client: AsyncGlueBookmarks) -> Iterator[GlueBookmarks]:
+    """`client` driven from sync code on a loop of its own, closed (and the loop) after."""
+    loop = asyncio.new_event_loop()
+    try:
+        # Typed as the sync client, whose surface it takes on.
+        yield cast(GlueBookmarks, _Blocking(client, loop))
+    finally:
+        try:
+            loop.run_until_complete(client.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()

@@ -16,13 +16,16 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from glue_bookmarks import GlueBookmarks
+from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks
 from tests._support import (
     ACCESS_KEY,
+    LEVELS,
     ONE_ATTEMPT,
     REGION,
     SECRET_KEY,
     SESSION_TOKEN,
+    aio_session,
+    blocking,
     botocore_session,
 )
 from tests.faults import FaultServer, fault_server
@@ -63,6 +66,22 @@ def http_bookmarks(faults: FaultServer) -> Iterator[GlueBookmarks]:
     with GlueBookmarks(
         session=botocore_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
     ) as gb:
+        yield gb
+
+
+@pytest.fixture(params=LEVELS)
+def contract_bookmarks(
+    request: pytest.FixtureRequest, faults: FaultServer
+) -> Iterator[GlueBookmarks]:
+    """The fault server's client at each level: `http_bookmarks`, and the same settings in an
+    `AsyncGlueBookmarks` driven through `blocking()`."""
+    if request.param == "sync":
+        yield request.getfixturevalue("http_bookmarks")
+        return
+    client = AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+    )
+    with blocking(client) as gb:
         yield gb
 
 

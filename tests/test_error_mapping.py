@@ -1,11 +1,12 @@
-"""Every error answer raises its class with its context, the same at each of the three levels.
+"""Every error answer raises its class with its context, the same at each of the four levels.
 
-One table (`ERROR_CASES`), one assertion, three ways of delivering the answer:
+One table (`ERROR_CASES`), one assertion, four ways of delivering the answer:
 
 - unit: botocore's `ClientError` for the answer, raised by the call our client wraps around
   every botocore method (no client, no botocore parsing);
 - stubber: a botocore Glue client with `Stubber` (botocore's client, no HTTP);
-- http: the answer over real HTTP from our fault server on 127.0.0.1 (botocore's parser).
+- http: the answer over real HTTP from our fault server on 127.0.0.1 (botocore's parser);
+- async-http: the same, to `AsyncGlueBookmarks` (aiobotocore and aiohttp).
 """
 
 from __future__ import annotations
@@ -17,9 +18,19 @@ import botocore.exceptions
 import pytest
 from botocore.stub import Stubber
 
-from glue_bookmarks import GlueBookmarks, ServiceError
+from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks, ServiceError
 from glue_bookmarks._client import _call
-from tests._support import ERROR_CASES, OPERATIONS, ErrorCase, client_error, glue_client
+from tests._support import (
+    ERROR_CASES,
+    ONE_ATTEMPT,
+    OPERATIONS,
+    REGION,
+    ErrorCase,
+    aio_session,
+    blocking,
+    client_error,
+    glue_client,
+)
 from tests.faults import FaultServer, error_answer
 
 REQUEST_ID = "req-7"
@@ -71,6 +82,8 @@ def stubber(case: ErrorCase, method: str, operation: str) -> None:
 
 
 def over_http(faults: FaultServer, http_bookmarks: GlueBookmarks) -> Deliver:
+    """Also the async level: `contract_bookmarks` gives either client the sync surface."""
+
     def http(case: ErrorCase, method: str, operation: str) -> None:
         answer = error_answer(
             case.status, case.code, case.message, REQUEST_ID, **federation_member(case)
@@ -86,14 +99,23 @@ def over_http(faults: FaultServer, http_bookmarks: GlueBookmarks) -> Deliver:
     return http
 
 
-@pytest.fixture(params=["unit", "stubber", "http"])
+@pytest.fixture(params=["unit", "stubber", "http", "async-http"])
 def deliver(request: pytest.FixtureRequest) -> Deliver:
     """One level's way of answering a call with an error."""
     if request.param == "unit":
         return unit
     if request.param == "stubber":
         return stubber
-    return over_http(request.getfixturevalue("faults"), request.getfixturevalue("http_bookmarks"))
+    faults = request.getfixturevalue("faults")
+    if request.param == "http":
+        return over_http(faults, request.getfixturevalue("http_bookmarks"))
+    client = AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=ONE_ATTEMPT
+    )
+    driven = blocking(client)
+    async_bookmarks = driven.__enter__()
+    request.addfinalizer(lambda: driven.__exit__(None, None, None))
+    return over_http(faults, async_bookmarks)
 
 
 def assert_raised_for(err: BaseException, case: ErrorCase, operation: str) -> None:

@@ -9,12 +9,14 @@ import pytest
 import glue_bookmarks
 import glue_bookmarks.testing
 import glue_bookmarks.testing.pytest_plugin
+from tests._support import NO_DEV_PLUGINS
 
 # pytest's own fixture for testing plugins: runs pytest on a user's test files.
 pytest_plugins = ["pytester"]
 
 PUBLIC = [
     "AccessDeniedError",
+    "AsyncGlueBookmarks",
     "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
@@ -88,7 +90,7 @@ def test_the_plugin_gives_users_exactly_the_pinned_fixtures(pytester: pytest.Pyt
     # As a user's `pytest --fixtures` lists them: the plugin loaded through its entry point,
     # its private fixtures (a leading underscore) hidden.
     pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
-    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--fixtures", *NO_DEV_PLUGINS)
     header = "fixtures defined from glue_bookmarks.testing.pytest_plugin"
     lines = result.outlines
     section = [i for i, line in enumerate(lines) if header in line]

@@ -87,22 +87,22 @@ def test_iter_job_names_of_an_empty_account(glue_moto_client: GlueClient) -> Non
 
 
 def test_iter_job_names_checks_prefix_before_any_request(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     with pytest.raises(InvalidParameterError, match="prefix must be a str") as caught:
-        http_bookmarks.iter_job_names(prefix=b"nightly")  # type: ignore[arg-type]
+        contract_bookmarks.iter_job_names(prefix=b"nightly")  # type: ignore[arg-type]
     assert caught.value.parameter == "prefix"
     assert faults.requests == []
 
 
 def test_iter_job_names_maps_a_page_error(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(
         Answer(200, json.dumps({"JobNames": ["a", "b"], "NextToken": "t"}).encode(), JSON_HEADERS),
         error_answer(403, "AccessDeniedException", "not allowed: glue:ListJobs", "req-2"),
     )
-    names = http_bookmarks.iter_job_names()
+    names = contract_bookmarks.iter_job_names()
 
     assert [next(names), next(names)] == ["a", "b"]
     with pytest.raises(AccessDeniedError) as caught:
@@ -122,11 +122,11 @@ def test_iter_job_names_maps_a_page_error(
     ],
 )
 def test_iter_job_names_refuses_a_malformed_page(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, page: dict[str, object], shown: str
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, page: dict[str, object], shown: str
 ) -> None:
     faults.script(Answer(200, json.dumps(page).encode(), JSON_HEADERS))
     with pytest.raises(ResponseValidationError) as caught:
-        list(http_bookmarks.iter_job_names())
+        list(contract_bookmarks.iter_job_names())
     error = caught.value
     assert str(error) == f"the ListJobs answer's JobNames is not a list of strings: {shown}"
     assert (error.operation_name, error.field) == ("ListJobs", "JobNames")
@@ -163,14 +163,14 @@ def test_iter_job_names_filters_by_tag_in_moto_across_pages(glue_moto_client: Gl
 
 
 def test_iter_job_names_sends_the_tags_with_every_page(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(
         Answer(200, json.dumps({"JobNames": ["a"], "NextToken": "t"}).encode(), JSON_HEADERS),
         Answer(200, json.dumps({"JobNames": ["b"]}).encode(), JSON_HEADERS),
     )
     tags = {"team": "data", "tier": ""}
-    assert list(http_bookmarks.iter_job_names(tags=tags)) == ["a", "b"]
+    assert list(contract_bookmarks.iter_job_names(tags=tags)) == ["a", "b"]
     assert [request.body for request in faults.requests] == [
         {"Tags": tags},
         {"Tags": tags, "NextToken": "t"},
@@ -178,10 +178,10 @@ def test_iter_job_names_sends_the_tags_with_every_page(
 
 
 def test_iter_job_names_sends_no_tags_for_an_empty_filter(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(Answer(200, json.dumps({"JobNames": ["a"]}).encode(), JSON_HEADERS))
-    assert list(http_bookmarks.iter_job_names(tags={})) == ["a"]
+    assert list(contract_bookmarks.iter_job_names(tags={})) == ["a"]
     assert [request.body for request in faults.requests] == [{}]
 
 
@@ -199,10 +199,10 @@ def test_iter_job_names_sends_no_tags_for_an_empty_filter(
     ],
 )
 def test_iter_job_names_checks_tags_before_any_request(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, tags: object, message: str
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, tags: object, message: str
 ) -> None:
     with pytest.raises(InvalidParameterError) as caught:
-        http_bookmarks.iter_job_names(tags=tags)  # type: ignore[arg-type]
+        contract_bookmarks.iter_job_names(tags=tags)  # type: ignore[arg-type]
     assert str(caught.value).startswith(message)
     assert caught.value.parameter == "tags"
     assert isinstance(caught.value, ValueError)
@@ -210,11 +210,11 @@ def test_iter_job_names_checks_tags_before_any_request(
 
 
 def test_iter_job_names_accepts_tags_at_glue_limits(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(Answer(200, json.dumps({"JobNames": []}).encode(), JSON_HEADERS))
     tags = {f"{index:0128}": "v" * 256 for index in range(50)}
-    assert list(http_bookmarks.iter_job_names(tags=tags)) == []
+    assert list(contract_bookmarks.iter_job_names(tags=tags)) == []
     assert faults.requests[0].body == {"Tags": tags}
 
 
@@ -267,32 +267,33 @@ def test_every_job_of_the_account_in_one_call(glue_moto_client: GlueClient) -> N
 
 
 def test_a_name_given_twice_is_fetched_once(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(default=Echo())
 
-    results = http_bookmarks.get_job_bookmarks(["a", "b", "a", "a"])
+    results = contract_bookmarks.get_job_bookmarks(["a", "b", "a", "a"])
 
     assert results == [echo_entry("a"), echo_entry("b"), echo_entry("a"), echo_entry("a")]
     assert sorted(requested_names(faults)) == ["a", "b"]
 
 
-def test_no_names_no_request(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_no_names_no_request(faults: FaultServer, contract_bookmarks: GlueBookmarks) -> None:
     progress: list[tuple[int, int]] = []
 
     assert (
-        http_bookmarks.get_job_bookmarks([], on_progress=lambda *args: progress.append(args)) == []
+        contract_bookmarks.get_job_bookmarks([], on_progress=lambda *args: progress.append(args))
+        == []
     )
-    assert http_bookmarks.get_job_bookmarks(iter(())) == []
+    assert contract_bookmarks.get_job_bookmarks(iter(())) == []
     assert (faults.requests, progress) == ([], [])
 
 
 def test_names_from_a_generator_are_read_once(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(default=Echo())
 
-    results = http_bookmarks.get_job_bookmarks(name for name in ["x", "y"])
+    results = contract_bookmarks.get_job_bookmarks(name for name in ["x", "y"])
 
     assert results == [echo_entry("x"), echo_entry("y")]
 
@@ -300,7 +301,9 @@ def test_names_from_a_generator_are_read_once(
 # --- one job's failure never stops the others --------------------------------------------
 
 
-def test_each_job_keeps_its_own_outcome(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_each_job_keeps_its_own_outcome(
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
+) -> None:
     # One worker takes the jobs in input order, so the script's answers meet known jobs.
     faults.script(
         Echo(),
@@ -315,7 +318,7 @@ def test_each_job_keeps_its_own_outcome(faults: FaultServer, http_bookmarks: Glu
         default=Echo(),
     )
 
-    a, b, c, d, e, f, g = http_bookmarks.get_job_bookmarks(list("abcdefg"), max_workers=1)
+    a, b, c, d, e, f, g = contract_bookmarks.get_job_bookmarks(list("abcdefg"), max_workers=1)
 
     assert (a, g) == (echo_entry("a"), echo_entry("g"))
     assert isinstance(b, InternalServiceError)
@@ -418,12 +421,12 @@ def test_bad_arguments_are_refused_before_any_request(
 
 
 def test_progress_is_reported_in_the_calling_thread(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(default=Echo())
     calls: list[tuple[int, int, threading.Thread]] = []
 
-    http_bookmarks.get_job_bookmarks(
+    contract_bookmarks.get_job_bookmarks(
         ["a", "b", "a", "c"],
         on_progress=lambda done, total: calls.append((done, total, threading.current_thread())),
     )
@@ -435,7 +438,7 @@ def test_progress_is_reported_in_the_calling_thread(
 
 
 def test_an_exception_from_on_progress_stops_the_work(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(default=Echo())
 
@@ -444,17 +447,17 @@ def test_an_exception_from_on_progress_stops_the_work(
 
     names = [f"job-{index}" for index in range(500)]
     with pytest.raises(KeyboardInterrupt):
-        http_bookmarks.get_job_bookmarks(names, max_workers=1, on_progress=stop)
+        contract_bookmarks.get_job_bookmarks(names, max_workers=1, on_progress=stop)
     assert 1 <= len(faults.requests) < len(names)  # the rest were cancelled, not sent
 
 
 def test_missing_credentials_are_raised_not_returned(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, monkeypatch: pytest.MonkeyPatch
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
     with pytest.raises(ConfigurationError, match="Unable to locate credentials"):
-        http_bookmarks.get_job_bookmarks(["a", "b", "c"])
+        contract_bookmarks.get_job_bookmarks(["a", "b", "c"])
     assert faults.requests == []
 
 

@@ -45,10 +45,10 @@ ENTRY = {"JobName": "nightly-orders", "Version": 2, "Run": 2, "Attempt": 0, "Run
 
 
 def test_success_sends_the_glue_request_and_returns_the_entry(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(success_answer(ENTRY))
-    entry = http_bookmarks.get_job_bookmark("nightly-orders", run_id="jr_2")
+    entry = contract_bookmarks.get_job_bookmark("nightly-orders", run_id="jr_2")
     assert entry == JobBookmarkEntry.from_dict(ENTRY)
     [request] = faults.requests
     assert request.target == "AWSGlue.GetJobBookmark"
@@ -56,11 +56,13 @@ def test_success_sends_the_glue_request_and_returns_the_entry(
 
 
 def test_reset_sends_the_glue_request_and_returns_the_entry(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(success_answer(ENTRY), success_answer({**ENTRY, "Version": 3}))
-    assert http_bookmarks.reset_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(ENTRY)
-    assert http_bookmarks.reset_job_bookmark("nightly-orders", run_id="jr_1").version == 3
+    assert contract_bookmarks.reset_job_bookmark("nightly-orders") == JobBookmarkEntry.from_dict(
+        ENTRY
+    )
+    assert contract_bookmarks.reset_job_bookmark("nightly-orders", run_id="jr_1").version == 3
     assert [(r.target, r.body) for r in faults.requests] == [
         ("AWSGlue.ResetJobBookmark", {"JobName": "nightly-orders"}),
         ("AWSGlue.ResetJobBookmark", {"JobName": "nightly-orders", "RunId": "jr_1"}),
@@ -68,7 +70,7 @@ def test_reset_sends_the_glue_request_and_returns_the_entry(
 
 
 def test_glue_style_type_prefix_is_not_part_of_the_code(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     # Each error answer's class and context at every level: test_error_mapping.py.
     faults.script(
@@ -79,17 +81,17 @@ def test_glue_style_type_prefix_is_not_part_of_the_code(
         )
     )
     with pytest.raises(EntityNotFoundError) as info:
-        http_bookmarks.get_job_bookmark("nightly-orders")
+        contract_bookmarks.get_job_bookmark("nightly-orders")
     assert info.value.code == "EntityNotFoundException"
     assert str(info.value).startswith("EntityNotFoundException: Continuation for job")
 
 
-def test_html_502_from_a_proxy(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_html_502_from_a_proxy(faults: FaultServer, contract_bookmarks: GlueBookmarks) -> None:
     faults.script(
         Answer(502, b"<html><body>Bad Gateway</body></html>", {"Content-Type": "text/html"})
     )
     with pytest.raises(ServiceError) as info:
-        http_bookmarks.get_job_bookmark("nightly-orders")
+        contract_bookmarks.get_job_bookmark("nightly-orders")
     err = info.value
     assert type(err) is ServiceError
     assert (err.code, err.status_code, err.retryable) == ("502", 502, True)
@@ -98,11 +100,11 @@ def test_html_502_from_a_proxy(faults: FaultServer, http_bookmarks: GlueBookmark
 
 
 def test_non_json_5xx_keeps_the_request_id(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(Answer(503, b"Service Unavailable", {"x-amzn-RequestId": "lb-1"}))
     with pytest.raises(ServiceError) as info:
-        http_bookmarks.get_job_bookmark("nightly-orders")
+        contract_bookmarks.get_job_bookmark("nightly-orders")
     assert (info.value.code, info.value.request_id, info.value.retryable) == ("503", "lb-1", True)
 
 
@@ -125,20 +127,20 @@ def test_non_json_5xx_keeps_the_request_id(
     ],
 )
 def test_success_answers_that_do_not_fit(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, body: bytes, message: str
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, body: bytes, message: str
 ) -> None:
     faults.script(Answer(200, body, {"x-amzn-RequestId": "odd-1"}))
     with pytest.raises(ResponseValidationError, match=message) as info:
-        http_bookmarks.get_job_bookmark("j")
+        contract_bookmarks.get_job_bookmark("j")
     assert info.value.operation_name == "GetJobBookmark"
 
 
 def test_wrong_type_names_the_field_and_request(
-    faults: FaultServer, http_bookmarks: GlueBookmarks
+    faults: FaultServer, contract_bookmarks: GlueBookmarks
 ) -> None:
     faults.script(success_answer({"JobName": "j", "Attempt": "0"}, request_id="odd-2"))
     with pytest.raises(ResponseValidationError) as info:
-        http_bookmarks.get_job_bookmark("j")
+        contract_bookmarks.get_job_bookmark("j")
     err = info.value
     assert (err.field, err.status_code, err.request_id) == (
         "JobBookmarkEntry.Attempt",
@@ -189,28 +191,28 @@ def test_a_parser_failure_is_still_a_response_validation_error(faults: FaultServ
     client.close()
 
 
-def test_body_cut_short(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_body_cut_short(faults: FaultServer, contract_bookmarks: GlueBookmarks) -> None:
     # Recent botocore reads what arrived and parses it as no body: an answer that does not fit.
     # botocore 1.34 (our floor) fails on the short read itself: no usable answer.
     faults.script(Truncate(200, b'{"JobBookmarkEntry": {"JobName": "j", "Ver', 200))
     with pytest.raises((ResponseValidationError, TransportError)) as info:
-        http_bookmarks.get_job_bookmark("j")
+        contract_bookmarks.get_job_bookmark("j")
     assert isinstance(info.value, ResponseValidationError | TransportError)
     assert info.value.operation_name == "GetJobBookmark"
     assert len(faults.requests) == 1
 
 
-def test_empty_429_is_retryable(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_empty_429_is_retryable(faults: FaultServer, contract_bookmarks: GlueBookmarks) -> None:
     faults.script(Answer(429, b""))
     with pytest.raises(ServiceError) as info:
-        http_bookmarks.get_job_bookmark("j")
+        contract_bookmarks.get_job_bookmark("j")
     assert (info.value.code, info.value.status_code, info.value.retryable) == ("429", 429, True)
 
 
-def test_dropped_connection(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
+def test_dropped_connection(faults: FaultServer, contract_bookmarks: GlueBookmarks) -> None:
     faults.script(Drop())
     with pytest.raises(TransportError, match="Connection was closed") as info:
-        http_bookmarks.get_job_bookmark("j")
+        contract_bookmarks.get_job_bookmark("j")
     assert info.value.operation_name == "GetJobBookmark"
     assert isinstance(info.value.__cause__, botocore.exceptions.ConnectionClosedError)
 
@@ -237,11 +239,11 @@ def test_read_timeout(faults: FaultServer) -> None:
 
 @pytest.mark.parametrize("job_name", [None, "", "x" * 256, "a\nb"])
 def test_invalid_argument_sends_zero_requests(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, job_name: object
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, job_name: object
 ) -> None:
     faults.script(default=success_answer(ENTRY))
     with pytest.raises(InvalidParameterError):
-        http_bookmarks.get_job_bookmark(job_name)  # type: ignore[arg-type]
+        contract_bookmarks.get_job_bookmark(job_name)  # type: ignore[arg-type]
     assert faults.requests == []
 
 
@@ -280,14 +282,14 @@ FAULTS: list[Fault] = [
 
 
 def test_no_credential_or_signature_in_errors_or_our_logs(
-    faults: FaultServer, http_bookmarks: GlueBookmarks, caplog: pytest.LogCaptureFixture
+    faults: FaultServer, contract_bookmarks: GlueBookmarks, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     faults.script(*FAULTS)
     raised: list[GlueBookmarksError] = []
     for _ in FAULTS:
         with pytest.raises(GlueBookmarksError) as info:
-            http_bookmarks.get_job_bookmark("j")
+            contract_bookmarks.get_job_bookmark("j")
         raised.append(info.value)
     assert all("Signature=" in r.headers["Authorization"] for r in faults.requests)
     assert caplog.records  # capture works: botocore logs at DEBUG (its own lines are its own)

@@ -47,7 +47,14 @@ from glue_bookmarks.testing import (
     set_bookmark_state,
 )
 from glue_bookmarks.testing._bookmarks import JOB_RUN_STATES
-from tests._support import REGION, botocore_session, create_job, glue_client, modules_imported_by
+from tests._support import (
+    NO_DEV_PLUGINS,
+    REGION,
+    botocore_session,
+    create_job,
+    glue_client,
+    modules_imported_by,
+)
 
 # pytest's own fixture for testing plugins: runs pytest on a user's test files.
 pytest_plugins = ["pytester"]
@@ -709,12 +716,12 @@ def test_a_users_tests_use_the_fixtures(
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     pytester.makepyfile(test_users_glue=USERS_TESTS)
     # A child pytest, which finds the plugin as a user's does: through its entry point.
-    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider", timeout=120)
+    result = pytester.runpytest_subprocess("-W", "error", *NO_DEV_PLUGINS, timeout=120)
     result.assert_outcomes(passed=4)
 
 
 def test_the_fixtures_are_listed_with_their_docs(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--fixtures", *NO_DEV_PLUGINS)
     result.stdout.fnmatch_lines(
         [
             "glue_moto_client -- *glue_bookmarks*pytest_plugin.py:*",
@@ -745,7 +752,7 @@ def test_without_moto_the_plugin_loads_and_its_fixtures_say_how_to_install_it(
             pass
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result = pytester.runpytest_subprocess(*NO_DEV_PLUGINS, timeout=120)
     result.assert_outcomes(passed=1, errors=1)
     error = f"ImportError: glue_bookmarks.testing needs moto (No module named 'moto'); {HINT}"
     assert any(line.startswith("E ") and line.endswith(error) for line in result.outlines)

@@ -2,8 +2,12 @@
 
 `GlueBookmarks(client=...)` is typed `botocore.client.BaseClient | None`, which both stub
 families' Glue clients (`types_boto3_glue` from types-boto3, `mypy_boto3_glue` from boto3-stubs)
-subclass. Each set-up below is a site-packages holding exactly some distributions: symlinks to
-their files, taken from this (dev) venv by their `RECORD`, and our package from this checkout,
+subclass. `AsyncGlueBookmarks` is used in every set-up, with or without aiobotocore (whose
+client and session are Any to mypy: it has no type information), and passed a
+`types_aiobotocore_glue` client where types-aiobotocore-glue is installed.
+
+Each set-up below is a site-packages holding exactly some distributions: symlinks to their
+files, taken from this (dev) venv by their `RECORD`, and our package from this checkout,
 so mypy sees it as installed, like a user does (errors inside it are not the user's). mypy
 finds it through `--python-executable` of a bare venv (no pip: milliseconds to make), with a
 cache per set-up under `.mypy_cache/consumers/`; both are kept while the set-up is unchanged.
@@ -105,6 +109,29 @@ reveal_type(entry.state["datasource0"])
 reveal_type(reset_job_bookmark("j", run_id="jr_1"))
 # revealed: str
 reveal_type(BookmarkState({"ctx": HadoopSourceState(run=1)}).to_json())
+
+import asyncio
+
+from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarksError
+
+
+async def fetch_async() -> int:
+    async with AsyncGlueBookmarks(region_name="eu-west-1") as agb:
+        # revealed: glue_bookmarks._entry.JobBookmarkEntry
+        reveal_type(await agb.get_job_bookmark("j", run_id="jr_1"))
+        # revealed: glue_bookmarks._entry.JobBookmarkEntry
+        reveal_type(await agb.reset_job_bookmark("j"))
+        names = [name async for name in agb.iter_job_names(prefix="n", tags={"team": "data"})]
+        results = await agb.get_job_bookmarks(names, max_concurrency=8, on_progress=print)
+        async for job, result in agb.iter_job_bookmarks(names, timeout=5.0):
+            if isinstance(result, GlueBookmarksError):
+                return len(job)
+        await agb.aclose()
+    return len(results)
+
+
+# revealed: glue_bookmarks._entry.JobBookmarkEntry | glue_bookmarks._exceptions.GlueBookmarksError
+reveal_type(asyncio.run(AsyncGlueBookmarks().get_job_bookmarks(["a"]))[0])
 """
 
 # botocore-stubs come with either boto3 stub family, or alone.
@@ -173,6 +200,27 @@ GlueBookmarks(client=botocore.session.get_session().create_client("glue"))
 )
 
 
+# aiobotocore has no type information of its own (no py.typed): its session is Any.
+AIOBOTOCORE = (
+    absent("aiobotocore.session", code="import-untyped")
+    + """
+AsyncGlueBookmarks(session=aiobotocore.session.get_session())
+"""
+)
+
+# types-aiobotocore-glue types the Glue client a user annotates; it subclasses aiobotocore's.
+TYPES_AIOBOTOCORE_GLUE = (
+    AIOBOTOCORE
+    + """
+from types_aiobotocore_glue.client import GlueClient as AioGlueClient
+
+
+def from_types_aiobotocore_glue(client: AioGlueClient) -> AsyncGlueBookmarks:
+    return AsyncGlueBookmarks(client=client)
+"""
+)
+
+
 @dataclass(frozen=True)
 class Setup:
     """A site-packages of glue-bookmarks, its dependencies and `requirements`.
@@ -225,6 +273,17 @@ SETUPS = (
     ),
     # Neither botocore-stubs nor boto3 stubs: botocore and boto3 are untyped.
     Setup("untyped", ("boto3",), UNTYPED + absent(*BOTH)),
+    # The async extra, without and with types-aiobotocore-glue.
+    Setup(
+        "aiobotocore",
+        ("aiobotocore",),
+        AIOBOTOCORE + absent("types_aiobotocore_glue", *BOTH),
+    ),
+    Setup(
+        "types-aiobotocore-glue",
+        ("botocore-stubs", "aiobotocore", "types-aiobotocore-glue"),
+        TYPES_AIOBOTOCORE_GLUE + absent(*BOTH),
+    ),
 )
 
 
