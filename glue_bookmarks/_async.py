@@ -39,13 +39,13 @@ from glue_bookmarks._client import (
     _page_job_names,
     _pool_size,
     _with_profile,
+    check_settings,
 )
 from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
     ConfigurationError,
     EntityNotFoundError,
     GlueBookmarksError,
-    InvalidParameterError,
     ThrottlingError,
     async_call_errors,
     narrow_not_found,
@@ -57,7 +57,7 @@ from glue_bookmarks._fleet import (
     distinct_job_names,
 )
 from glue_bookmarks._pacing import Gate, Pace, ThrottledAttemptError
-from glue_bookmarks._validation import check_endpoint_url, check_optional, check_tags
+from glue_bookmarks._validation import check_optional, check_tags
 
 if TYPE_CHECKING:
     # asyncio too is imported where it is used: `import glue_bookmarks` stays as quick as it
@@ -167,14 +167,6 @@ async def _call(operation_name: str, method: Callable[..., Any], params: Mapping
     return response
 
 
-def _check_concurrency(max_concurrency: object) -> None:
-    if type(max_concurrency) is not int or max_concurrency < 1:
-        raise InvalidParameterError(
-            f"max_concurrency must be a positive int, got {max_concurrency!r}",
-            parameter="max_concurrency",
-        )
-
-
 class AsyncGlueBookmarks:
     """A typed asyncio client for AWS Glue job bookmarks, over aiobotocore.
 
@@ -237,10 +229,7 @@ class AsyncGlueBookmarks:
             aiobotocore.session.AioSession,
             hint=" (for a botocore Session, use GlueBookmarks)",
         )
-        check_optional("region_name", region_name, str)
-        check_optional("profile_name", profile_name, str)
-        check_optional("config", config, Config)
-        check_endpoint_url(endpoint_url)
+        check_settings(region_name, profile_name, endpoint_url, config)
         self._client = client
         self._owns_client = client is None
         self._session = session
@@ -430,8 +419,7 @@ class AsyncGlueBookmarks:
             ConfigurationError: No credentials or region, or a closed client.
         """
         names = check_job_names(job_names)
-        _check_concurrency(max_concurrency)
-        check_options(1, on_progress, timeout)
+        check_options(max_concurrency, on_progress, timeout, workers_name="max_concurrency")
         copies = Counter(names)  # in first-seen order
         results: dict[str, Result] = {}
         done = 0
@@ -470,8 +458,7 @@ class AsyncGlueBookmarks:
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
         names = distinct_job_names(job_names)
-        _check_concurrency(max_concurrency)
-        check_options(1, None, timeout)
+        check_options(max_concurrency, None, timeout, workers_name="max_concurrency")
         return self._stream(names, max_concurrency, timeout)
 
     async def _stream(

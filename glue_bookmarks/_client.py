@@ -273,10 +273,7 @@ class GlueBookmarks:
             botocore.session.Session,
             hint=" (for a boto3.Session, pass client=boto3_session.client('glue'))",
         )
-        check_optional("region_name", region_name, str)
-        check_optional("profile_name", profile_name, str)
-        check_optional("config", config, Config)
-        check_endpoint_url(endpoint_url)
+        check_settings(region_name, profile_name, endpoint_url, config)
         self._client = client
         self._owns_client = client is None
         self._session = session
@@ -795,6 +792,17 @@ def _creation_error(exc: BotoCoreError | ValueError) -> GlueBookmarksError:
     # botocore raises a bare ValueError for a malformed setting it reads itself, such as an
     # AWS_ENDPOINT_URL that is not a URL.
     return ConfigurationError(f"cannot create the Glue client: {exc}")
+
+
+def check_settings(
+    region_name: object, profile_name: object, endpoint_url: object, config: object
+) -> None:
+    """Raise unless the settings of a client to create have their types (and the URL its
+    form); the same for both clients."""
+    check_optional("region_name", region_name, str)
+    check_optional("profile_name", profile_name, str)
+    check_optional("config", config, Config)
+    check_endpoint_url(endpoint_url)
 
 
 def _check_injected(client: object, **others: object) -> None:

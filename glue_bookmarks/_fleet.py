@@ -66,12 +66,19 @@ def _each_checked(job_names: Iterable[object]) -> Iterator[str]:
         yield check_name(f"job_names[{index}]", name)
 
 
-def check_options(max_workers: object, on_progress: object, timeout: object = None) -> None:
-    """Raise unless `max_workers` is a positive int, `on_progress` callable or None, and
-    `timeout` a positive number of seconds or None."""
+def check_options(
+    max_workers: object,
+    on_progress: object,
+    timeout: object = None,
+    *,
+    workers_name: str = "max_workers",
+) -> None:
+    """Raise unless `max_workers` (named `workers_name`) is a positive int, `on_progress`
+    callable or None, and `timeout` a positive number of seconds or None."""
     if type(max_workers) is not int or max_workers < 1:
         raise InvalidParameterError(
-            f"max_workers must be a positive int, got {max_workers!r}", parameter="max_workers"
+            f"{workers_name} must be a positive int, got {max_workers!r}",
+            parameter=workers_name,
         )
     if on_progress is not None and not callable(on_progress):
         raise InvalidParameterError(
