@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _pacing
 from glue_bookmarks._client import (
     _DEFAULT_CONFIG,
     _bookmark_params,
@@ -52,11 +51,13 @@ from glue_bookmarks._exceptions import (
 )
 from glue_bookmarks._fleet import (
     DEFAULT_MAX_WORKERS,
+    LOOK,
+    READY_PER_WORKER,
     check_job_names,
     check_options,
     distinct_job_names,
 )
-from glue_bookmarks._pacing import Gate, Pace, ThrottledAttemptError
+from glue_bookmarks._pacing import RECHECK, Gate, Pace, ThrottledAttemptError, check_answer
 from glue_bookmarks._validation import check_optional, check_tags
 
 if TYPE_CHECKING:
@@ -73,12 +74,6 @@ _logger: Final = logging.getLogger("glue_bookmarks")
 
 _INSTALL_HINT: Final = "AsyncGlueBookmarks needs aiobotocore: pip install 'glue-bookmarks[async]'"
 
-# Results waiting for the caller, per concurrent request (as the sync engine keeps per thread).
-_READY_PER_REQUEST: Final = 2
-# A request waiting for its turn looks again this often, for a change of pace to apply.
-_RECHECK: Final = 0.1
-# A run looks this often whether its deadline passed or the service lets nothing through.
-_LOOK: Final = 0.5
 
 Result = JobBookmarkEntry | GlueBookmarksError
 
@@ -111,29 +106,16 @@ async def _before_send(**kwargs: Any) -> None:
     pace = gate.pace
     ticket = pace.take()
     while (delay := pace.delay(ticket)) > 0:
-        # Woken at least every `_RECHECK` s, for a change of pace to apply.
-        await asyncio.sleep(min(delay, _RECHECK))
+        # Woken at least every `RECHECK` s, for a change of pace to apply.
+        await asyncio.sleep(min(delay, RECHECK))
     _sent.set(pace.clock())
 
 
 def _needs_retry(**kwargs: Any) -> None:
-    """The sync engine's hook (`_pacing`), with this task's gate bound for the call.
-
-    A throttle raises `ThrottledAttemptError` rather than being retried by botocore; any other
-    answer counts toward the pace. aiobotocore calls a plain function as it is, without a
-    suspension point, so binding the loop's thread for the call is seen by no other task.
-    """
+    """The sync engine's check of an answer (`_pacing.check_answer`), for this task's run."""
     gate = _gate.get()
-    if gate is None:
-        return
-    bound = _pacing._bound
-    previous = getattr(bound, "gate", None), getattr(bound, "sent", None)
-    _pacing.bind(gate)
-    bound.sent = _sent.get()
-    try:
-        _pacing._needs_retry(**kwargs)
-    finally:
-        bound.gate, bound.sent = previous
+    if gate is not None:
+        check_answer(gate, _sent.get(), **kwargs)
 
 
 def _install(client: AioBaseClient) -> None:
@@ -485,9 +467,7 @@ class AsyncGlueBookmarks:
         # Taken and not yet received here, with the job's last throttle.
         working: dict[str, ThrottlingError | None] = {}
         # A result, or None: a wake-up to look at `run` again.
-        ready: asyncio.Queue[tuple[str, Result] | None] = asyncio.Queue(
-            _READY_PER_REQUEST * workers
-        )
+        ready: asyncio.Queue[tuple[str, Result] | None] = asyncio.Queue(READY_PER_WORKER * workers)
         run = _RunState(workers)
 
         async def work() -> None:
@@ -509,7 +489,7 @@ class AsyncGlueBookmarks:
             await ready.put(None)
 
         async def watch() -> None:
-            # The deadline and the service's silence, looked at every `_LOOK` s.
+            # The deadline and the service's silence, looked at every `LOOK` s.
             while True:
                 now = loop.time()
                 run.starved = gate.pace.starved()
@@ -518,7 +498,7 @@ class AsyncGlueBookmarks:
                     with contextlib.suppress(asyncio.QueueFull):
                         ready.put_nowait(None)
                     return
-                await asyncio.sleep(_LOOK if deadline is None else min(_LOOK, deadline - now))
+                await asyncio.sleep(LOOK if deadline is None else min(LOOK, deadline - now))
 
         tasks = [loop.create_task(work()) for _ in range(workers)]
         tasks.append(loop.create_task(watch()))

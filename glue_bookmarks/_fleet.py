@@ -23,6 +23,8 @@ from glue_bookmarks._validation import check_name
 
 __all__ = [
     "DEFAULT_MAX_WORKERS",
+    "LOOK",
+    "READY_PER_WORKER",
     "check_job_names",
     "check_options",
     "distinct_job_names",
@@ -31,11 +33,11 @@ __all__ = [
 ]
 
 DEFAULT_MAX_WORKERS: Final = 16
-# Results waiting for the caller, per thread: enough to keep every thread busy, and a caller
-# slower than the service holds the threads back rather than the results piling up.
-_READY_PER_THREAD: Final = 2
-# The caller's thread looks this often whether the service still lets requests through.
-_LOOK: Final = 0.5
+# Results waiting for the caller, per thread (or task): enough to keep every worker busy, and
+# a caller slower than the service holds the workers back rather than the results piling up.
+READY_PER_WORKER: Final = 2
+# The caller looks this often whether the service still lets requests through.
+LOOK: Final = 0.5
 
 Result = TypeVar("Result")
 
@@ -198,7 +200,7 @@ class _Run(Generic[Result]):
                     over = starved or (deadline is not None and now >= deadline)
                     if over or self._ready or self._failure or self._finished():
                         break
-                    wait = _LOOK if deadline is None else min(_LOOK, deadline - now)
+                    wait = LOOK if deadline is None else min(LOOK, deadline - now)
                     self._cond.wait(wait)
                 if self._failure is not None:
                     raise self._failure
@@ -266,7 +268,7 @@ class _Run(Generic[Result]):
     def _take(self) -> str | None:
         """The next name to fetch, waiting while there is none yet; None when the work is over."""
         while not (self._stopped or self._failure):
-            if len(self._ready) < _READY_PER_THREAD * self._workers:
+            if len(self._ready) < READY_PER_WORKER * self._workers:
                 if self._retry:
                     return self._retry.popleft()
                 if not self._exhausted:

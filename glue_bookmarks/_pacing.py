@@ -23,7 +23,16 @@ from botocore.exceptions import ClientError
 
 from glue_bookmarks._exceptions import THROTTLING_CODES, ThrottlingError, from_client_error
 
-__all__ = ["Gate", "Pace", "RunStoppedError", "ThrottledAttemptError", "bind", "install"]
+__all__ = [
+    "RECHECK",
+    "Gate",
+    "Pace",
+    "RunStoppedError",
+    "ThrottledAttemptError",
+    "bind",
+    "check_answer",
+    "install",
+]
 
 _logger: Final = logging.getLogger("glue_bookmarks")
 
@@ -42,7 +51,7 @@ _RISE_AFTER: Final = 0.2
 _RISE_ANSWERS: Final = 10
 _RISE: Final = 1.5
 # A request waiting for its turn looks again this often, for a change of pace to apply.
-_RECHECK: Final = 0.1
+RECHECK: Final = 0.1
 # Throttled with no answer in the last second, the pace falls by `_FALL`, down to `_SLOWEST`.
 _FALL: Final = 0.7
 _SLOWEST: Final = 1.0
@@ -208,8 +217,8 @@ class Gate:
         ticket = self.pace.take()
         while True:
             delay = self.pace.delay(ticket)
-            # Woken at least every `_RECHECK` s, for a change of pace to apply.
-            if self.stopped.wait(min(delay, _RECHECK)) if delay > 0 else self.stopped.is_set():
+            # Woken at least every `RECHECK` s, for a change of pace to apply.
+            if self.stopped.wait(min(delay, RECHECK)) if delay > 0 else self.stopped.is_set():
                 raise RunStoppedError
             if delay <= 0:
                 return self.pace.clock()
@@ -236,16 +245,22 @@ def _before_send(**kwargs: Any) -> None:
         _bound.sent = gate.wait_for_turn()
 
 
-def _needs_retry(
+def _needs_retry(**kwargs: Any) -> None:
+    gate: Gate | None = getattr(_bound, "gate", None)
+    if gate is not None:
+        check_answer(gate, getattr(_bound, "sent", float("-inf")), **kwargs)
+
+
+def check_answer(
+    gate: Gate,
+    sent: float,
     response: tuple[Any, Mapping[str, Any]] | None = None,
     caught_exception: BaseException | None = None,
     operation: Any = None,
     **kwargs: Any,
 ) -> None:
-    """Hand a throttle (or a stop) to the engine rather than to botocore's retries."""
-    gate: Gate | None = getattr(_bound, "gate", None)
-    if gate is None:
-        return
+    """Hand a throttle (or a stop) of a request sent at `sent` to the engine rather than to
+    botocore's retries: the `needs-retry` hook of a run, threads or tasks."""
     if isinstance(caught_exception, RunStoppedError):
         raise caught_exception
     if gate.stopped.is_set():
@@ -258,7 +273,7 @@ def _needs_retry(
     if code not in THROTTLING_CODES and getattr(http_response, "status_code", None) != 429:
         gate.pace.answered()
         return
-    gate.pace.throttled(getattr(_bound, "sent", float("-inf")))
+    gate.pace.throttled(sent)
     operation_name = getattr(operation, "name", "GetJobBookmark")
     answer = ClientError(cast(Any, parsed), operation_name)
     error = from_client_error(answer, operation_name=operation_name)
