@@ -166,10 +166,10 @@ def bookmarks(url: str) -> GlueBookmarks:
     [
         (RateLimit(100, burst=10), 80),
         (RateLimit(30, burst=5), 30),
-        (RateLimit(300, burst=10), 150),
-        (RateLimit(100, burst=10, rate_after=(0.3, 40)), 90),
+        (RateLimit(60, burst=5), 60),
+        (RateLimit(100, burst=10, rate_after=(0.3, 40)), 70),
     ],
-    ids=["100/s", "30/s", "300/s", "100/s-then-40/s"],
+    ids=["100/s", "30/s", "60/s", "100/s-then-40/s"],
 )
 def test_no_job_is_lost_to_a_rate_limit(
     limit: RateLimit, jobs: int, no_backoff: list[float], caplog: pytest.LogCaptureFixture
