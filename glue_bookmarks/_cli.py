@@ -24,7 +24,8 @@ import botocore
 import jmespath
 from jmespath.exceptions import JMESPathError
 
-from glue_bookmarks._client import GlueBookmarks, default_config
+from glue_bookmarks._base import default_config
+from glue_bookmarks._client import GlueBookmarks
 from glue_bookmarks._diff import JobDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._doctor import JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
@@ -36,8 +37,8 @@ from glue_bookmarks._exceptions import (
     NoBookmarkError,
     ServiceError,
 )
-from glue_bookmarks._fleet import DEFAULT_MAX_WORKERS
 from glue_bookmarks._rewind import RewindPlan
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY as DEFAULT_MAX_WORKERS
 from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
 from glue_bookmarks._validation import check_name
 from glue_bookmarks._version import __version__
@@ -725,7 +726,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 names = given
             listed = True
             results = gb.get_job_bookmarks(
-                names, max_workers=args.max_workers, on_progress=show, timeout=args.timeout
+                names, max_concurrency=args.max_workers, on_progress=show, timeout=args.timeout
             )
     except KeyboardInterrupt:
         progress.clear()
@@ -1044,7 +1045,7 @@ def _live(
         with _bookmarks(args, workers=args.max_workers) as gb:
             results = gb.get_job_bookmarks(
                 names,
-                max_workers=args.max_workers,
+                max_concurrency=args.max_workers,
                 on_progress=lambda done, total: progress.show(f"{done}/{total} jobs"),
             )
     finally:

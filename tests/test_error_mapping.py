@@ -19,7 +19,7 @@ import pytest
 from botocore.stub import Stubber
 
 from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks, ServiceError
-from glue_bookmarks._client import _call
+from glue_bookmarks._calls import Call, CallLog
 from tests._support import (
     ERROR_CASES,
     ONE_ATTEMPT,
@@ -46,7 +46,7 @@ def federation_member(case: ErrorCase) -> dict[str, Any]:
 
 
 def unit(case: ErrorCase, method: str, operation: str) -> None:
-    # `_call` is where every botocore error becomes ours, raised `from` botocore's.
+    # `CallLog.failed` is where every botocore error becomes ours, raised `from` botocore's.
     exc = client_error(
         case.code,
         status=case.status,
@@ -56,11 +56,9 @@ def unit(case: ErrorCase, method: str, operation: str) -> None:
         **federation_member(case),
     )
 
-    def botocore_method(**params: object) -> None:
-        assert params == {"JobName": JOB}
-        raise exc
-
-    _call(operation, botocore_method, {"JobName": JOB})
+    error = CallLog(Call(operation, {"JobName": JOB})).failed(exc)
+    assert error is not None
+    raise error from exc
 
 
 def stubber(case: ErrorCase, method: str, operation: str) -> None:

@@ -210,7 +210,7 @@ def test_iter_job_bookmarks_yields_each_job_once_as_it_is_done_under_a_rate_limi
 def test_results_come_in_the_order_they_are_done() -> None:
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(Echo(delay=0.5), default=Echo())
-        pairs = list(gb.iter_job_bookmarks(["a", "b", "c"], max_workers=3))
+        pairs = list(gb.iter_job_bookmarks(["a", "b", "c"], max_concurrency=3))
         slow = server.requests[0].body["JobName"]
     assert [name for name, _ in pairs][-1] == slow
 
@@ -219,7 +219,7 @@ def test_jobs_not_done_by_the_deadline_end_as_deadline_exceeded() -> None:
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(Echo(), Echo(), default=Echo(delay=30))
         started = time.monotonic()
-        results = gb.get_job_bookmarks(["a", "b", "c", "d", "e"], max_workers=2, timeout=0.5)
+        results = gb.get_job_bookmarks(["a", "b", "c", "d", "e"], max_concurrency=2, timeout=0.5)
         elapsed = time.monotonic() - started
     assert elapsed < PROMPT
     entries = [r for r in results if isinstance(r, JobBookmarkEntry)]
@@ -249,7 +249,7 @@ def test_a_service_that_lets_nothing_through_ends_the_run_with_its_throttle(
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(default=throttling_answer())
         started = time.monotonic()
-        results = gb.get_job_bookmarks(names, max_workers=2)
+        results = gb.get_job_bookmarks(names, max_concurrency=2)
         elapsed = time.monotonic() - started
     assert elapsed < PROMPT
     assert [type(result) for result in results] == [ThrottlingError] * len(names)
@@ -266,7 +266,9 @@ def test_an_exception_from_on_progress_returns_at_once_with_requests_in_flight()
         server.script(Echo(), default=Echo(delay=30))
         started = time.monotonic()
         with bookmarks(server.url) as gb, pytest.raises(RuntimeError, match="enough"):
-            gb.get_job_bookmarks([f"job-{i}" for i in range(50)], max_workers=8, on_progress=stop)
+            gb.get_job_bookmarks(
+                [f"job-{i}" for i in range(50)], max_concurrency=8, on_progress=stop
+            )
         assert time.monotonic() - started < PROMPT
         assert len(server.requests) <= 9  # those in flight, and none sent after the stop
 
@@ -334,7 +336,7 @@ def test_the_deadline_holds_while_results_keep_coming() -> None:
         server.script(default=Echo())
         started = time.monotonic()
         pairs = []
-        for name, result in gb.iter_job_bookmarks(names, max_workers=4, timeout=0.5):
+        for name, result in gb.iter_job_bookmarks(names, max_concurrency=4, timeout=0.5):
             pairs.append((name, result, time.monotonic() - started))
             if isinstance(result, JobBookmarkEntry):
                 time.sleep(0.02)  # 100 x 20 ms: 2 s

@@ -26,8 +26,9 @@ from glue_bookmarks import (
     ResponseValidationError,
     RewindPlan,
 )
-from glue_bookmarks import _client as client_module
-from glue_bookmarks._rewind import RunStart, choose_run
+from glue_bookmarks import _rewind
+from glue_bookmarks._jobs import RunStart, committing_runs
+from glue_bookmarks._rewind import choose_run
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
 from tests._support import REGION, botocore_session, create_job, glue_client
 
@@ -211,7 +212,7 @@ def test_a_job_that_does_not_exist(moto: Moto) -> None:
 def test_every_page_of_runs_is_read(
     glue_moto_client: GlueClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client_module, "_JOB_RUNS_PAGE_SIZE", 2)
+    monkeypatch.setattr(_rewind, "_JOB_RUNS_PAGE_SIZE", 2)
     create_job(glue_moto_client, "nightly", DefaultArguments=ENABLE)
     runs = [seed_job_run("nightly", started_on=MONDAY + day * DAY) for day in range(5)]
     gb = GlueBookmarks(client=glue_moto_client)
@@ -271,16 +272,14 @@ def test_a_page_that_does_not_fit_is_a_typed_error(
     with pytest.raises(ResponseValidationError) as info:
         gb.plan_rewind("nightly", since=MONDAY + DAY)
     assert (info.value.field, info.value.operation_name) == (field, "GetJobRuns")
-    assert f"does not fit: {field} is not" in str(info.value)
+    assert f"the GetJobRuns answer's {field} is not" in str(info.value)
 
 
 def test_a_start_time_without_a_zone_is_utc() -> None:
-    from glue_bookmarks._rewind import runs_from_page
-
     page = {
         "JobRuns": [{"Id": "jr_1", "JobRunState": "SUCCEEDED", "StartedOn": datetime(2026, 1, 1)}]
     }
-    assert runs_from_page(page, status_code=200, request_id=None) == [
+    assert committing_runs(page) == [
         RunStart(run_id="jr_1", started_on=datetime(2026, 1, 1, tzinfo=timezone.utc))
     ]
 
