@@ -25,8 +25,8 @@ from glue_bookmarks import (
     JobBookmarkEntry,
     ResponseValidationError,
     RewindPlan,
+    _rewind,
 )
-from glue_bookmarks import _rewind
 from glue_bookmarks._jobs import RunStart, committing_runs
 from glue_bookmarks._rewind import choose_run
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
