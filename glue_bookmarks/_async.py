@@ -18,15 +18,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from glue_bookmarks import _doctor, _operations, _rewind, _tasks
-from glue_bookmarks._base import BaseBookmarks, creation_error, default_config, pool_size
+from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
 from glue_bookmarks._calls import Call, CallLog
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import ConfigurationError, GlueBookmarksError, async_call_errors
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
-from glue_bookmarks._pacing import Pace, PacedRun, hook_pacing
 from glue_bookmarks._rewind import RewindPlan
-from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder
 
 if TYPE_CHECKING:
     # asyncio too is imported where it is used: `import glue_bookmarks` stays as quick as it
@@ -82,6 +81,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
         ConfigurationError: aiobotocore is not installed (`pip install 'glue-bookmarks[async]'`).
         InvalidParameterError: A bad argument, as for `GlueBookmarks`; nothing is sent.
     """
+
+    _asynchronous = True
 
     def __init__(
         self,
@@ -208,15 +209,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
-        schedule = await self._schedule(batch, order.distinct)
+        schedule = self._new_schedule(await self._get_client(), batch, order.distinct)
         return await _tasks.gather(order, schedule, lambda name: self._run(batch.operation(name)))
-
-    async def _schedule(self, batch: Batch[T], names: Iterable[str]) -> Schedule[T]:
-        """A new run of the schedule over `names`, with pacing hooked into the client."""
-        client = await self._get_client()
-        hook_pacing(client, asynchronous=True)
-        workers = min(batch.max_concurrency, pool_size(client), len(batch.names))
-        return Schedule(names, PacedRun(Pace()), workers=workers, timeout=batch.timeout)
 
     # -- the operations ----------------------------------------------------------------------
 
@@ -312,12 +306,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             ConfigurationError: No credentials or region, or a closed client.
         """
         batch = _operations.bookmarks_batch(
-            job_names,
-            distinct=False,
-            max_concurrency=max_concurrency,
-            max_workers=max_workers,
-            on_progress=on_progress,
-            timeout=timeout,
+            job_names, max_concurrency, max_workers, timeout, on_progress
         )
         return await self._batch(batch)
 
@@ -350,11 +339,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
         batch = _operations.bookmarks_batch(
-            job_names,
-            distinct=True,
-            max_concurrency=max_concurrency,
-            max_workers=max_workers,
-            timeout=timeout,
+            job_names, max_concurrency, max_workers, timeout, distinct=True
         )
         return self._iter_batch(batch)
 
@@ -362,7 +347,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         self, batch: Batch[T]
     ) -> AsyncGenerator[tuple[str, T | GlueBookmarksError], None]:
         if batch.names:
-            schedule = await self._schedule(batch, batch.names)
+            schedule = self._new_schedule(await self._get_client(), batch, batch.names)
             pairs = _tasks.stream(schedule, lambda name: self._run(batch.operation(name)))
             # Closed here, not left to the garbage collector: leaving early cancels at once.
             async with contextlib.aclosing(pairs):

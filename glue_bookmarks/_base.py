@@ -1,4 +1,5 @@
-"""What both clients hold: their settings, the `Config` merge, and the client made from them.
+"""What both clients hold: their settings, the `Config` merge, the client made from them, and
+how a many-jobs run starts on it.
 
 `GlueBookmarks` and `AsyncGlueBookmarks` subclass `BaseBookmarks`, which checks and keeps the
 constructor's arguments and says how to create the botocore (or aiobotocore) client; each
@@ -7,7 +8,7 @@ subclass creates it, lazily, with its own I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
 import botocore.session
@@ -23,6 +24,9 @@ from glue_bookmarks._exceptions import (
     InvalidParameterError,
     from_botocore_error,
 )
+from glue_bookmarks._operations import Batch
+from glue_bookmarks._pacing import Pace, PacedRun, hook_pacing
+from glue_bookmarks._schedule import Schedule
 from glue_bookmarks._validation import check_endpoint_url, check_optional
 from glue_bookmarks._version import __version__
 
@@ -103,9 +107,13 @@ def creation_error(exc: BotoCoreError | ValueError) -> GlueBookmarksError:
 
 
 _Session = TypeVar("_Session", bound=botocore.session.Session)
+T = TypeVar("T")
 
 
 class BaseBookmarks:
+    # Whether the client is an aiobotocore one, whose hooks are awaited.
+    _asynchronous = False
+
     """The settings of a client, checked; the client injected, or how to create one.
 
     Args:
@@ -168,6 +176,14 @@ class BaseBookmarks:
         state = "closed" if self._closed else "open"
         origin = "created here" if self._owns_client else "injected"
         return f"<{type(self).__name__} {state}, client {origin}>"
+
+    def _new_schedule(
+        self, client: BaseClient, batch: Batch[T], names: Iterable[str]
+    ) -> Schedule[T]:
+        """A new run of the many-jobs schedule over `names`, with pacing hooked into `client`."""
+        hook_pacing(client, asynchronous=self._asynchronous)
+        workers = min(batch.max_concurrency, pool_size(client), len(batch.names))
+        return Schedule(names, PacedRun(Pace()), workers=workers, timeout=batch.timeout)
 
     def _closed_error(self) -> ConfigurationError:
         return ConfigurationError(f"this {type(self).__name__} is closed; create a new one")

@@ -19,15 +19,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from glue_bookmarks import _doctor, _operations, _rewind, _threads
-from glue_bookmarks._base import BaseBookmarks, creation_error, pool_size
+from glue_bookmarks._base import BaseBookmarks, creation_error
 from glue_bookmarks._calls import Call, CallLog
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import CALL_ERRORS, GlueBookmarksError
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
-from glue_bookmarks._pacing import Pace, PacedRun, hook_pacing
 from glue_bookmarks._rewind import RewindPlan
-from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder
 
 __all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
 
@@ -187,15 +186,8 @@ class GlueBookmarks(BaseBookmarks):
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
-        schedule = self._schedule(batch, order.distinct)
+        schedule = self._new_schedule(self._get_client(), batch, order.distinct)
         return _threads.gather(order, schedule, lambda name: self._run(batch.operation(name)))
-
-    def _schedule(self, batch: Batch[T], names: Iterable[str]) -> Schedule[T]:
-        """A new run of the schedule over `names`, with pacing hooked into the client."""
-        client = self._get_client()
-        hook_pacing(client)
-        workers = min(batch.max_concurrency, pool_size(client), len(batch.names))
-        return Schedule(names, PacedRun(Pace()), workers=workers, timeout=batch.timeout)
 
     # -- the operations ----------------------------------------------------------------------
 
@@ -307,12 +299,7 @@ class GlueBookmarks(BaseBookmarks):
                 client: no job could succeed.
         """
         batch = _operations.bookmarks_batch(
-            job_names,
-            distinct=False,
-            max_concurrency=max_concurrency,
-            max_workers=max_workers,
-            on_progress=on_progress,
-            timeout=timeout,
+            job_names, max_concurrency, max_workers, timeout, on_progress
         )
         return self._batch(batch)
 
@@ -347,11 +334,7 @@ class GlueBookmarks(BaseBookmarks):
             ConfigurationError: As `get_job_bookmarks`, at the iteration that meets it.
         """
         batch = _operations.bookmarks_batch(
-            job_names,
-            distinct=True,
-            max_concurrency=max_concurrency,
-            max_workers=max_workers,
-            timeout=timeout,
+            job_names, max_concurrency, max_workers, timeout, distinct=True
         )
         return self._iter_batch(batch)
 
@@ -359,7 +342,7 @@ class GlueBookmarks(BaseBookmarks):
         self, batch: Batch[T]
     ) -> Generator[tuple[str, T | GlueBookmarksError], None, None]:
         if batch.names:
-            schedule = self._schedule(batch, batch.names)
+            schedule = self._new_schedule(self._get_client(), batch, batch.names)
             yield from _threads.stream(schedule, lambda name: self._run(batch.operation(name)))
 
     def diagnose(

@@ -154,12 +154,12 @@ def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksE
 
 def bookmarks_batch(
     job_names: Iterable[str],
-    *,
-    distinct: bool,
     max_concurrency: int,
     max_workers: int | None,
+    timeout: float | None,
     on_progress: Callable[[int, int], object] | None = None,
-    timeout: float | None = None,
+    *,
+    distinct: bool = False,
 ) -> Batch[JobBookmarkEntry | GlueBookmarksError]:
     """The batch of `get_job_bookmarks` (or, `distinct`, of `iter_job_bookmarks`), checked."""
     names = list(distinct_job_names(job_names)) if distinct else check_job_names(job_names)

@@ -41,7 +41,7 @@ def step(operation: Generator[Any, Any, Any], answer: object = None) -> Any:
 
 
 class Done:
-    def __init__(self, value: object) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = value
 
 
@@ -52,7 +52,9 @@ class Done:
     ("get_job_answer", "expected"),
     [({"Job": {"Name": "a"}}, NoBookmarkError), (not_found(), JobNotFoundError)],
 )
-def test_a_not_found_is_told_apart_with_one_get_job(get_job_answer: object, expected: type) -> None:
+def test_a_not_found_is_told_apart_with_one_get_job(
+    get_job_answer: object, expected: type[EntityNotFoundError]
+) -> None:
     operation = fetch_bookmark("a")
     assert step(operation) == Call("GetJobBookmark", {"JobName": "a"})
     error = not_found()
@@ -94,7 +96,7 @@ def test_every_page_is_read_by_its_next_token() -> None:
 def test_a_next_token_that_would_page_for_ever_is_a_typed_error(
     token: object, problem: str
 ) -> None:
-    operation = all_pages("GetJobs", {}, lambda page: [])
+    operation = all_pages("GetJobs", {}, lambda page: list[Any]())
     step(operation)
     step(operation, {"NextToken": "t1"})
     with pytest.raises(ResponseValidationError) as info:
