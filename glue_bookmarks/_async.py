@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError
 
 from glue_bookmarks import _doctor, _operations, _rewind, _tasks
 from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
-from glue_bookmarks._calls import Call, CallLog
+from glue_bookmarks._calls import Call, OneCall, answered, failed, method_name, started
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import ConfigurationError, GlueBookmarksError, async_call_errors
@@ -166,8 +166,10 @@ class AsyncGlueBookmarks(BaseBookmarks):
 
     # -- the driver --------------------------------------------------------------------------
 
-    async def _run(self, operation: Operation[T]) -> T:
+    async def _run(self, operation: Operation[T] | OneCall[T]) -> T:
         """Await the operation's requests, one at a time, and return its result."""
+        if isinstance(operation, OneCall):
+            return operation.read(await self._send(operation.call))
         answer: Any = None
         while True:
             try:
@@ -175,7 +177,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             except StopIteration as stop:
                 result: T = stop.value
                 return result
-            answer = await (self._answer(step) if isinstance(step, Call) else self._batch(step))
+            answer = await self._answer(step)
 
     async def _stream(self, operation: Stream[T]) -> AsyncIterator[T]:
         """Await the stream's requests as the iteration reaches them; yield its items."""
@@ -191,19 +193,25 @@ class AsyncGlueBookmarks(BaseBookmarks):
                 answer = None
                 yield step
 
-    async def _answer(self, call: Call) -> Any:
-        """The answer to `call`, or the typed error it ended with (returned, to be thrown
-        into the operation)."""
-        method = getattr(await self._get_client(), call.method_name)
-        log = CallLog(call)
+    async def _answer(self, step: Call | Batch[Any]) -> Any:
+        """The answer to an operation's step; a typed error is returned, to be thrown into it."""
+        if not isinstance(step, Call):
+            return await self._batch(step)
         try:
-            return log.answered(await method(**call.params))
+            return await self._send(step)
+        except GlueBookmarksError as exc:
+            return exc
+
+    async def _send(self, call: Call) -> Any:
+        method = getattr(await self._get_client(), method_name(call.operation_name))
+        start = started()
+        try:
+            return answered(call, start, await method(**call.params))
         except async_call_errors() as exc:
-            error = log.failed(exc)
+            error = failed(call, start, exc)
             if error is None:
                 raise
-            error.__cause__, error.__suppress_context__ = exc, True
-            return error
+            raise error from exc
 
     async def _batch(self, batch: Batch[T]) -> list[T | GlueBookmarksError]:
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)

@@ -1,17 +1,18 @@
 """One request, `Call`, and what both clients do around sending it: the error map, the log line.
 
 A client's driver sends a `Call` with its own I/O (`GlueBookmarks` on botocore,
-`AsyncGlueBookmarks` on aiobotocore) between `CallLog.start()` and `answered` or `failed`.
+`AsyncGlueBookmarks` on aiobotocore): it takes the client method `method_name(call)` names,
+notes `started()`, and hands the answer to `answered` or what the call raised to `failed`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
-import attrs
 from botocore import xform_name
 
 from glue_bookmarks._exceptions import (
@@ -21,70 +22,88 @@ from glue_bookmarks._exceptions import (
     response_context,
 )
 
-__all__ = ["Call", "CallLog"]
+__all__ = ["Call", "OneCall", "answered", "failed", "method_name", "started"]
 
 _logger: Final = logging.getLogger("glue_bookmarks")
 
+T = TypeVar("T")
 
-@attrs.frozen
-class Call:
+
+class Call(NamedTuple):
     """A request an operation needs: a Glue operation and its parameters."""
 
     operation_name: str
     params: Mapping[str, Any]
 
-    @property
-    def method_name(self) -> str:
-        """The client method that sends it: `get_job_bookmark` for `GetJobBookmark`."""
-        return xform_name(self.operation_name)
 
+class OneCall(Generic[T]):
+    """An operation of one request: `read(answer)` is its result.
 
-class CallLog:
-    """One call's outcome: our error for what botocore raised, and its DEBUG line.
-
-    With DEBUG on for our logger, each call logs one line: the operation, the job, the
-    outcome, the HTTP status, the request id, the attempts and the time taken; never a header,
-    a credential or a signature, and no error message, since the service writes it.
+    The drivers send it without a generator, so the single calls cost what they did; an
+    operation of several requests takes one with `yield from one.steps()`.
     """
 
-    __slots__ = ("_call", "_start")
+    __slots__ = ("call", "read")
 
-    def __init__(self, call: Call) -> None:
-        self._call = call
-        self._start = time.perf_counter() if _logger.isEnabledFor(logging.DEBUG) else None
+    def __init__(self, call: Call, read: Callable[[Any], T]) -> None:
+        self.call = call
+        self.read = read
 
-    def answered(self, response: Any) -> Any:
-        """Log the answer (at DEBUG) and return it."""
-        if self._start is not None:
-            self._log(self._start, "ok", response)
-        return response
+    def steps(self) -> Any:
+        """The request as a generator step: `result = yield from one.steps()`."""
+        return self.read((yield self.call))
 
-    def failed(self, exc: Exception) -> GlueBookmarksError | None:
-        """Our error for what the call raised (None: not ours to map, re-raise it), logged."""
-        error = from_call_error(exc, operation_name=self._call.operation_name)
-        if error is not None and self._start is not None:
-            outcome = type(error).__name__
-            if isinstance(error, ServiceError) and error.code:
-                outcome += f" ({error.code})"
-            answer = getattr(exc, "response", None)
-            self._log(
-                self._start, f"failed: {outcome}", answer if isinstance(answer, Mapping) else {}
-            )
-        return error
 
-    def _log(self, start: float, outcome: str, response: Mapping[str, Any]) -> None:
-        elapsed_ms = (time.perf_counter() - start) * 1000
-        status_code, request_id = response_context(response)
-        retries = (response.get("ResponseMetadata") or {}).get("RetryAttempts")
-        attempts = retries + 1 if isinstance(retries, int) else None
-        job = self._call.params.get("JobName")
-        _logger.debug(
-            "%s%s %s: HTTP %s, request id %s, attempts %s, %.1f ms",
-            self._call.operation_name,
-            "" if job is None else f" job {job!r}",
-            outcome,
-            "-" if status_code is None else status_code,
-            request_id or "-",
-            "-" if attempts is None else attempts,
-            elapsed_ms,
-        )
+@functools.cache
+def method_name(operation_name: str) -> str:
+    """The client method that sends an operation: `get_job_bookmark` for `GetJobBookmark`."""
+    return xform_name(operation_name)
+
+
+def started() -> float | None:
+    """The time a call starts, when DEBUG is on for our logger (else None: nothing is logged)."""
+    return time.perf_counter() if _logger.isEnabledFor(logging.DEBUG) else None
+
+
+def answered(call: Call, start: float | None, response: Any) -> Any:
+    """Log the answer (at DEBUG) and return it."""
+    if start is not None:
+        _log(call, start, "ok", response)
+    return response
+
+
+def failed(call: Call, start: float | None, exc: Exception) -> GlueBookmarksError | None:
+    """Our error for what the call raised, logged; None when it is not ours to map (a user's
+    event hook raised it), for the driver to re-raise unchanged."""
+    error = from_call_error(exc, operation_name=call.operation_name)
+    if error is None:
+        return None
+    error.__cause__, error.__suppress_context__ = exc, True
+    if start is not None:
+        outcome = type(error).__name__
+        if isinstance(error, ServiceError) and error.code:
+            outcome += f" ({error.code})"
+        answer = getattr(exc, "response", None)
+        _log(call, start, f"failed: {outcome}", answer if isinstance(answer, Mapping) else {})
+    return error
+
+
+def _log(call: Call, start: float, outcome: str, response: Mapping[str, Any]) -> None:
+    """One DEBUG line: the operation, the job, the outcome, the HTTP status, the request id,
+    the attempts and the time taken; never a header, a credential or a signature, and no
+    error message, since the service writes it."""
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    status_code, request_id = response_context(response)
+    retries = (response.get("ResponseMetadata") or {}).get("RetryAttempts")
+    attempts = retries + 1 if isinstance(retries, int) else None
+    job = call.params.get("JobName")
+    _logger.debug(
+        "%s%s %s: HTTP %s, request id %s, attempts %s, %.1f ms",
+        call.operation_name,
+        "" if job is None else f" job {job!r}",
+        outcome,
+        "-" if status_code is None else status_code,
+        request_id or "-",
+        "-" if attempts is None else attempts,
+        elapsed_ms,
+    )

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError
 
 from glue_bookmarks import _doctor, _operations, _rewind, _threads
 from glue_bookmarks._base import BaseBookmarks, creation_error
-from glue_bookmarks._calls import Call, CallLog
+from glue_bookmarks._calls import Call, OneCall, answered, failed, method_name, started
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import CALL_ERRORS, GlueBookmarksError
@@ -143,8 +143,10 @@ class GlueBookmarks(BaseBookmarks):
 
     # -- the driver --------------------------------------------------------------------------
 
-    def _run(self, operation: Operation[T]) -> T:
+    def _run(self, operation: Operation[T] | OneCall[T]) -> T:
         """Send the operation's requests, one at a time, and return its result."""
+        if isinstance(operation, OneCall):
+            return operation.read(self._send(operation.call))
         answer: Any = None
         while True:
             try:
@@ -152,7 +154,7 @@ class GlueBookmarks(BaseBookmarks):
             except StopIteration as stop:
                 result: T = stop.value
                 return result
-            answer = self._answer(step) if isinstance(step, Call) else self._batch(step)
+            answer = self._answer(step)
 
     def _stream(self, operation: Stream[T]) -> Iterator[T]:
         """Send the stream's requests as the iteration reaches them; yield its items."""
@@ -168,19 +170,25 @@ class GlueBookmarks(BaseBookmarks):
                 answer = None
                 yield step
 
-    def _answer(self, call: Call) -> Any:
-        """The answer to `call`, or the typed error it ended with (returned, to be thrown
-        into the operation)."""
-        method = getattr(self._get_client(), call.method_name)
-        log = CallLog(call)
+    def _answer(self, step: Call | Batch[Any]) -> Any:
+        """The answer to an operation's step; a typed error is returned, to be thrown into it."""
+        if not isinstance(step, Call):
+            return self._batch(step)
         try:
-            return log.answered(method(**call.params))
+            return self._send(step)
+        except GlueBookmarksError as exc:
+            return exc
+
+    def _send(self, call: Call) -> Any:
+        method = getattr(self._get_client(), method_name(call.operation_name))
+        start = started()
+        try:
+            return answered(call, start, method(**call.params))
         except CALL_ERRORS as exc:
-            error = log.failed(exc)
+            error = failed(call, start, exc)
             if error is None:
                 raise
-            error.__cause__, error.__suppress_context__ = exc, True
-            return error
+            raise error from exc
 
     def _batch(self, batch: Batch[T]) -> list[T | GlueBookmarksError]:
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)

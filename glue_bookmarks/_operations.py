@@ -2,7 +2,8 @@
 
 An operation is a generator: it yields the request it needs next, a `Call` (one Glue request)
 or a `Batch` (one operation per job, through the many-jobs schedule), and is sent the answer,
-or has the typed error thrown into it. A stream (`job_names`) also yields its items between
+or has the typed error thrown into it. An operation of one request is a `OneCall`, which the
+drivers send without a generator. A stream (`job_names`) also yields its items between
 requests. The functions here check their arguments when called, before any request, and
 return the generator; each client's driver (`GlueBookmarks._run`, `AsyncGlueBookmarks._run`)
 sends its requests.
@@ -10,13 +11,14 @@ sends its requests.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from glue_bookmarks._calls import Call
+from glue_bookmarks._calls import Call, OneCall
 from glue_bookmarks._entry import JobBookmarkEntry, entry_from_response
 from glue_bookmarks._exceptions import (
     ConfigurationError,
@@ -38,6 +40,7 @@ from glue_bookmarks._validation import check_name, check_optional, check_tags
 
 __all__ = [
     "Batch",
+    "OneCall",
     "Operation",
     "Stream",
     "advance",
@@ -99,29 +102,30 @@ def _bookmark_call(operation_name: str, job_name: object, run_id: object) -> Cal
     return Call(operation_name, params)
 
 
-def get_job_bookmark(job_name: str, run_id: str | None) -> Operation[JobBookmarkEntry]:
+def get_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
     """`GetJobBookmark`: the job's entry."""
     return _entry_of(_bookmark_call("GetJobBookmark", job_name, run_id))
 
 
-def reset_job_bookmark(job_name: str, run_id: str | None) -> Operation[JobBookmarkEntry]:
+def reset_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
     """`ResetJobBookmark`: the entry the service returns."""
     return _entry_of(_bookmark_call("ResetJobBookmark", job_name, run_id))
 
 
-def _entry_of(call: Call) -> Operation[JobBookmarkEntry]:
-    response = yield call
-    return entry_from_response(
-        response, job_name=call.params["JobName"], operation_name=call.operation_name
+def _entry_of(call: Call) -> OneCall[JobBookmarkEntry]:
+    read = functools.partial(
+        entry_from_response, job_name=call.params["JobName"], operation_name=call.operation_name
     )
+    return OneCall(call, read)
 
 
 def current_entry(job_name: str) -> Operation[JobBookmarkEntry | None]:
     """The job's entry, or None when it has none (`EntityNotFoundException`)."""
     try:
-        return (yield from get_job_bookmark(job_name, None))
+        entry: JobBookmarkEntry = yield from get_job_bookmark(job_name, None).steps()
     except EntityNotFoundError:
         return None
+    return entry
 
 
 def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksError]:
@@ -132,7 +136,7 @@ def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksE
     the schedule to try the job again.
     """
     try:
-        return (yield from get_job_bookmark(job_name, None))
+        entry: JobBookmarkEntry = yield from get_job_bookmark(job_name, None).steps()
     except EntityNotFoundError as exc:
         error = exc
     except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
@@ -141,6 +145,8 @@ def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksE
         raise
     except GlueBookmarksError as exc:
         return exc
+    else:
+        return entry
     try:
         yield Call("GetJob", {"JobName": job_name})
     except EntityNotFoundError:

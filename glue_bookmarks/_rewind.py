@@ -142,7 +142,8 @@ def _apply_rewind(plan: RewindPlan) -> Operation[JobBookmarkEntry | None]:
         )
     if not plan.has_effect:
         return current
-    return (yield from reset_job_bookmark(plan.job_name, plan.run_id))
+    entry: JobBookmarkEntry = yield from reset_job_bookmark(plan.job_name, plan.run_id).steps()
+    return entry
 
 
 def _version_text(version: int | None) -> str:

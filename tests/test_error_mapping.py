@@ -19,7 +19,7 @@ import pytest
 from botocore.stub import Stubber
 
 from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks, ServiceError
-from glue_bookmarks._calls import Call, CallLog
+from glue_bookmarks._calls import Call, failed
 from tests._support import (
     ERROR_CASES,
     ONE_ATTEMPT,
@@ -46,7 +46,7 @@ def federation_member(case: ErrorCase) -> dict[str, Any]:
 
 
 def unit(case: ErrorCase, method: str, operation: str) -> None:
-    # `CallLog.failed` is where every botocore error becomes ours, raised `from` botocore's.
+    # `failed` is where every botocore error becomes ours, raised `from` botocore's.
     exc = client_error(
         case.code,
         status=case.status,
@@ -56,7 +56,7 @@ def unit(case: ErrorCase, method: str, operation: str) -> None:
         **federation_member(case),
     )
 
-    error = CallLog(Call(operation, {"JobName": JOB})).failed(exc)
+    error = failed(Call(operation, {"JobName": JOB}), None, exc)
     assert error is not None
     raise error from exc
 
