@@ -34,6 +34,7 @@ from glue_bookmarks import (
     UnknownSourceState,
     __version__,
     _cli,
+    _cli_render,
 )
 from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
 from tests._support import (
@@ -781,7 +782,7 @@ def test_list_query_implies_json_and_keeps_the_exit_status(
     assert _cli.main(argv) == 3
     out, err = capsys.readouterr()
     assert json.loads(out) == [["never-ran", "no-bookmark"], ["ghost", "job-not-found"]]
-    assert out == _cli._json(json.loads(out))
+    assert out == _cli_render.json_text(json.loads(out))
     assert err == "glue-bookmarks: error: 1 of 3 jobs failed\n"
     # --output json given too: the same.
     assert _cli.main([*argv, "--output", "json"]) == 3

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from types_boto3_glue.client import GlueClient
 
-from glue_bookmarks import BookmarkState, HadoopSourceState, _cli
+from glue_bookmarks import BookmarkState, HadoopSourceState, _cli, _cli_args
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import ACCESS_KEY, REGION, SECRET_KEY, glue_client, refused_endpoint
 
@@ -268,13 +268,13 @@ def test_bad_arguments_exit_2_before_any_request(
     ],
 )
 def test_duration(text: str, expected: timedelta) -> None:
-    assert _cli._duration(text) == expected
+    assert _cli_args._duration(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "d", "1.5d", "1 d", "3y", "0m", "1D", "+1d"])
 def test_duration_refuses(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
-        _cli._duration(text)
+        _cli_args._duration(text)
 
 
 def test_doctor_in_a_child_process(endpoint: str) -> None:
