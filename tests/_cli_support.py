@@ -7,17 +7,21 @@ signal, the console script, `python -m glue_bookmarks`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO, NamedTuple
+from unittest import mock
 
+import botocore.loaders
+import botocore.session
 import pytest
 
 from glue_bookmarks._cli import main
-from tests._support import ACCESS_KEY, REGION, SECRET_KEY
+from tests._support import ACCESS_KEY, REGION, SECRET_KEY, botocore_session
 
 __all__ = ["PYTHON_M", "Result", "Terminal", "child_env", "run_child", "run_cli"]
 
@@ -51,14 +55,30 @@ def run_cli(
         stdin: The text on stdin, not a terminal (empty by default, as a child's
             `/dev/null`), or a stream, such as a `Terminal`.
     """
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin) if isinstance(stdin, str) else stdin
-    try:
+    stream = io.StringIO(stdin) if isinstance(stdin, str) else stdin
+    with mock.patch.object(sys, "stdin", stream), _shared_model_files():
         status = main(argv)
-    finally:
-        sys.stdin = saved
     out, err = capsys.readouterr()
     return Result(status, out, err)
+
+
+@contextlib.contextmanager
+def _shared_model_files() -> Iterator[None]:
+    """For the block: the sessions the command makes read botocore's model files from the
+    cache `tests._support.botocore_session()` shares.
+
+    A fresh session parses them again, a tenth of a second a run; the loader only caches
+    what it read, so the command still builds the client a fresh session builds.
+    """
+    shared: botocore.loaders.Loader = botocore_session().get_component("data_loader")
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string is None:  # no AWS_DATA_PATH: the default model files
+            return shared
+        return botocore.loaders.create_loader(search_path_string)
+
+    with mock.patch.object(botocore.session, "create_loader", create_loader):
+        yield
 
 
 def child_env() -> dict[str, str]:
