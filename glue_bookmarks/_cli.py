@@ -103,7 +103,18 @@ def _write(
     sys.stdout.write(text)
 
 
-def _confirm(prompt: str) -> bool:
+def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
+    """Whether the user, asked `prompt` on stderr, answers y or yes on stdin.
+
+    Nothing is asked without a terminal on stdin: an error says what to pass `otherwise`.
+    Any other answer says the bookmark of `job` is unchanged.
+    """
+    if not _is_terminal(sys.stdin):
+        _print_error(
+            f"{command} changes the bookmark of job {job!r} and stdin is not a terminal to "
+            f"confirm on; {otherwise}"
+        )
+        return False
     sys.stderr.write(prompt)
     sys.stderr.flush()
     try:
@@ -112,7 +123,10 @@ def _confirm(prompt: str) -> bool:
         # The shell's next prompt starts on a line of its own.
         sys.stderr.write("\n")
         raise
-    return answer.strip().lower() in ("y", "yes")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
+    return False
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -141,25 +155,15 @@ def _reset(args: argparse.Namespace) -> int:
     check_name("job_name", args.job)
     if args.run_id is not None:
         check_name("run_id", args.run_id)
-    if not args.yes:
-        if not _is_terminal(sys.stdin):
-            _print_error(
-                f"reset changes the bookmark of job {args.job!r} and stdin is not a terminal "
-                "to confirm on; pass --yes to reset anyway"
-            )
-            return EXIT_USAGE
-        if args.run_id is None:
-            prompt = (
-                f"Reset the bookmark of job {args.job!r}? Its next run with bookmarks "
-                "enabled processes all its data again. [y/N] "
-            )
-        else:
-            prompt = f"Rewind the bookmark of job {args.job!r} to run {args.run_id!r}? [y/N] "
-        if not _confirm(prompt):
-            sys.stderr.write(
-                f"{PROG}: reset cancelled; the bookmark of {args.job!r} is unchanged\n"
-            )
-            return EXIT_USAGE
+    if args.run_id is None:
+        prompt = (
+            f"Reset the bookmark of job {args.job!r}? Its next run with bookmarks enabled "
+            "processes all its data again. [y/N] "
+        )
+    else:
+        prompt = f"Rewind the bookmark of job {args.job!r} to run {args.run_id!r}? [y/N] "
+    if not args.yes and not _confirmed("reset", args.job, prompt, "pass --yes to reset anyway"):
+        return EXIT_USAGE
     with _bookmarks(args) as gb:
         entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
     _write(args, entry, entry_document, entry_table, default="json")
@@ -289,18 +293,13 @@ def _rewind(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
             return EXIT_OK
-        if not args.yes:
-            if not _is_terminal(sys.stdin):
-                _print_error(
-                    f"rewind changes the bookmark of job {args.job!r} and stdin is not a "
-                    "terminal to confirm on; pass --yes to apply the plan, or --dry-run"
-                )
-                return EXIT_USAGE
-            if not _confirm("Apply this plan? [y/N] "):
-                sys.stderr.write(
-                    f"{PROG}: rewind cancelled; the bookmark of {args.job!r} is unchanged\n"
-                )
-                return EXIT_USAGE
+        if not args.yes and not _confirmed(
+            "rewind",
+            args.job,
+            "Apply this plan? [y/N] ",
+            "pass --yes to apply the plan, or --dry-run",
+        ):
+            return EXIT_USAGE
         entry = gb.apply_rewind(plan)
     sys.stdout.write(rewind_text(plan, entry))
     return EXIT_OK
