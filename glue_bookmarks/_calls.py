@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from botocore import xform_name
@@ -40,18 +40,33 @@ class OneCall(Generic[T]):
     """An operation of one request: `read(answer)` is its result.
 
     The drivers send it without a generator, so the single calls cost what they did; an
-    operation of several requests takes one with `yield from one.steps()`.
+    operation of several requests takes one with `yield from one.steps()`. When the request
+    fails, `recover(error)`, if given, is the operation that raises what the caller gets
+    instead (it may send requests of its own: only on that path).
     """
 
-    __slots__ = ("call", "read")
+    __slots__ = ("call", "read", "recover")
 
-    def __init__(self, call: Call, read: Callable[[Any], T]) -> None:
+    def __init__(
+        self,
+        call: Call,
+        read: Callable[[Any], T],
+        recover: Callable[[GlueBookmarksError], Generator[Any, Any, Any]] | None = None,
+    ) -> None:
         self.call = call
         self.read = read
+        self.recover = recover
 
-    def steps(self) -> Any:
+    def steps(self) -> Generator[Any, Any, T]:
         """The request as a generator step: `result = yield from one.steps()`."""
-        return self.read((yield self.call))
+        try:
+            answer = yield self.call
+        except GlueBookmarksError as exc:
+            if self.recover is None:
+                raise
+            yield from self.recover(exc)
+            raise
+        return self.read(answer)
 
 
 @functools.cache

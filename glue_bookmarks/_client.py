@@ -146,7 +146,12 @@ class GlueBookmarks(BaseBookmarks):
     def _run(self, operation: Operation[T] | OneCall[T]) -> T:
         """Send the operation's requests, one at a time, and return its result."""
         if isinstance(operation, OneCall):
-            return operation.read(self._send(operation.call))
+            try:
+                return operation.read(self._send(operation.call))
+            except GlueBookmarksError as exc:
+                if operation.recover is not None:
+                    self._run(operation.recover(exc))  # raises what the caller gets instead
+                raise
         answer: Any = None
         while True:
             try:
@@ -211,7 +216,10 @@ class GlueBookmarks(BaseBookmarks):
             The job's bookmark entry; its `state` is the parsed bookmark.
 
         Raises:
-            EntityNotFoundError: The job does not exist, or has no bookmark yet.
+            NoBookmarkError: The job exists but has no bookmark yet.
+            JobNotFoundError: The job does not exist. After an `EntityNotFoundException`
+                one `GetJob` tells the two apart; when it fails otherwise (no `glue:GetJob`
+                permission), the plain `EntityNotFoundError` is raised.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
         return self._run(_operations.get_job_bookmark(job_name, run_id))

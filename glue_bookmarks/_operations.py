@@ -103,8 +103,16 @@ def _bookmark_call(operation_name: str, job_name: object, run_id: object) -> Cal
 
 
 def get_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
-    """`GetJobBookmark`: the job's entry."""
-    return _entry_of(_bookmark_call("GetJobBookmark", job_name, run_id))
+    """`GetJobBookmark`: the job's entry; an `EntityNotFoundException` is raised as
+    `JobNotFoundError` or `NoBookmarkError`, told apart by one `GetJob` on that path only."""
+    one = _entry_of(_bookmark_call("GetJobBookmark", job_name, run_id))
+    return OneCall(one.call, one.read, functools.partial(_raise_narrowed, job_name=job_name))
+
+
+def _raise_narrowed(error: GlueBookmarksError, *, job_name: str) -> Operation[None]:
+    if isinstance(error, EntityNotFoundError):
+        raise (yield from _narrowed(error, job_name))
+    raise error
 
 
 def reset_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
@@ -119,10 +127,16 @@ def _entry_of(call: Call) -> OneCall[JobBookmarkEntry]:
     return OneCall(call, read)
 
 
+def _plain_get(job_name: str) -> OneCall[JobBookmarkEntry]:
+    """`GetJobBookmark` whose `EntityNotFoundException` stays as it is, for the operations
+    that make their own sense of it."""
+    return _entry_of(_bookmark_call("GetJobBookmark", job_name, None))
+
+
 def current_entry(job_name: str) -> Operation[JobBookmarkEntry | None]:
     """The job's entry, or None when it has none (`EntityNotFoundException`)."""
     try:
-        entry: JobBookmarkEntry = yield from get_job_bookmark(job_name, None).steps()
+        entry: JobBookmarkEntry = yield from _plain_get(job_name).steps()
     except EntityNotFoundError:
         return None
     return entry
@@ -136,17 +150,21 @@ def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksE
     the schedule to try the job again.
     """
     try:
-        entry: JobBookmarkEntry = yield from get_job_bookmark(job_name, None).steps()
+        entry: JobBookmarkEntry = yield from _plain_get(job_name).steps()
     except EntityNotFoundError as exc:
-        error = exc
+        return (yield from _narrowed(exc, job_name))
     except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
         raise ThrottledAttemptError(exc) from exc
     except ConfigurationError:
         raise
     except GlueBookmarksError as exc:
         return exc
-    else:
-        return entry
+    return entry
+
+
+def _narrowed(error: EntityNotFoundError, job_name: str) -> Operation[EntityNotFoundError]:
+    """`error` as `JobNotFoundError` or `NoBookmarkError`, as one `GetJob` tells; unchanged
+    when `GetJob` fails otherwise (no `glue:GetJob` permission, throttled, no answer)."""
     try:
         yield Call("GetJob", {"JobName": job_name})
     except EntityNotFoundError:

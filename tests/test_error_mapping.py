@@ -40,6 +40,12 @@ JOB = "nightly-orders"
 Deliver = Callable[[ErrorCase, str, str], None]
 
 
+def narrows(case: ErrorCase, operation: str) -> bool:
+    """Whether the client asks `GetJob` after this answer, to tell "no job" from "no
+    bookmark": here `GetJob` is denied, so the plain `EntityNotFoundError` stays."""
+    return case.code == "EntityNotFoundException" and operation == "GetJobBookmark"
+
+
 def federation_member(case: ErrorCase) -> dict[str, Any]:
     flag = case.from_federation_source
     return {} if flag is None else {"FromFederationSource": flag}
@@ -73,6 +79,10 @@ def stubber(case: ErrorCase, method: str, operation: str) -> None:
             expected_params={"JobName": JOB},
             modeled_fields=federation_member(case),
         )
+        if narrows(case, operation):
+            stub.add_client_error(
+                "get_job", "AccessDeniedException", expected_params={"JobName": JOB}
+            )
         try:
             getattr(GlueBookmarks(client=client), method)(JOB)
         finally:
@@ -86,13 +96,16 @@ def over_http(faults: FaultServer, http_bookmarks: GlueBookmarks) -> Deliver:
         answer = error_answer(
             case.status, case.code, case.message, REQUEST_ID, **federation_member(case)
         )
-        faults.script(answer)
+        denied = error_answer(403, "AccessDeniedException", "no", "req-8")
+        faults.script(answer, denied)
         try:
             getattr(http_bookmarks, method)(JOB)
         finally:
-            assert [(r.target, r.body) for r in faults.requests] == [
-                (f"AWSGlue.{operation}", {"JobName": JOB})
-            ]
+            sent = [(r.target, r.body) for r in faults.requests]
+            expected = [(f"AWSGlue.{operation}", {"JobName": JOB})]
+            if narrows(case, operation):
+                expected.append(("AWSGlue.GetJob", {"JobName": JOB}))
+            assert sent == expected
 
     return http
 
