@@ -412,18 +412,25 @@ class AsyncGlueBookmarks(BaseBookmarks):
         """
         return await self._run(_rewind.plan_rewind(job_name, since))
 
-    async def apply_rewind(self, plan: RewindPlan) -> JobBookmarkEntry | None:
+    async def apply_rewind(
+        self, plan: RewindPlan, *, allow_full_reset: bool = False
+    ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()`, as `GlueBookmarks.apply_rewind`.
 
         Args:
             plan: The plan.
+            allow_full_reset: Carry out a plan that resets the bookmark fully
+                (`plan.is_full_reset`: no run started before `since`, so every file is
+                processed again); refused without it.
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
             entry (None when the job has no bookmark).
 
         Raises:
+            InvalidParameterError: `plan` is not a `RewindPlan`, or is a full reset without
+                `allow_full_reset`; nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_rewind.apply_rewind(plan))
+        return await self._run(_rewind.apply_rewind(plan, allow_full_reset))

@@ -294,6 +294,12 @@ def _rewind(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
             return EXIT_OK
+        if plan.is_full_reset and not args.allow_full_reset:
+            _print_error(
+                f"rewind: refused, the plan is a full reset: {plan.full_reset_reason}; pass "
+                "--allow-full-reset to process all the job's data again"
+            )
+            return EXIT_USAGE
         if not args.yes and not _confirmed(
             "rewind",
             args.job,
@@ -301,7 +307,7 @@ def _rewind(args: argparse.Namespace) -> int:
             "pass --yes to apply the plan, or --dry-run",
         ):
             return EXIT_USAGE
-        entry = gb.apply_rewind(plan)
+        entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset)
     sys.stdout.write(rewind_text(plan, entry))
     return EXIT_OK
 

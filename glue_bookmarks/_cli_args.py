@@ -356,6 +356,12 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     rewind_mode.add_argument(
         "--dry-run", action="store_true", help="print the plan only; change nothing"
     )
+    rewind.add_argument(
+        "--allow-full-reset",
+        action="store_true",
+        help="apply a plan that resets the bookmark fully (no run started before --since): "
+        "every file is processed again; refused without it",
+    )
 
     diff = commands.add_parser(
         "diff",

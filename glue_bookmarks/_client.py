@@ -407,7 +407,8 @@ class GlueBookmarks(BaseBookmarks):
         Reads the job's runs (`GetJobRuns`, every page) and its entry (`GetJobBookmark`);
         changes nothing. The run to rewind to is the latest that succeeded and started before
         `since` (a run whose own arguments pause or disable bookmarks commits nothing, so it
-        is passed over); with none, the plan is a full reset. The precision is one run: data
+        is passed over); with none, the plan is a full reset, which `apply_rewind()` carries
+        out only when asked (`allow_full_reset=True`). The precision is one run: data
         is processed again from that run's start, which is at or before `since`. The
         "Rewind" docs page has the details.
 
@@ -428,7 +429,9 @@ class GlueBookmarks(BaseBookmarks):
         """
         return self._run(_rewind.plan_rewind(job_name, since))
 
-    def apply_rewind(self, plan: RewindPlan) -> JobBookmarkEntry | None:
+    def apply_rewind(
+        self, plan: RewindPlan, *, allow_full_reset: bool = False
+    ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()` (`ResetJobBookmark`).
 
         Reads the bookmark again first and refuses if its version is no longer the plan's: a
@@ -438,18 +441,23 @@ class GlueBookmarks(BaseBookmarks):
 
         Args:
             plan: The plan.
+            allow_full_reset: Carry out a plan that resets the bookmark fully
+                (`plan.is_full_reset`: no run started before `since`, so every file is
+                processed again); refused without it.
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
             entry (None when the job has no bookmark).
 
         Raises:
-            InvalidParameterError: `plan` is not a `RewindPlan`; nothing was sent.
+            InvalidParameterError: `plan` is not a `RewindPlan`, or is a full reset without
+                `allow_full_reset` (the message says why: the oldest run seen and its
+                start); nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan; nothing
                 was reset.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_rewind.apply_rewind(plan))
+        return self._run(_rewind.apply_rewind(plan, allow_full_reset))
 
 
 _default: GlueBookmarks | None = None

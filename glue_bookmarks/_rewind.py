@@ -43,6 +43,9 @@ class RewindPlan:
         reprocess_from: When that run started: data from then on is processed again. None
             with a full reset: all the job's data is processed again.
         current: The job's entry when the plan was made; None when it had no bookmark.
+        oldest_run_id: The oldest succeeded run the history holds that may have committed,
+            which says why a plan is a full reset; None when it holds none.
+        oldest_started_on: When that run started; None when the history holds none.
     """
 
     job_name: str
@@ -50,6 +53,25 @@ class RewindPlan:
     run_id: str | None
     reprocess_from: datetime | None
     current: JobBookmarkEntry | None
+    oldest_run_id: str | None = None
+    oldest_started_on: datetime | None = None
+
+    @property
+    def is_full_reset(self) -> bool:
+        """Whether applying the plan resets the bookmark fully: every file of every source
+        is processed again. `apply_rewind()` refuses it unless asked (`allow_full_reset`)."""
+        return self.run_id is None and self.has_effect
+
+    @property
+    def full_reset_reason(self) -> str:
+        """Why the plan is a full reset, in one sentence."""
+        seen = (
+            "the run history holds no succeeded run"
+            if self.oldest_started_on is None
+            else f"the oldest run seen, {self.oldest_run_id}, started "
+            f"{self.oldest_started_on.isoformat()}"
+        )
+        return f"no run of job {self.job_name!r} started before {self.since.isoformat()} ({seen})"
 
     @property
     def has_effect(self) -> bool:
@@ -108,21 +130,37 @@ def plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
 
 def _plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
     params = {"JobName": job_name, "MaxResults": _JOB_RUNS_PAGE_SIZE}
-    chosen = choose_run((yield from all_pages("GetJobRuns", params, committing_runs)), since)
+    runs = yield from all_pages("GetJobRuns", params, committing_runs)
+    chosen = choose_run(runs, since)
+    oldest = min(runs, key=lambda run: run.started_on, default=None)
     return RewindPlan(
         job_name=job_name,
         since=since,
         run_id=None if chosen is None else chosen.run_id,
         reprocess_from=None if chosen is None else chosen.started_on,
         current=(yield from current_entry(job_name)),
+        oldest_run_id=None if oldest is None else oldest.run_id,
+        oldest_started_on=None if oldest is None else oldest.started_on,
     )
 
 
-def apply_rewind(plan: RewindPlan) -> Operation[JobBookmarkEntry | None]:
+def apply_rewind(plan: RewindPlan, allow_full_reset: bool) -> Operation[JobBookmarkEntry | None]:
     """Carry out a plan: `GlueBookmarks.apply_rewind()`, checked, before any request."""
     if not isinstance(plan, RewindPlan):
         raise InvalidParameterError(
             f"plan must be a RewindPlan, got {type(plan).__name__}", parameter="plan"
+        )
+    if type(allow_full_reset) is not bool:
+        raise InvalidParameterError(
+            f"allow_full_reset must be a bool, got {type(allow_full_reset).__name__}",
+            parameter="allow_full_reset",
+        )
+    if plan.is_full_reset and not allow_full_reset:
+        raise InvalidParameterError(
+            f"the plan is a full reset, which processes all the job's data again: "
+            f"{plan.full_reset_reason}; nothing was reset. Pass allow_full_reset=True to "
+            "reset it fully",
+            parameter="allow_full_reset",
         )
     return _apply_rewind(plan)
 

@@ -94,11 +94,22 @@ def test_rewind_with_yes_applies_the_plan(
     assert run_id_now(glue_moto_server_url) == week[1]
 
 
-def test_rewind_before_every_run_resets(
+def test_rewind_before_every_run_is_a_full_reset_only_when_asked(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["rewind", "nightly", "--since", "2024-10-01T00:00:00Z", "--yes"]
-    status, out, _ = cli(capsys, glue_moto_server_url, *argv)
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
+    assert status == 2
+    assert "  processed again:  all the job's data\n" in out
+    assert err == (
+        "glue-bookmarks: error: rewind: refused, the plan is a full reset: no run of job 'nightly' "
+        f"started before 2024-10-01T00:00:00+00:00 (the oldest run seen, {week[0]}, started "
+        "2024-10-28T02:00:00+00:00); pass --allow-full-reset to process all the job's data "
+        "again\n"
+    )
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+
+    status, out, _ = cli(capsys, glue_moto_server_url, *argv, "--allow-full-reset")
     assert status == 0
     assert "  rewind to:        no succeeded run started before then: a full reset\n" in out
     assert "  processed again:  all the job's data\n" in out

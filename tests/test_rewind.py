@@ -111,8 +111,10 @@ def test_a_since_between_runs_rewinds_to_the_run_before_it(moto: Moto) -> None:
         run_id=runs[2],
         reprocess_from=MONDAY + 2 * DAY,
         current=current,
+        oldest_run_id=runs[0],
+        oldest_started_on=MONDAY,
     )
-    assert plan.has_effect
+    assert plan.has_effect and not plan.is_full_reset
     assert bookmark_calls("nightly")["ResetJobBookmark"] == 0  # a plan changes nothing
 
     entry = moto.gb.apply_rewind(plan)
@@ -134,9 +136,20 @@ def test_no_run_before_since_is_a_full_reset(moto: Moto) -> None:
     moto.week()
     plan = moto.gb.plan_rewind("nightly", since=MONDAY - timedelta(seconds=1))
     assert (plan.run_id, plan.reprocess_from) == (None, None)
-    assert plan.has_effect
+    assert plan.has_effect and plan.is_full_reset
 
-    old = moto.gb.apply_rewind(plan)
+    # Asked for, or refused with why: the oldest run seen, and when it started.
+    sent = requests_sent(moto.gb)
+    with pytest.raises(InvalidParameterError) as info:
+        moto.gb.apply_rewind(plan)
+    assert sent == []
+    assert info.value.parameter == "allow_full_reset"
+    assert (
+        f"the plan is a full reset, which processes all the job's data again: no run of job "
+        f"'nightly' started before 2024-10-28T01:59:59+00:00 (the oldest run seen, "
+        f"{plan.oldest_run_id}, started 2024-10-28T02:00:00+00:00); nothing was reset"
+    ) in str(info.value)
+    old = moto.gb.apply_rewind(plan, allow_full_reset=True)
 
     assert old == plan.current  # ResetJobBookmark answers with the entry it reset
     with pytest.raises(EntityNotFoundError):
