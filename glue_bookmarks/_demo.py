@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Final, cast
 
 import botocore.session
 
 from glue_bookmarks import GlueBookmarks, GlueBookmarksError, _cli
-from glue_bookmarks.testing import install, seed_job_run
+from glue_bookmarks.testing import install
 from glue_bookmarks.testing._samples import SAMPLES, seed_doctor_samples, seed_samples
 
 if TYPE_CHECKING:
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 REGION: Final = "us-east-1"
+# A time within the sample jobs' run history (glue_bookmarks.testing._samples).
+REWIND_SINCE: Final = "2024-10-27T12:00:00Z"
 # Runs of each job with bookmarks enabled; each one advances the job's bookmark.
 _RUNS: Final = 2
 
@@ -97,11 +98,9 @@ def main() -> None:
         )
         _command("doctor", "--all")
 
-        # A rewind plan over two more runs, seeded 3 and 2 days back; --dry-run changes nothing.
-        now = datetime.now(timezone.utc)
-        for days in (3, 2):
-            seed_job_run("nightly-orders", started_on=now - timedelta(days=days))
-        _command("rewind", "nightly-orders", "--since", "60h", "--dry-run")
+        # The sample runs go back to October 2024: a plan to process again the data since noon
+        # on the 27th rewinds to that night's run; --dry-run changes nothing.
+        _command("rewind", "nightly-orders", "--since", REWIND_SINCE, "--dry-run")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,13 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         "(exit status 3)\n"
     )
 
-    plan = _section(out, "rewind nightly-orders --since 60h --dry-run")
-    assert plan[0].startswith("Rewind plan for job 'nightly-orders'")
-    assert plan[2].startswith("  rewind to:        run jr_")
+    # The sample runs' history: the latest run that succeeded before the time, not a reset.
+    plan = _section(out, "rewind nightly-orders --since 2024-10-27T12:00:00Z --dry-run")
+    assert plan[0] == (
+        "Rewind plan for job 'nightly-orders', to process again the data since "
+        "2024-10-27T12:00:00.000Z:"
+    )
+    assert plan[2] == (
+        f"  rewind to:        run jr_{'2' * 64}, which started 2024-10-27T02:45:09.000Z"
+    )
     assert "the precision is one run" in plan[3]

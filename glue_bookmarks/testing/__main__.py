@@ -21,7 +21,7 @@ import botocore.session
 
 from glue_bookmarks import GlueBookmarksError, InvalidParameterError
 from glue_bookmarks.testing._moto import FALLBACK_REGION, glue_backend, install
-from glue_bookmarks.testing._samples import seed_samples
+from glue_bookmarks.testing._samples import seed_all_samples
 from glue_bookmarks.testing._server import CannotServeError, listen, make_server
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--samples",
         action="store_true",
-        help="create the demo's sample jobs, with bookmarks, in --region",
+        help="create the demo's sample jobs, with runs and bookmarks, in --region",
     )
     parser.add_argument(
         "--region", default=FALLBACK_REGION, help=f"region for --samples ({FALLBACK_REGION})"
@@ -139,7 +139,7 @@ def _serve(args: argparse.Namespace) -> NoReturn:
         endpoint = f"http://{host}:{server.port}"
         if args.samples:
             try:
-                seed_samples(_server_client(endpoint, args.region))
+                seed_all_samples(_server_client(endpoint, args.region))
             except (
                 GlueBookmarksError,
                 botocore.exceptions.BotoCoreError,

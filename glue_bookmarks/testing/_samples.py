@@ -1,4 +1,9 @@
-"""The sample jobs of `make demo` and of `python -m glue_bookmarks.testing --samples`."""
+"""The sample jobs of `make demo` and of `python -m glue_bookmarks.testing --samples`.
+
+The jobs with bookmarks have run histories over several days of October 2024 (fixed times, so
+what the docs show of them stays true): `rewind` finds a run to go back to, and the doctor
+finds what its page shows.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +20,45 @@ from glue_bookmarks.testing._moto import BOOKMARK_OPTION
 if TYPE_CHECKING:
     from types_boto3_glue.client import GlueClient
 
-__all__ = ["DOCTOR_SAMPLES", "SAMPLES", "DoctorSample", "seed_doctor_samples", "seed_samples"]
+__all__ = [
+    "DOCTOR_SAMPLES",
+    "SAMPLES",
+    "DoctorSample",
+    "SampleRun",
+    "seed_all_samples",
+    "seed_doctor_samples",
+    "seed_samples",
+]
 
 _ENABLE: Final = "job-bookmark-enable"
+
+
+def _utc(day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    """A time in October 2024, UTC: when the sample runs started."""
+    return datetime(2024, 10, day, hour, minute, second, tzinfo=timezone.utc)
+
+
+@attrs.frozen(kw_only=True)
+class SampleRun:
+    """One run in a sample job's history.
+
+    Attributes:
+        run_id: The run's id.
+        started_on: When it started.
+        state: Its `JobRunState`.
+        job_bookmark: What it committed: the `JobBookmark` of the entry it leaves. Only a run
+            that succeeded with bookmarks enabled commits one; None for any other run.
+    """
+
+    run_id: str
+    started_on: datetime
+    state: str = "SUCCEEDED"
+    job_bookmark: str | None = None
+
+    @property
+    def commits(self) -> bool:
+        """Whether it commits a bookmark, with bookmarks enabled: it succeeded."""
+        return self.state == "SUCCEEDED"
 
 
 @attrs.frozen(kw_only=True)
@@ -28,11 +69,16 @@ class Sample:
         job_name: The job's name.
         bookmark_option: The job's default `--job-bookmark-option`.
         entry: The bookmark entry seeded for it; None for a job that never ran with bookmarks.
+            It is where the job's runs leave it: `run_id` and `previous_run_id` are those of
+            its last two succeeded runs.
+        runs: The job's runs, oldest first; each that committed is recorded, so the job can
+            be rewound to it.
     """
 
     job_name: str
     bookmark_option: str
     entry: JobBookmarkEntry | None
+    runs: tuple[SampleRun, ...] = ()
 
     @property
     def bookmarks_enabled(self) -> bool:
@@ -55,6 +101,32 @@ def _hadoop_state(run: int, start: str, files: list[str]) -> dict[str, object]:
     }
 
 
+def _run_id(character: str) -> str:
+    """A sample run id, in Glue's form: `jr_` and 64 hex digits, all `character`."""
+    return "jr_" + character * 64
+
+
+_NIGHTLY_SOURCE: Final = "AWSGlueDataCatalog_node1730078287682"
+_NIGHTLY_STATES: Final = tuple(
+    json.dumps({_NIGHTLY_SOURCE: _hadoop_state(run, start, files)})
+    for run, start, files in (
+        (1, "2024-10-26T01:32:41.208Z", ["4a7be310"]),
+        (2, "2024-10-27T02:45:09.870Z", ["c2d98f15", "71e0b3aa"]),
+        (3, "2024-10-28T01:32:45.613Z", ["9f1c2a7e", "0b44d1f3", "e57a9c02"]),
+    )
+)
+_CLICKSTREAM_STATES: Final = tuple(
+    json.dumps({"datasource0": _hadoop_state(run, start, files)})
+    for run, start, files in (
+        (10, "2024-10-28T09:00:02.447Z", ["8e2f4c61", "d03a9b57"]),
+        (11, "2024-10-28T10:00:04.105Z", ["27c5e8f0"]),
+        (12, "2024-10-28T11:00:03.021Z", ["5d0e7b19"]),
+    )
+)
+_CUSTOMERS_STATE: Final = json.dumps(
+    {"jdbc_customers": {"jsonClass": "JDBCDataSourceJobBookmarkState"}}
+)
+
 SAMPLES: Final[tuple[Sample, ...]] = (
     Sample(
         job_name="nightly-orders",
@@ -64,14 +136,27 @@ SAMPLES: Final[tuple[Sample, ...]] = (
             version=3,
             run=3,
             attempt=0,
-            previous_run_id="jr_" + "2" * 64,
-            run_id="jr_" + "3" * 64,
-            job_bookmark=json.dumps(
-                {
-                    "AWSGlueDataCatalog_node1730078287682": _hadoop_state(
-                        3, "2024-10-28T01:32:45.613Z", ["9f1c2a7e", "0b44d1f3", "e57a9c02"]
-                    )
-                }
+            previous_run_id=_run_id("2"),
+            run_id=_run_id("3"),
+            job_bookmark=_NIGHTLY_STATES[2],
+        ),
+        # Nightly, with a failed run retried the same night: a rewind passes over the failure.
+        runs=(
+            SampleRun(
+                run_id=_run_id("1"),
+                started_on=_utc(26, 1, 32, 41),
+                job_bookmark=_NIGHTLY_STATES[0],
+            ),
+            SampleRun(run_id=_run_id("f"), started_on=_utc(27, 1, 30, 12), state="FAILED"),
+            SampleRun(
+                run_id=_run_id("2"),
+                started_on=_utc(27, 2, 45, 9),
+                job_bookmark=_NIGHTLY_STATES[1],
+            ),
+            SampleRun(
+                run_id=_run_id("3"),
+                started_on=_utc(28, 1, 32, 45),
+                job_bookmark=_NIGHTLY_STATES[2],
             ),
         ),
     ),
@@ -83,10 +168,26 @@ SAMPLES: Final[tuple[Sample, ...]] = (
             version=12,
             run=12,
             attempt=1,
-            previous_run_id="jr_" + "b" * 64,
-            run_id="jr_" + "c" * 64,
-            job_bookmark=json.dumps(
-                {"datasource0": _hadoop_state(12, "2024-10-28T11:00:03.021Z", ["5d0e7b19"])}
+            previous_run_id=_run_id("b"),
+            run_id=_run_id("c"),
+            job_bookmark=_CLICKSTREAM_STATES[2],
+        ),
+        # Its latest three runs; the nine before them are older than the history Glue keeps.
+        runs=(
+            SampleRun(
+                run_id=_run_id("a"),
+                started_on=_utc(28, 9, 0, 2),
+                job_bookmark=_CLICKSTREAM_STATES[0],
+            ),
+            SampleRun(
+                run_id=_run_id("b"),
+                started_on=_utc(28, 10, 0, 4),
+                job_bookmark=_CLICKSTREAM_STATES[1],
+            ),
+            SampleRun(
+                run_id=_run_id("c"),
+                started_on=_utc(28, 11, 0, 3),
+                job_bookmark=_CLICKSTREAM_STATES[2],
             ),
         ),
     ),
@@ -97,22 +198,34 @@ SAMPLES: Final[tuple[Sample, ...]] = (
             job_name="customer-dim-load",
             version=1,
             run=1,
-            run_id="jr_" + "d" * 64,
-            job_bookmark=json.dumps(
-                {"jdbc_customers": {"jsonClass": "JDBCDataSourceJobBookmarkState"}}
+            run_id=_run_id("d"),
+            job_bookmark=_CUSTOMERS_STATE,
+        ),
+        runs=(
+            SampleRun(
+                run_id=_run_id("d"), started_on=_utc(21, 6, 0), job_bookmark=_CUSTOMERS_STATE
             ),
         ),
     ),
-    Sample(job_name="adhoc-backfill", bookmark_option="job-bookmark-disable", entry=None),
+    Sample(
+        job_name="adhoc-backfill",
+        bookmark_option="job-bookmark-disable",
+        entry=None,
+        runs=(SampleRun(run_id=_run_id("0"), started_on=_utc(20, 14, 12)),),
+    ),
 )
 
 
 def seed_samples(client: GlueClient) -> list[str]:
-    """Create the sample jobs through `client` and seed their bookmarks in moto.
+    """Create the sample jobs through `client`, and seed their runs and bookmarks in moto.
+
+    Each job's runs are seeded oldest first, each succeeded one with bookmarks enabled
+    committing its state (after an entry for the runs before the history, if any), and the
+    job's entry is then seeded as given, so `GetJobBookmark` answers exactly `Sample.entry`.
 
     Args:
         client: A Glue client on moto (in-process or a server in this process) with the
-            extension installed; the bookmarks are seeded in its region.
+            extension installed; the runs and bookmarks are seeded in its region.
 
     Returns:
         The sample job names, in order.
@@ -121,6 +234,7 @@ def seed_samples(client: GlueClient) -> list[str]:
         ImportError: moto is not installed.
         InvalidParameterError: moto has no Glue in the client's region.
     """
+    region_name = client.meta.region_name
     for sample in SAMPLES:
         client.create_job(
             Name=sample.job_name,
@@ -131,19 +245,44 @@ def seed_samples(client: GlueClient) -> list[str]:
             # allowing several at once lets the demo (and users) start runs back to back.
             ExecutionProperty={"MaxConcurrentRuns": 10},
         )
-        entry = sample.entry
-        if entry is not None:
-            seed_job_bookmark(
-                entry.job_name,
-                version=entry.version,
-                run=entry.run,
-                attempt=entry.attempt,
-                run_id=entry.run_id,
-                previous_run_id=entry.previous_run_id,
-                job_bookmark=entry.job_bookmark,
-                region_name=client.meta.region_name,
-            )
+        _seed_history(sample, region_name)
     return [sample.job_name for sample in SAMPLES]
+
+
+def _seed_history(sample: Sample, region_name: str) -> None:
+    """Seed a sample job's runs, then its entry."""
+    committing = [run.commits and sample.bookmarks_enabled for run in sample.runs]
+    entry = sample.entry
+    if entry is not None and entry.run > sum(committing):
+        # The runs before the history: the first seeded run follows on from them.
+        before = sum(committing)
+        seed_job_bookmark(
+            sample.job_name,
+            version=entry.version - before,
+            run=entry.run - before,
+            region_name=region_name,
+        )
+    for run, commits in zip(sample.runs, committing, strict=True):
+        seed_job_run(
+            sample.job_name,
+            started_on=run.started_on,
+            state=run.state,
+            run_id=run.run_id,
+            # Left out (...) for a run that commits nothing, as seed_job_run requires.
+            job_bookmark=run.job_bookmark if commits else ...,
+            region_name=region_name,
+        )
+    if entry is not None:
+        seed_job_bookmark(
+            entry.job_name,
+            version=entry.version,
+            run=entry.run,
+            attempt=entry.attempt,
+            run_id=entry.run_id,
+            previous_run_id=entry.previous_run_id,
+            job_bookmark=entry.job_bookmark,
+            region_name=region_name,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -242,3 +381,22 @@ def seed_doctor_samples(client: GlueClient) -> list[str]:
             seed_job_run(sample.job_name, started_on=_SAMPLE_RUN_START, region_name=region_name)
             client.reset_job_bookmark(JobName=sample.job_name)
     return [sample.job_name for sample in DOCTOR_SAMPLES]
+
+
+def seed_all_samples(client: GlueClient) -> list[str]:
+    """Create every sample job through `client`: the `SAMPLES` and the `DOCTOR_SAMPLES`.
+
+    What `python -m glue_bookmarks.testing --samples` serves, and `make demo` shows.
+
+    Args:
+        client: A Glue client on moto (in-process or a server in this process) with the
+            extension installed.
+
+    Returns:
+        The job names, the samples' and then the doctor's.
+
+    Raises:
+        ImportError: moto is not installed.
+        InvalidParameterError: moto has no Glue in the client's region.
+    """
+    return seed_samples(client) + seed_doctor_samples(client)
