@@ -305,10 +305,10 @@ class Shell:
     def _run_simple(self, argv: Sequence[str], stdin: str | None, answer: str | None) -> _Ran:
         name, *args = argv
         if name == "glue-bookmarks":
-            terminal: IO[str] | str = stdin or ""
+            stdin_stream: IO[str] | str = stdin or ""
             if answer is not None:
-                terminal = Terminal(answer + "\n")
-            status, out, err = run_cli(self.capsys, args, stdin=terminal)
+                stdin_stream = Terminal(answer + "\n")
+            status, out, err = run_cli(self.capsys, args, stdin=stdin_stream)
             if answer is not None:  # the terminal shows the answer after the prompt
                 err = err.replace("[y/N] ", f"[y/N] {answer}\n", 1)
             self.statuses.append(status)

@@ -323,6 +323,8 @@ class _Page:
         self.fresh_samples((SERVER_REGION,) if samples else ())
         self.python_state = False
         self.capsys.readouterr()
+        # argparse wraps its usage to the terminal's width, 80 columns off a terminal.
+        self.monkeypatch.setenv("COLUMNS", "80")
         shell = Shell(self.capsys, self.server_url, JQ_PROGRAMS)
         with self.endpoint():
             for command in commands:
