@@ -11,12 +11,14 @@ through `main(argv)` (`tests._cli_support.run_cli`), and the few other commands 
 
 from __future__ import annotations
 
+import ast
+import builtins
 import codecs
 import json
 import re
 import shlex
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Final
 
@@ -37,6 +39,7 @@ __all__ = [
     "matches",
     "normalise",
     "read_blocks",
+    "undefined_names",
 ]
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -147,6 +150,26 @@ def _open_quote(line: str) -> bool:
     except ValueError:  # "No closing quotation"
         return True
     return False
+
+
+def undefined_names(code: str, defined: Iterable[str]) -> set[str]:
+    """The names `code` reads that neither it, `defined` nor the builtins define: a branch the
+    example did not take here would fail on them (an `except` clause's class, say)."""
+    tree = ast.parse(code)
+    bound = set(defined) | set(dir(builtins))
+    read = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return read - bound
 
 
 # -- comparing what ran with what the page shows --------------------------------------------

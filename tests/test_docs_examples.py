@@ -9,7 +9,9 @@ How each kind runs:
   `python -m glue_bookmarks.testing --samples` are seeded in us-east-1 (the tests' default
   region) and eu-west-1 (the region the examples name). Code on `AsyncGlueBookmarks` reaches
   the same moto through the test server (aiobotocore cannot go through `mock_aws()`), with
-  `AWS_ENDPOINT_URL` set for its block. Blocks of `>>>` lines run as doctests (`ELLIPSIS`).
+  `AWS_ENDPOINT_URL` set for its block. A block may read only names that it, the blocks before
+  it or the builtins define, checked before it runs, so a branch not taken here (an `except`
+  clause's class) cannot fail on a name. Blocks of `>>>` lines run as doctests (`ELLIPSIS`).
 - A block that defines pytest tests runs through `pytester`, with the plugin's fixtures
   (`glue_moto_client`, `glue_moto_server_url`) as a user's suite gets them; every test passes.
 - A ```console block runs its `$` lines against the test server with the sample jobs, fresh
@@ -69,6 +71,7 @@ from tests._docs_support import (
     console_commands,
     matches,
     read_blocks,
+    undefined_names,
 )
 from tests._support import botocore_session
 
@@ -298,6 +301,8 @@ class _Page:
     def run_python(self, block: Block) -> None:
         self.go_on_from_python_state()
         linecache.cache[block.id] = (len(block.text), None, block.text.splitlines(True), block.id)
+        undefined = undefined_names(block.text, self.namespace)
+        assert not undefined, f"{block.id} uses names no block before it defines: {undefined}"
         after = _named(AFTER_BLOCK, block)
         uses_aiobotocore = "AsyncGlueBookmarks" in block.text
         with self.endpoint() if uses_aiobotocore else contextlib.nullcontext():
