@@ -157,7 +157,7 @@ def undefined_names(code: str, defined: Iterable[str]) -> set[str]:
     example did not take here would fail on them (an `except` clause's class, say)."""
     tree = ast.parse(code)
     bound = set(defined) | set(dir(builtins))
-    read = set()
+    read: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
