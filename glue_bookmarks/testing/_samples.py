@@ -46,8 +46,8 @@ class SampleRun:
         run_id: The run's id.
         started_on: When it started.
         state: Its `JobRunState`.
-        job_bookmark: What it committed: the `JobBookmark` of the entry it leaves. Only a run
-            that succeeded with bookmarks enabled commits one; None for any other run.
+        job_bookmark: What it committed, if it succeeded with bookmarks enabled: the
+            `JobBookmark` of the entry it leaves.
     """
 
     run_id: str
@@ -55,10 +55,17 @@ class SampleRun:
     state: str = "SUCCEEDED"
     job_bookmark: str | None = None
 
-    @property
-    def commits(self) -> bool:
-        """Whether it commits a bookmark, with bookmarks enabled: it succeeded."""
-        return self.state == "SUCCEEDED"
+
+def _run(
+    character: str, started_on: datetime, job_bookmark: str | None = None, state: str = "SUCCEEDED"
+) -> SampleRun:
+    """A sample run whose id, in Glue's form (`jr_` and 64 hex digits), is all `character`."""
+    return SampleRun(
+        run_id="jr_" + character * 64,
+        started_on=started_on,
+        state=state,
+        job_bookmark=job_bookmark,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -68,61 +75,65 @@ class Sample:
     Attributes:
         job_name: The job's name.
         bookmark_option: The job's default `--job-bookmark-option`.
-        entry: The bookmark entry seeded for it; None for a job that never ran with bookmarks.
-            It is where the job's runs leave it: `run_id` and `previous_run_id` are those of
-            its last two succeeded runs.
-        runs: The job's runs, oldest first; each that committed is recorded, so the job can
-            be rewound to it.
+        runs: The job's runs, oldest first. Each that succeeded with bookmarks enabled
+            committed its state, and is recorded, so the job can be rewound to it.
+        runs_before: How many runs committed before `runs` (older than the history kept).
+        attempt: The `Attempt` of the latest run's entry.
     """
 
     job_name: str
     bookmark_option: str
-    entry: JobBookmarkEntry | None
-    runs: tuple[SampleRun, ...] = ()
+    runs: tuple[SampleRun, ...]
+    runs_before: int = 0
+    attempt: int = 0
 
     @property
     def bookmarks_enabled(self) -> bool:
         """Whether the job's runs advance its bookmark."""
         return self.bookmark_option == _ENABLE
 
+    @property
+    def committed(self) -> tuple[SampleRun, ...]:
+        """The runs that committed a bookmark, oldest first."""
+        if not self.bookmarks_enabled:
+            return ()
+        return tuple(run for run in self.runs if run.state == "SUCCEEDED")
 
-def _hadoop_state(run: int, start: str, files: list[str]) -> dict[str, object]:
-    """One S3 or Data Catalog source's state, as Glue writes it."""
-    return {
-        "jsonClass": "HadoopDataSourceJobBookmarkState",
-        "timestamps": {
-            "RUN": str(run),
-            "HIGH_BAND": "900000",
-            "CURR_LATEST_PARTITION": "0",
-            "CURR_LATEST_PARTITIONS": "",
-            "CURR_RUN_START_TIME": start,
-            "INCLUDE_LIST": ",".join(files),
-        },
+    @property
+    def entry(self) -> JobBookmarkEntry | None:
+        """The entry the runs leave, which `GetJobBookmark` answers; None for a job that
+        never ran with bookmarks enabled."""
+        if not self.committed:
+            return None
+        *earlier, latest = self.committed
+        count = self.runs_before + len(self.committed)
+        return JobBookmarkEntry(
+            job_name=self.job_name,
+            version=count,
+            run=count,
+            attempt=self.attempt,
+            previous_run_id=earlier[-1].run_id if earlier else None,
+            run_id=latest.run_id,
+            job_bookmark=latest.job_bookmark,
+        )
+
+
+def _hadoop_state(source: str, run: int, start: str, files: list[str]) -> str:
+    """A `JobBookmark` of one S3 or Data Catalog source, as Glue writes it."""
+    timestamps = {
+        "RUN": str(run),
+        "HIGH_BAND": "900000",
+        "CURR_LATEST_PARTITION": "0",
+        "CURR_LATEST_PARTITIONS": "",
+        "CURR_RUN_START_TIME": start,
+        "INCLUDE_LIST": ",".join(files),
     }
-
-
-def _run_id(character: str) -> str:
-    """A sample run id, in Glue's form: `jr_` and 64 hex digits, all `character`."""
-    return "jr_" + character * 64
-
-
-_NIGHTLY_SOURCE: Final = "AWSGlueDataCatalog_node1730078287682"
-_NIGHTLY_STATES: Final = tuple(
-    json.dumps({_NIGHTLY_SOURCE: _hadoop_state(run, start, files)})
-    for run, start, files in (
-        (1, "2024-10-26T01:32:41.208Z", ["4a7be310"]),
-        (2, "2024-10-27T02:45:09.870Z", ["c2d98f15", "71e0b3aa"]),
-        (3, "2024-10-28T01:32:45.613Z", ["9f1c2a7e", "0b44d1f3", "e57a9c02"]),
+    return json.dumps(
+        {source: {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": timestamps}}
     )
-)
-_CLICKSTREAM_STATES: Final = tuple(
-    json.dumps({"datasource0": _hadoop_state(run, start, files)})
-    for run, start, files in (
-        (10, "2024-10-28T09:00:02.447Z", ["8e2f4c61", "d03a9b57"]),
-        (11, "2024-10-28T10:00:04.105Z", ["27c5e8f0"]),
-        (12, "2024-10-28T11:00:03.021Z", ["5d0e7b19"]),
-    )
-)
+
+
+_NIGHTLY: Final = "AWSGlueDataCatalog_node1730078287682"
 _CUSTOMERS_STATE: Final = json.dumps(
     {"jdbc_customers": {"jsonClass": "JDBCDataSourceJobBookmarkState"}}
 )
@@ -131,87 +142,63 @@ SAMPLES: Final[tuple[Sample, ...]] = (
     Sample(
         job_name="nightly-orders",
         bookmark_option=_ENABLE,
-        entry=JobBookmarkEntry(
-            job_name="nightly-orders",
-            version=3,
-            run=3,
-            attempt=0,
-            previous_run_id=_run_id("2"),
-            run_id=_run_id("3"),
-            job_bookmark=_NIGHTLY_STATES[2],
-        ),
         # Nightly, with a failed run retried the same night: a rewind passes over the failure.
         runs=(
-            SampleRun(
-                run_id=_run_id("1"),
-                started_on=_utc(26, 1, 32, 41),
-                job_bookmark=_NIGHTLY_STATES[0],
+            _run(
+                "1",
+                _utc(26, 1, 32, 41),
+                _hadoop_state(_NIGHTLY, 1, "2024-10-26T01:32:41.208Z", ["4a7be310"]),
             ),
-            SampleRun(run_id=_run_id("f"), started_on=_utc(27, 1, 30, 12), state="FAILED"),
-            SampleRun(
-                run_id=_run_id("2"),
-                started_on=_utc(27, 2, 45, 9),
-                job_bookmark=_NIGHTLY_STATES[1],
+            _run("f", _utc(27, 1, 30, 12), state="FAILED"),
+            _run(
+                "2",
+                _utc(27, 2, 45, 9),
+                _hadoop_state(_NIGHTLY, 2, "2024-10-27T02:45:09.870Z", ["c2d98f15", "71e0b3aa"]),
             ),
-            SampleRun(
-                run_id=_run_id("3"),
-                started_on=_utc(28, 1, 32, 45),
-                job_bookmark=_NIGHTLY_STATES[2],
+            _run(
+                "3",
+                _utc(28, 1, 32, 45),
+                _hadoop_state(
+                    _NIGHTLY, 3, "2024-10-28T01:32:45.613Z", ["9f1c2a7e", "0b44d1f3", "e57a9c02"]
+                ),
             ),
         ),
     ),
     Sample(
         job_name="hourly-clickstream",
         bookmark_option=_ENABLE,
-        entry=JobBookmarkEntry(
-            job_name="hourly-clickstream",
-            version=12,
-            run=12,
-            attempt=1,
-            previous_run_id=_run_id("b"),
-            run_id=_run_id("c"),
-            job_bookmark=_CLICKSTREAM_STATES[2],
-        ),
         # Its latest three runs; the nine before them are older than the history Glue keeps.
         runs=(
-            SampleRun(
-                run_id=_run_id("a"),
-                started_on=_utc(28, 9, 0, 2),
-                job_bookmark=_CLICKSTREAM_STATES[0],
+            _run(
+                "a",
+                _utc(28, 9, 0, 2),
+                _hadoop_state(
+                    "datasource0", 10, "2024-10-28T09:00:02.447Z", ["8e2f4c61", "d03a9b57"]
+                ),
             ),
-            SampleRun(
-                run_id=_run_id("b"),
-                started_on=_utc(28, 10, 0, 4),
-                job_bookmark=_CLICKSTREAM_STATES[1],
+            _run(
+                "b",
+                _utc(28, 10, 0, 4),
+                _hadoop_state("datasource0", 11, "2024-10-28T10:00:04.105Z", ["27c5e8f0"]),
             ),
-            SampleRun(
-                run_id=_run_id("c"),
-                started_on=_utc(28, 11, 0, 3),
-                job_bookmark=_CLICKSTREAM_STATES[2],
+            _run(
+                "c",
+                _utc(28, 11, 0, 3),
+                _hadoop_state("datasource0", 12, "2024-10-28T11:00:03.021Z", ["5d0e7b19"]),
             ),
         ),
+        runs_before=9,
+        attempt=1,
     ),
     Sample(
         job_name="customer-dim-load",
         bookmark_option=_ENABLE,
-        entry=JobBookmarkEntry(
-            job_name="customer-dim-load",
-            version=1,
-            run=1,
-            run_id=_run_id("d"),
-            job_bookmark=_CUSTOMERS_STATE,
-        ),
-        runs=(
-            SampleRun(
-                run_id=_run_id("d"), started_on=_utc(21, 6, 0), job_bookmark=_CUSTOMERS_STATE
-            ),
-        ),
+        runs=(_run("d", _utc(21, 6, 0), _CUSTOMERS_STATE),),
     ),
     Sample(
         job_name="adhoc-backfill",
         bookmark_option="job-bookmark-disable",
-        entry=None,
-        runs=(SampleRun(run_id=_run_id("0"), started_on=_utc(20, 14, 12)),),
+        runs=(_run("0", _utc(20, 14, 12)),),
     ),
 )
 
@@ -219,9 +206,8 @@ SAMPLES: Final[tuple[Sample, ...]] = (
 def seed_samples(client: GlueClient) -> list[str]:
     """Create the sample jobs through `client`, and seed their runs and bookmarks in moto.
 
-    Each job's runs are seeded oldest first, each succeeded one with bookmarks enabled
-    committing its state (after an entry for the runs before the history, if any), and the
-    job's entry is then seeded as given, so `GetJobBookmark` answers exactly `Sample.entry`.
+    Each job's runs are seeded oldest first (after an entry standing for `runs_before`), each
+    that commits committing its state, so `GetJobBookmark` answers `Sample.entry`.
 
     Args:
         client: A Glue client on moto (in-process or a server in this process) with the
@@ -250,39 +236,27 @@ def seed_samples(client: GlueClient) -> list[str]:
 
 
 def _seed_history(sample: Sample, region_name: str) -> None:
-    """Seed a sample job's runs, then its entry."""
-    committing = [run.commits and sample.bookmarks_enabled for run in sample.runs]
-    entry = sample.entry
-    if entry is not None and entry.run > sum(committing):
-        # The runs before the history: the first seeded run follows on from them.
-        before = sum(committing)
+    """Seed a sample job's runs, each that commits advancing its bookmark."""
+    if sample.runs_before:
         seed_job_bookmark(
             sample.job_name,
-            version=entry.version - before,
-            run=entry.run - before,
+            version=sample.runs_before,
+            run=sample.runs_before,
             region_name=region_name,
         )
-    for run, commits in zip(sample.runs, committing, strict=True):
+    for run in sample.runs:
         seed_job_run(
             sample.job_name,
             started_on=run.started_on,
             state=run.state,
             run_id=run.run_id,
             # Left out (...) for a run that commits nothing, as seed_job_run requires.
-            job_bookmark=run.job_bookmark if commits else ...,
+            job_bookmark=run.job_bookmark if run in sample.committed else ...,
             region_name=region_name,
         )
-    if entry is not None:
-        seed_job_bookmark(
-            entry.job_name,
-            version=entry.version,
-            run=entry.run,
-            attempt=entry.attempt,
-            run_id=entry.run_id,
-            previous_run_id=entry.previous_run_id,
-            job_bookmark=entry.job_bookmark,
-            region_name=region_name,
-        )
+    entry = sample.entry
+    if entry is not None and entry.attempt:  # a run seeded here is always attempt 0
+        seed_job_bookmark(**attrs.asdict(entry, recurse=False), region_name=region_name)
 
 
 @attrs.frozen(kw_only=True)
@@ -372,8 +346,8 @@ def seed_doctor_samples(client: GlueClient) -> list[str]:
             seed_job_bookmark(
                 sample.job_name,
                 run_id="jr_" + "e" * 64,
-                job_bookmark=json.dumps(
-                    {"datasource0": _hadoop_state(1, "2024-10-27T01:00:00.000Z", ["a1b2c3d4"])}
+                job_bookmark=_hadoop_state(
+                    "datasource0", 1, "2024-10-27T01:00:00.000Z", ["a1b2c3d4"]
                 ),
                 region_name=region_name,
             )
