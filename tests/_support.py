@@ -14,8 +14,11 @@ import json
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, cast
 
 import attrs
@@ -24,33 +27,43 @@ import botocore.session
 from aiobotocore.session import AioSession
 from botocore import exceptions as botocore_exceptions
 from botocore.config import Config
+from botocore.stub import Stubber
 from mypy_boto3_glue.client import GlueClient as Boto3StubsGlueClient
 from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
     AccessDeniedError,
     AsyncGlueBookmarks,
+    BookmarkState,
     EntityNotFoundError,
     GlueBookmarks,
     InternalServiceError,
     InvalidInputError,
+    JobBookmarkEntry,
     OperationTimeoutError,
     ServiceError,
     ThrottlingError,
     ValidationError,
 )
+from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
 
 __all__ = [
     "ACCESS_KEY",
+    "DISABLE",
+    "ENABLE",
     "ERROR_CASES",
     "LEVELS",
+    "MOTO_LEVELS",
     "NO_DEV_PLUGINS",
     "ONE_ATTEMPT",
     "OPERATIONS",
+    "PAUSE",
     "REGION",
     "SECRET_KEY",
     "SESSION_TOKEN",
     "ErrorCase",
+    "Moto",
+    "Stubbed",
     "aio_session",
     "blocking",
     "botocore_session",
@@ -58,6 +71,7 @@ __all__ = [
     "create_job",
     "glue_client",
     "modules_imported_by",
+    "post_json",
     "refused_endpoint",
 ]
 
@@ -72,6 +86,11 @@ REGION = "us-east-1"
 ONE_ATTEMPT = Config(
     retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2, read_timeout=2
 )
+
+# A job's `--job-bookmark-option` argument, as `DefaultArguments` or a run's `Arguments`.
+ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
+PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
+DISABLE = {"--job-bookmark-option": "job-bookmark-disable"}
 
 # Each public call of one job: its method of GlueBookmarks and its AWS operation name.
 OPERATIONS = [("get_job_bookmark", "GetJobBookmark"), ("reset_job_bookmark", "ResetJobBookmark")]
@@ -276,3 +295,82 @@ def blocking(client: AsyncGlueBookmarks) -> Iterator[GlueBookmarks]:
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
             loop.close()
+
+
+# What the `stubbed` fixture gives: a GlueBookmarks over a stubbed client, and its Stubber.
+Stubbed = tuple[GlueBookmarks, Stubber]
+
+# The two ways of reaching moto that the `moto` fixture gives: in-process under `mock_aws()`,
+# and a moto server over HTTP.
+MOTO_LEVELS = ["mock_aws", "server"]
+
+
+def post_json(endpoint: str, route: str, body: object, method: str = "POST") -> tuple[int, Any]:
+    """Send `body` to a seeding route of a moto server (`glue_bookmarks.testing`): bytes as
+    they are, anything else as JSON. The status and the JSON answer, an error's too."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{endpoint}/glue-bookmarks/{route}",
+        data=data if method == "POST" else None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.headers["Content-Type"] == "application/json"
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as exc:
+        assert exc.headers["Content-Type"] == "application/json"
+        return exc.code, json.load(exc)
+
+
+@attrs.frozen
+class Moto:
+    """moto as the `moto` fixture reaches it: a raw client for set-up, our facade over the same
+    place, and the server's URL (None in-process).
+
+    The `seed_*` methods seed with the extension's functions in-process and over the server's
+    HTTP routes in server mode, as a test in another process would.
+    """
+
+    client: GlueClient
+    gb: GlueBookmarks
+    endpoint_url: str | None
+
+    def create_job(
+        self, name: str, arguments: dict[str, str] | None = None, **options: Any
+    ) -> None:
+        """The job `name` with `arguments` as its default ones; `options` as `create_job`'s."""
+        # Whether a moto run still counts as running is up to moto's state manager: allow
+        # several at once, so no test depends on it.
+        concurrent = {"ExecutionProperty": {"MaxConcurrentRuns": 10}}
+        create_job(self.client, name, DefaultArguments=arguments or {}, **{**concurrent, **options})
+
+    def start(self, name: str, arguments: dict[str, str] | None = None) -> str:
+        """Start a run of `name` (with `arguments`, if given); its id."""
+        if arguments is None:
+            return self.client.start_job_run(JobName=name)["JobRunId"]
+        return self.client.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
+
+    def seed_job_bookmark(self, job_name: str, **fields: Any) -> JobBookmarkEntry:
+        """`seed_job_bookmark()`, or its route in server mode."""
+        if self.endpoint_url is None:
+            return seed_job_bookmark(job_name, **fields)
+        answer = self._seed("seed-job-bookmark", {"job_name": job_name, **fields})
+        return JobBookmarkEntry.from_dict(answer["JobBookmarkEntry"])
+
+    def seed_job_run(self, job_name: str, started_on: datetime, **fields: Any) -> str:
+        """`seed_job_run()`, or its route in server mode; the run's id."""
+        if self.endpoint_url is None:
+            return seed_job_run(job_name, started_on=started_on, **fields)
+        body = {"job_name": job_name, "started_on": started_on.isoformat(), **fields}
+        run_id: str = self._seed("seed-job-run", body)["JobRunId"]
+        return run_id
+
+    def _seed(self, route: str, body: dict[str, Any]) -> Any:
+        assert self.endpoint_url is not None
+        if isinstance(body.get("job_bookmark"), BookmarkState):
+            body["job_bookmark"] = body["job_bookmark"].to_json()
+        status, answer = post_json(self.endpoint_url, route, body)
+        assert status == 200, answer
+        return answer
