@@ -11,6 +11,7 @@ import asyncio
 import functools
 import inspect
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -18,7 +19,8 @@ import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, cast
 
 import attrs
@@ -37,6 +39,7 @@ from glue_bookmarks import (
     BookmarkState,
     EntityNotFoundError,
     GlueBookmarks,
+    HadoopSourceState,
     InternalServiceError,
     InvalidInputError,
     JobBookmarkEntry,
@@ -52,19 +55,24 @@ __all__ = [
     "DISABLE",
     "ENABLE",
     "ERROR_CASES",
+    "HADOOP_STATE",
+    "INSTALL_HINT",
     "LEVELS",
     "MOTO_LEVELS",
     "NO_DEV_PLUGINS",
+    "NO_MOTO",
     "ONE_ATTEMPT",
     "OPERATIONS",
     "PAUSE",
     "REGION",
     "SECRET_KEY",
+    "SEEDED_BOOKMARK",
     "SESSION_TOKEN",
     "ErrorCase",
     "Moto",
     "Stubbed",
     "aio_session",
+    "as_utc",
     "blocking",
     "botocore_session",
     "client_error",
@@ -73,6 +81,9 @@ __all__ = [
     "modules_imported_by",
     "post_json",
     "refused_endpoint",
+    "runs_of",
+    "seed_nightly",
+    "with_sitecustomize",
 ]
 
 # Known dummy credentials (the autouse `aws_environment` fixture sets them), so tests can
@@ -374,3 +385,72 @@ class Moto:
         status, answer = post_json(self.endpoint_url, route, body)
         assert status == 200, answer
         return answer
+
+
+# -- the moto extension's tests (tests/test_testing_*.py) ---------------------------------------
+
+SEEDED_BOOKMARK = '{"datasource0": {"jsonClass": "HadoopDataSourceJobBookmarkState"}}'
+
+# A state with every field of a Hadoop source set.
+HADOOP_STATE = BookmarkState(
+    {
+        "datasource0": HadoopSourceState(
+            run=2,
+            high_band=timedelta(minutes=15),
+            run_start_time=datetime(2024, 10, 28, 1, 32, 45, 613000, tzinfo=timezone.utc),
+            include_list=("9f1c", "b2e4"),
+        )
+    }
+)
+
+# How the extension says moto is missing.
+INSTALL_HINT = "install it with pip install 'glue-bookmarks[testing]'"
+
+# A sitecustomize module for a child interpreter (`with_sitecustomize`, or a pytester
+# directory) that finds moto nowhere, as where the `testing` extra is not installed.
+NO_MOTO = """
+import sys
+
+
+class NoMoto:
+    def find_spec(self, name, path=None, target=None):
+        if name == "moto" or name.startswith("moto."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoMoto())
+"""
+
+
+def with_sitecustomize(directory: Path, source: str) -> dict[str, str]:
+    """This process's environment, with `source` run first by every child interpreter."""
+    (directory / "sitecustomize.py").write_text(source)
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), env.get("PYTHONPATH")]))
+    return env
+
+
+def seed_nightly() -> JobBookmarkEntry:
+    """Job "nightly" (which must exist) seeded with an entry whose every member is set."""
+    return seed_job_bookmark(
+        "nightly",
+        version=4,
+        run=3,
+        attempt=1,
+        run_id="jr_3",
+        previous_run_id="jr_2",
+        job_bookmark=SEEDED_BOOKMARK,
+    )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` in UTC: moto 5.1 answers times without a zone, which botocore leaves naive."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def runs_of(client: GlueClient, name: str) -> dict[str, Any]:
+    """GetJobRuns's runs of the job, by id."""
+    return {run["Id"]: run for run in client.get_job_runs(JobName=name)["JobRuns"]}
