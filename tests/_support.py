@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -63,7 +64,9 @@ __all__ = [
     "NO_MOTO",
     "ONE_ATTEMPT",
     "OPERATIONS",
+    "PATIENCE",
     "PAUSE",
+    "PROMPT",
     "REGION",
     "SECRET_KEY",
     "SEEDED_BOOKMARK",
@@ -83,8 +86,18 @@ __all__ = [
     "refused_endpoint",
     "runs_of",
     "seed_nightly",
+    "wait_until",
     "with_sitecustomize",
 ]
+
+# The bound on what should take well under a second (a stop, a cancellation, a deadline of a
+# fraction of a second): 10x and more that, for a busy 2-core machine. Kept only where time is
+# the behaviour, and then well under the 30 s of the slow answer it rules out waiting for.
+PROMPT = 10.0
+
+# How long a test waits for something it polls for before it fails: never reached when all is
+# well, so it can be as generous as a busy machine needs.
+PATIENCE = 30.0
 
 # Known dummy credentials (the autouse `aws_environment` fixture sets them), so tests can
 # check that none of them leaks.
@@ -231,6 +244,14 @@ def refused_endpoint() -> Iterator[str]:
     with socket.socket() as bound:
         bound.bind(("127.0.0.1", 0))
         yield f"http://127.0.0.1:{bound.getsockname()[1]}"
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:
+    """Poll `condition` until it holds; fail, saying `what` was awaited, after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
+        time.sleep(0.01)
 
 
 def modules_imported_by(code: str, watched: tuple[str, ...]) -> list[str]:
