@@ -168,30 +168,32 @@ ERROR_CASES = [
 ]
 
 
+_create_loader = botocore.loaders.create_loader
+
+
 @functools.cache
-def _shared_loader() -> botocore.loaders.Loader:
-    session = botocore.session.Session()
-    session.get_service_model("glue")
-    loader: botocore.loaders.Loader = session.get_component("data_loader")
-    return loader
+def _shared_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+    return _create_loader(search_path_string)
+
+
+def share_data_loaders() -> None:
+    """Have every botocore (and aiobotocore) session made in this process from now on read
+    the data files through one loader per data path, as if a long-lived program kept one
+    session: each file (Glue's service model, the endpoints) is then parsed once per process
+    rather than once per client (about a tenth of a second each). The loader only caches what
+    it read, so a client is built as a fresh session builds it. Called by conftest.
+    """
+    botocore.session.create_loader = _shared_loader
 
 
 def botocore_session() -> botocore.session.Session:
-    """A new botocore session that reads Glue's service model from one shared cache.
-
-    A fresh session parses the model files again (about a tenth of a second a client); the
-    loader only caches what it read, so a client built here is the one a fresh session builds.
-    """
-    session = botocore.session.Session()
-    session.register_component("data_loader", _shared_loader())
-    return session
+    """A new botocore session (its data files read once per process: `share_data_loaders`)."""
+    return botocore.session.Session()
 
 
 def aio_session() -> AioSession:
-    """A new aiobotocore session reading Glue's model from the same shared cache."""
-    session = AioSession()
-    session.register_component("data_loader", _shared_loader())
-    return session
+    """A new aiobotocore session (its data files read once per process, as botocore's)."""
+    return AioSession()
 
 
 def glue_client(endpoint_url: str | None = None, config: Config | None = None) -> GlueClient:

@@ -33,11 +33,14 @@ from tests._support import (
     blocking,
     botocore_session,
     glue_client,
+    share_data_loaders,
 )
 from tests.faults import FaultServer, fault_server
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module is imported, so every botocore session shares the parsed models.
+    share_data_loaders()
     # No per-example deadline: a busy CI machine must not turn a slow example into a failure.
     # Loaded before the test modules are imported, so their own `settings(...)` inherit it.
     settings.register_profile("glue-bookmarks", deadline=None)
