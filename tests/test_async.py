@@ -326,9 +326,10 @@ async def test_no_job_lost_at_a_rate_limit() -> None:
             pairs = [pair async for pair in gb.iter_job_bookmarks(names, max_concurrency=16)]
         counts = server.counts()
     assert sorted(pairs, key=lambda pair: pair[0]) == [(n, echo_entry(n)) for n in names]
-    # Each job admitted once; how many requests were throttled first is up to how fast this
-    # machine sends (scripted throttles: the burst test above).
-    assert counts.succeeded == len(names)
+    # Each job admitted once, counted as its request arrives (a success is counted once its
+    # answer is written, which may be after the client has read it); how many requests were
+    # throttled first is up to how fast this machine sends (scripted throttles: the burst test
+    # above).
     assert counts.requests - counts.throttled == len(names)
 
 
