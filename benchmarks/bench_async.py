@@ -7,7 +7,8 @@ Against echo servers on 127.0.0.1, each in a process of its own:
 - 1,000 jobs, the server answering each request 20 ms after it arrives, at a concurrency of 16:
   `await gb.get_job_bookmarks(names, max_concurrency=16)` against raw aiobotocore under an
   `asyncio.Semaphore(16)` with `asyncio.gather` (goal at most 1.05x), and against the
-  thread-based `GlueBookmarks.get_job_bookmarks(names, max_workers=16)` (goal: at least as fast);
+  thread-based `GlueBookmarks.get_job_bookmarks(names, max_concurrency=16)` (goal: at least
+  as fast);
   peak memory (tracemalloc) of all three.
 
 On 2 cores the client's CPU per request, not the endpoint, can set the pace of 1,000 jobs: the
@@ -119,7 +120,7 @@ class _Sides:
         return list(await asyncio.gather(*(one(name) for name in NAMES)))
 
     def threads_many(self) -> list[Any]:
-        return self.threads.get_job_bookmarks(NAMES, max_workers=CONCURRENCY)
+        return self.threads.get_job_bookmarks(NAMES, max_concurrency=CONCURRENCY)
 
 
 def _timed(function: Callable[[], object]) -> float:

@@ -1,4 +1,4 @@
-"""The doctor: `GlueBookmarks.diagnose()` against `get_job_bookmarks()` over the same jobs.
+"""The doctor: `diagnose()` against `get_job_bookmarks()` over the same jobs, in each client.
 
 1,000 jobs (`GLUE_BOOKMARKS_BENCH_DOCTOR_JOBS` for a smaller smoke run) against a server on
 127.0.0.1, in a process of its own (`benchmarks/_jobs_server.py`), that answers each request
@@ -7,16 +7,21 @@ page), the bookmarks, the rules; the other side is `get_job_bookmarks(names)` al
 known in advance. Goal: at most 1.3x, that is, reading the job configurations in pages and
 applying the rules costs little beside the bookmarks.
 
+The same for `AsyncGlueBookmarks` (goal: at most 1.3x too), whose `diagnose()` is the sync
+one's operation driven by the async client.
+
 Every run is checked, outside the clock: one diagnosis per job, in name order, without a
 finding; and exactly the requests expected, as the server counted them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 from benchmarks._common import (
     REGION,
@@ -28,7 +33,7 @@ from benchmarks._common import (
     print_result,
 )
 from benchmarks._jobs_server import PAGE_SIZE, JobsServer, job_name, jobs_server_process
-from glue_bookmarks import GlueBookmarks, JobBookmarkEntry, JobDiagnosis
+from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks, JobBookmarkEntry, JobDiagnosis
 
 JOBS = int(os.environ.get("GLUE_BOOKMARKS_BENCH_DOCTOR_JOBS", "1000"))
 DELAY = 0.020
@@ -137,15 +142,55 @@ def doctor(rounds: int = ROUNDS) -> Result:
     )
 
 
+T = TypeVar("T")
+
+
+def async_doctor(rounds: int = ROUNDS) -> Result:
+    pages = math.ceil(JOBS / PAGE_SIZE)
+    loop = asyncio.new_event_loop()
+
+    def run(awaitable: Awaitable[T]) -> T:
+        return loop.run_until_complete(awaitable)
+
+    try:
+        with jobs_server_process(jobs=JOBS, delay=DELAY) as server:
+            gb = AsyncGlueBookmarks(endpoint_url=server.url, region_name=REGION)
+            run(gb.get_job_bookmarks(NAMES[:16]))  # untimed: the client and its connections
+            diagnosed = {"GetJobs": pages, "GetJobBookmark": JOBS}
+            ours = _checked(
+                server, lambda: run(gb.diagnose()), _check_diagnoses, diagnosed, _seconds
+            )
+            raw = _checked(
+                server,
+                lambda: run(gb.get_job_bookmarks(NAMES)),
+                _check_entries,
+                {"GetJobBookmark": JOBS},
+                _seconds,
+            )
+            ours_median, raw_median = alternate(ours, raw, rounds=rounds)
+            run(gb.aclose())
+    finally:
+        loop.close()
+    return Result(
+        f"async diagnose {JOBS:,} jobs, 20 ms: vs async get_job_bookmarks",
+        "s",
+        ours_median,
+        raw_median,
+        1.3,
+        raw_label="get_job_bookmarks",
+    )
+
+
 def main() -> list[Result]:
     dummy_aws_environment()
     print_header(
         f"doctor: diagnose() over {JOBS:,} jobs vs get_job_bookmarks() over the same jobs, "
         f"server answering after {DELAY * 1000:.0f} ms"
     )
-    result = doctor()
-    print_result(result)
-    return [result]
+    results = [doctor(), async_doctor()]
+    for result in results:
+        print_result(result)
+    return results
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 1,000 jobs against an echo server on 127.0.0.1, in a process of its own, that answers each
 request 20 ms after it arrives, as a distant endpoint would. Ours is
-`GlueBookmarks(endpoint_url=...).get_job_bookmarks(names, max_workers=16)`; the other side is
+`GlueBookmarks(endpoint_url=...).get_job_bookmarks(names, max_concurrency=16)`; the other side is
 the loop a user would write with boto3, one `get_job_bookmark(JobName=name)` after another.
 Two results: how many times faster ours is than the loop (goal at least 12x), and ours against
 the ideal of 16 workers that only ever wait, 1,000 x 20 ms / 16 = 1.25 s (goal at most 1.3x).
@@ -96,7 +96,7 @@ def fleet(rounds: int = 2, ours_per_round: int = 3) -> tuple[Result, Result]:
         with GlueBookmarks(endpoint_url=server.url) as gb:
 
             def ours() -> Sequence[object]:
-                return gb.get_job_bookmarks(NAMES, max_workers=MAX_WORKERS)
+                return gb.get_job_bookmarks(NAMES, max_concurrency=MAX_WORKERS)
 
             def sequential() -> list[object]:
                 return [
@@ -106,7 +106,7 @@ def fleet(rounds: int = 2, ours_per_round: int = 3) -> tuple[Result, Result]:
 
             # Untimed: both clients are created, and the pool's connections opened, before
             # the first measurement, as they would be in a program's steady state.
-            gb.get_job_bookmarks(NAMES[:MAX_WORKERS], max_workers=MAX_WORKERS)
+            gb.get_job_bookmarks(NAMES[:MAX_WORKERS], max_concurrency=MAX_WORKERS)
             boto3_client.get_job_bookmark(JobName=NAMES[0])
 
             measure_ours = _checked(server, ours, _entry_name)
@@ -155,7 +155,7 @@ def fleet(rounds: int = 2, ours_per_round: int = 3) -> tuple[Result, Result]:
 def main() -> list[Result]:
     dummy_aws_environment()
     print_header(
-        f"many jobs: get_job_bookmarks({JOBS:,} jobs, max_workers={MAX_WORKERS}) vs a "
+        f"many jobs: get_job_bookmarks({JOBS:,} jobs, max_concurrency={MAX_WORKERS}) vs a "
         f"boto3 loop, server answering after {DELAY * 1000:.0f} ms"
     )
     results = list(fleet())

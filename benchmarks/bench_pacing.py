@@ -323,7 +323,7 @@ def raw_pool_floor(names: Sequence[str], delay: float, rounds: int) -> float:
 
 def _ours(client: Any) -> Callable[[Sequence[str]], Sequence[object]]:
     gb = GlueBookmarks(client=client)
-    return lambda names: gb.get_job_bookmarks(names, max_workers=MAX_WORKERS)
+    return lambda names: gb.get_job_bookmarks(names, max_concurrency=MAX_WORKERS)
 
 
 @attrs.frozen
@@ -370,7 +370,7 @@ def _baselines(table: Table) -> None:
     with GlueBookmarks(endpoint_url=url, config=_config()) as own:
         table.row(
             "GlueBookmarks(endpoint_url=...)",
-            lambda names: own.get_job_bookmarks(names, max_workers=MAX_WORKERS),
+            lambda names: own.get_job_bookmarks(names, max_concurrency=MAX_WORKERS),
         )
     legacy = boto3_client(url, retries={"mode": "legacy"})
     table.row(
@@ -427,7 +427,7 @@ def scenario_rows(scenario: Scenario, sizes: Sizes, *, baselines: bool) -> tuple
 def pacing(sizes: Sizes) -> list[Result]:
     """Each scenario: its floor, then ours (and for the first, the issue's other rows)."""
     print_header(
-        f"pacing under a rate limit: get_job_bookmarks(max_workers={MAX_WORKERS}) against "
+        f"pacing under a rate limit: get_job_bookmarks(max_concurrency={MAX_WORKERS}) against "
         "max(what the limit allows, a raw 16-thread pool without a limit)"
     )
     results: list[Result] = []
@@ -537,14 +537,14 @@ def memory(sizes: Sizes) -> list[Result]:
     with echo_server_process() as server:
         client = botocore_client(server.url)
         gb = GlueBookmarks(client=client)
-        _warm_up(lambda warm: gb.get_job_bookmarks(warm, max_workers=MAX_WORKERS))
+        _warm_up(lambda warm: gb.get_job_bookmarks(warm, max_concurrency=MAX_WORKERS))
         for jobs in (small, large):
             names = job_names(jobs)
             # Allocated before tracing starts, so the check costs the figure nothing.
             seen = bytearray(jobs)
 
             def stream(names: list[str] = names, seen: bytearray = seen) -> None:
-                for name, result in gb.iter_job_bookmarks(names, max_workers=MAX_WORKERS):
+                for name, result in gb.iter_job_bookmarks(names, max_concurrency=MAX_WORKERS):
                     if not (isinstance(result, JobBookmarkEntry) and result.job_name == name):
                         _fail(f"iter_job_bookmarks gave {result!r:.200} for {name}")
                     number = int(name[-5:])
@@ -553,7 +553,7 @@ def memory(sizes: Sizes) -> list[Result]:
                     seen[number] = 1
 
             def ordered(names: list[str] = names) -> None:
-                results = gb.get_job_bookmarks(names, max_workers=MAX_WORKERS)
+                results = gb.get_job_bookmarks(names, max_concurrency=MAX_WORKERS)
                 tally = check_ours(names, results)
                 if tally.entries != len(names):
                     _fail(f"get_job_bookmarks got {tally.describe()}")
@@ -662,12 +662,12 @@ def cancellation(sizes: Sizes) -> list[Result]:
         gb = GlueBookmarks(client=client)
 
         latency = interrupted(
-            lambda: gb.get_job_bookmarks(names, max_workers=MAX_WORKERS), INTERRUPT_AFTER
+            lambda: gb.get_job_bookmarks(names, max_concurrency=MAX_WORKERS), INTERRUPT_AFTER
         )
         results.append(_budget("Ctrl-C in get_job_bookmarks", latency))
 
         start = time.perf_counter()
-        listed = gb.get_job_bookmarks(names, max_workers=MAX_WORKERS, timeout=DEADLINE)
+        listed = gb.get_job_bookmarks(names, max_concurrency=MAX_WORKERS, timeout=DEADLINE)
         overshoot = time.perf_counter() - start - DEADLINE
         tally = check_ours(names, listed)
         if tally.failures != collections.Counter({DeadlineExceededError.__name__: len(names)}):
@@ -675,7 +675,7 @@ def cancellation(sizes: Sizes) -> list[Result]:
         results.append(_budget(f"get_job_bookmarks(timeout={DEADLINE}) overshoot", overshoot))
 
         start = time.perf_counter()
-        stream = gb.iter_job_bookmarks(names, max_workers=MAX_WORKERS, timeout=DEADLINE)
+        stream = gb.iter_job_bookmarks(names, max_concurrency=MAX_WORKERS, timeout=DEADLINE)
         name, first = next(stream)
         overshoot = time.perf_counter() - start - DEADLINE
         if name not in names or not isinstance(first, DeadlineExceededError):

@@ -1,72 +1,68 @@
-"""The doctor: `JobDiagnosis`, `Finding`, `Severity`, and the rules that find what bookmarks fail.
+"""The doctor: `JobDiagnosis`, `Finding`, `Severity`, the rules that find what bookmarks fail,
+and `diagnose`, the operation that reads what the rules need.
 
-Everything here is pure: a job's configuration (one `Jobs` member of a `GetJobs` page, read by
-`job_config_from_wire`), its bookmark result and what its runs say go in; a `JobDiagnosis`
-comes out. `GlueBookmarks.diagnose()` does the requests and calls `diagnose_job` once per job.
-
-Wire keys of a `GetJobs` job (`DefaultArguments`, `ExecutionProperty`, ...) live here and
-nowhere else. The finding codes are stable: the "Doctor" docs page lists each with its fix.
+The rules are pure: a job's configuration (`_jobs.JobConfig`), its bookmark result and what
+its runs say go in; a `JobDiagnosis` comes out (`diagnose_job`). The finding codes are stable:
+the "Doctor" docs page lists each with its fix.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Mapping
-from datetime import datetime, timedelta
-from typing import Any, Final, Literal, TypeAlias
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Final
 
 import attrs
 
+from glue_bookmarks._calls import Call
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
+    ConfigurationError,
     GlueBookmarksError,
     InvalidParameterError,
+    JobNotFoundError,
     NoBookmarkError,
-    ResponseValidationError,
     ServiceError,
-    response_context,
 )
+from glue_bookmarks._jobs import (
+    BOOKMARK_OPTION_ARGUMENT,
+    BookmarkOption,
+    JobConfig,
+    committing_runs,
+    jobs_from_page,
+)
+from glue_bookmarks._operations import (
+    Batch,
+    Operation,
+    all_pages,
+    fetch_bookmark,
+    job_names_list,
+)
+from glue_bookmarks._schedule import check_job_names
 from glue_bookmarks._state import HadoopSourceState, format_iso_time
+from glue_bookmarks._validation import check_optional, check_tags
 
 __all__ = [
-    "BOOKMARK_ARGUMENT",
     "RUNS_LOOKED_AT",
-    "BookmarkOption",
     "Finding",
-    "JobConfig",
     "JobDiagnosis",
     "Severity",
-    "check_stale_after",
+    "diagnose",
     "diagnose_job",
-    "job_config_from_wire",
-    "jobs_from_page",
-    "keeps_bookmark",
-    "succeeded_run_from_page",
 ]
 
-BOOKMARK_ARGUMENT: Final = "--job-bookmark-option"
 # The one GetJobRuns request for an enabled job without a bookmark asks for this many runs.
 RUNS_LOOKED_AT: Final = 25
 
-BookmarkOption: TypeAlias = Literal["enable", "disable", "pause"]
-"""A job's bookmark option, as the console names Glue's three values."""
-
-# Glue's argument values, and the short names the console shows.
-_OPTIONS: Final[Mapping[str, BookmarkOption]] = {
-    "job-bookmark-enable": "enable",
-    "job-bookmark-disable": "disable",
-    "job-bookmark-pause": "pause",
-}
 # `Command.Name` of the job types the Glue developer guide says keep no bookmark: streaming
 # jobs use checkpoints instead, and Python shell jobs cannot use job bookmarks.
 _NO_BOOKMARK_JOB_TYPES: Final[Mapping[str, str]] = {
     "gluestreaming": "streaming jobs use checkpoints rather than job bookmarks",
     "pythonshell": "Python shell jobs cannot use job bookmarks",
 }
-# `MaxConcurrentRuns` when a job has no `ExecutionProperty`: Glue's documented default.
-_DEFAULT_MAX_CONCURRENT_RUNS: Final = 1
 
 
 @functools.total_ordering
@@ -115,22 +111,6 @@ class Finding:
 
 
 @attrs.frozen(kw_only=True)
-class JobConfig:
-    """What the doctor reads from one job of a `GetJobs` page (private).
-
-    `bookmark_option` is None, and `raw_bookmark_option` the value as set, when the job's
-    `--job-bookmark-option` is none of Glue's three values.
-    """
-
-    name: str
-    bookmark_option: BookmarkOption | None
-    raw_bookmark_option: str | None
-    max_concurrent_runs: int
-    job_type: str | None
-    glue_version: str | None
-
-
-@attrs.frozen(kw_only=True)
 class JobDiagnosis:
     """What `GlueBookmarks.diagnose()` found for one job.
 
@@ -171,7 +151,7 @@ class JobDiagnosis:
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def check_stale_after(value: object) -> timedelta:
+def _check_stale_after(value: object) -> timedelta:
     """`value` if it is a positive `timedelta`, else `InvalidParameterError`."""
     if type(value) is not timedelta or value <= timedelta(0):
         shown = repr(value) if isinstance(value, timedelta) else type(value).__name__
@@ -180,124 +160,6 @@ def check_stale_after(value: object) -> timedelta:
             parameter="stale_after",
         )
     return value
-
-
-# -- the wire: GetJobs and GetJobRuns pages ----------------------------------------------------
-
-
-def _misfit(page: Mapping[str, Any], operation_name: str, field: str, what: str) -> Exception:
-    status_code, request_id = response_context(page)
-    return ResponseValidationError(
-        f"the {operation_name} answer's {field} {what}",
-        operation_name=operation_name,
-        field=field,
-        status_code=status_code,
-        request_id=request_id,
-    )
-
-
-def _or_empty(value: object) -> object:
-    # An absent member is an empty object; anything else (even a falsy one) is checked.
-    return {} if value is None else value
-
-
-def jobs_from_page(page: Mapping[str, Any]) -> list[JobConfig]:
-    """The jobs of one `GetJobs` page.
-
-    Raises:
-        ResponseValidationError: `Jobs` is not a list of job objects, or a job's field that the
-            doctor reads has the wrong type; the error names the field.
-    """
-    jobs = page.get("Jobs")
-    if not isinstance(jobs, list):
-        raise _misfit(page, "GetJobs", "Jobs", f"is not a list: {jobs!r:.200}")
-    return [job_config_from_wire(job, page, index) for index, job in enumerate(jobs)]
-
-
-def job_config_from_wire(job: object, page: Mapping[str, Any], index: int) -> JobConfig:
-    """One `Jobs` member of a `GetJobs` page, checked; `page` gives the error its context."""
-    where = f"Jobs[{index}]"
-    if not isinstance(job, Mapping):
-        raise _misfit(page, "GetJobs", where, f"is not an object: {job!r:.200}")
-    name = job.get("Name")
-    if type(name) is not str or not name:
-        raise _misfit(page, "GetJobs", f"{where}.Name", f"is not a job name: {name!r:.200}")
-
-    arguments = _or_empty(job.get("DefaultArguments"))
-    if not isinstance(arguments, Mapping):
-        raise _misfit(page, "GetJobs", f"{where}.DefaultArguments", "is not an object")
-    raw_option = arguments.get(BOOKMARK_ARGUMENT)
-    if raw_option is not None and type(raw_option) is not str:
-        raise _misfit(
-            page,
-            "GetJobs",
-            f"{where}.DefaultArguments.{BOOKMARK_ARGUMENT}",
-            f"is not a string: {raw_option!r:.200}",
-        )
-    # No argument at all is Glue's default, "disable"; a value Glue does not name is kept
-    # as it is, for the unknown-bookmark-option finding, not turned into a default.
-    option = "disable" if raw_option is None else _OPTIONS.get(raw_option)
-
-    execution = _or_empty(job.get("ExecutionProperty"))
-    if not isinstance(execution, Mapping):
-        raise _misfit(page, "GetJobs", f"{where}.ExecutionProperty", "is not an object")
-    concurrent = execution.get("MaxConcurrentRuns", _DEFAULT_MAX_CONCURRENT_RUNS)
-    if type(concurrent) is not int:
-        raise _misfit(
-            page,
-            "GetJobs",
-            f"{where}.ExecutionProperty.MaxConcurrentRuns",
-            f"is not an integer: {concurrent!r:.200}",
-        )
-
-    command = _or_empty(job.get("Command"))
-    if not isinstance(command, Mapping):
-        raise _misfit(page, "GetJobs", f"{where}.Command", "is not an object")
-    job_type = command.get("Name")
-    if job_type is not None and type(job_type) is not str:
-        raise _misfit(page, "GetJobs", f"{where}.Command.Name", f"is not a string: {job_type!r}")
-    glue_version = job.get("GlueVersion")
-    if glue_version is not None and type(glue_version) is not str:
-        raise _misfit(page, "GetJobs", f"{where}.GlueVersion", f"is not a string: {glue_version!r}")
-    return JobConfig(
-        name=name,
-        bookmark_option=option,
-        raw_bookmark_option=raw_option,
-        max_concurrent_runs=concurrent,
-        job_type=job_type,
-        glue_version=glue_version,
-    )
-
-
-def succeeded_run_from_page(page: Mapping[str, Any]) -> bool:
-    """Whether one `GetJobRuns` page holds a run that succeeded with bookmarks left on.
-
-    A run whose own arguments set `--job-bookmark-option` to anything but enable commits
-    nothing, so it does not count.
-
-    Raises:
-        ResponseValidationError: `JobRuns` is not a list of run objects, or a run's
-            `JobRunState` or `Arguments` has the wrong type.
-    """
-    runs = page.get("JobRuns")
-    if not isinstance(runs, list):
-        raise _misfit(page, "GetJobRuns", "JobRuns", f"is not a list: {runs!r:.200}")
-    found = False
-    for index, run in enumerate(runs):
-        if not isinstance(run, Mapping):
-            raise _misfit(page, "GetJobRuns", f"JobRuns[{index}]", "is not an object")
-        state = run.get("JobRunState")
-        if type(state) is not str:
-            raise _misfit(
-                page, "GetJobRuns", f"JobRuns[{index}].JobRunState", f"is not a string: {state!r}"
-            )
-        arguments = _or_empty(run.get("Arguments"))
-        if not isinstance(arguments, Mapping):
-            raise _misfit(page, "GetJobRuns", f"JobRuns[{index}].Arguments", "is not an object")
-        option = arguments.get(BOOKMARK_ARGUMENT, "job-bookmark-enable")
-        if state == "SUCCEEDED" and option == "job-bookmark-enable":
-            found = True
-    return found
 
 
 # -- the rules ---------------------------------------------------------------------------------
@@ -330,7 +192,7 @@ def _configuration_findings(config: JobConfig) -> list[Finding]:
                 code="unknown-bookmark-option",
                 severity=Severity.ERROR,
                 message=(
-                    f"{BOOKMARK_ARGUMENT} is {config.raw_bookmark_option!r}, none of "
+                    f"{BOOKMARK_OPTION_ARGUMENT} is {config.raw_bookmark_option!r}, none of "
                     "job-bookmark-enable, job-bookmark-disable or job-bookmark-pause"
                 ),
             )
@@ -371,7 +233,7 @@ def _configuration_findings(config: JobConfig) -> list[Finding]:
     return findings
 
 
-def keeps_bookmark(config: JobConfig) -> bool:
+def _keeps_bookmark(config: JobConfig) -> bool:
     """Whether the job's bookmark findings depend on its runs: enabled, on a job type that
     keeps bookmarks. Only then does `diagnose()` ask `GetJobRuns`."""
     return config.bookmark_option == "enable" and config.job_type not in _NO_BOOKMARK_JOB_TYPES
@@ -417,7 +279,7 @@ def _bookmark_findings(
 ) -> list[Finding]:
     """What the bookmark (and, for an enabled job without one, its runs) says."""
     if isinstance(result, NoBookmarkError):
-        if not keeps_bookmark(config):
+        if not _keeps_bookmark(config):
             return []
         if isinstance(runs, GlueBookmarksError):
             return [_fetch_failed("GetJobRuns failed", runs)]
@@ -466,7 +328,7 @@ def _bookmark_findings(
                 ),
             )
         ]
-    if not keeps_bookmark(config):
+    if not _keeps_bookmark(config):
         return []
     if not state:
         return [
@@ -499,7 +361,7 @@ def diagnose_job(
         job_name: The job's name.
         result: Its bookmark entry, or the error reading it ended with.
         runs: For an enabled job without a bookmark: whether one `GetJobRuns` page holds a
-            succeeded run (`succeeded_run_from_page`), or the error that request ended with;
+            run that may have committed (`committing_runs`), or the error that request ended with;
             None when it was not asked.
         stale_after: How old the newest run start time in the state may be.
         now: The time to measure staleness against; timezone-aware.
@@ -535,4 +397,86 @@ def diagnose_job(
         glue_version=config.glue_version,
         result=result,
         findings=tuple(findings),
+    )
+
+
+# -- the operation -----------------------------------------------------------------------------
+
+
+def diagnose(
+    job_names: Iterable[str] | None,
+    prefix: str | None,
+    tags: Mapping[str, str] | None,
+    stale_after: timedelta,
+) -> Operation[list[JobDiagnosis]]:
+    """Diagnose jobs: `GlueBookmarks.diagnose()`, checked, before any request."""
+    names = None if job_names is None else check_job_names(job_names)
+    check_optional("prefix", prefix, str)
+    tag_filter = check_tags("tags", tags)
+    if names is not None and (prefix is not None or tags is not None):
+        raise InvalidParameterError(
+            "give job_names, or prefix and tags to select jobs, not both",
+            parameter="job_names",
+        )
+    return _diagnose(names, prefix, tag_filter, _check_stale_after(stale_after))
+
+
+def _diagnose(
+    names: list[str] | None,
+    prefix: str | None,
+    tag_filter: dict[str, str] | None,
+    stale_after: timedelta,
+) -> Operation[list[JobDiagnosis]]:
+    # Configurations from GetJobs pages, never one request per job.
+    configs = {
+        config.name: config for config in (yield from all_pages("GetJobs", {}, jobs_from_page))
+    }
+    if names is None:
+        tagged = None if tag_filter is None else set((yield from job_names_list(tag_filter)))
+        names = sorted(
+            name
+            for name in configs
+            if (prefix is None or name.startswith(prefix)) and (tagged is None or name in tagged)
+        )
+    found = [name for name in dict.fromkeys(names) if name in configs]
+    entries = yield Batch(names=found, operation=fetch_bookmark)
+    results = dict(zip(found, entries, strict=True))
+    unrun = [
+        name
+        for name in found
+        if _keeps_bookmark(configs[name]) and isinstance(results[name], NoBookmarkError)
+    ]
+    runs = dict(zip(unrun, (yield Batch(names=unrun, operation=_committed)), strict=True))
+    now = datetime.now(timezone.utc)
+    return [
+        diagnose_job(
+            configs.get(name),
+            name,
+            results[name] if name in results else _not_listed(name),
+            runs=runs.get(name),
+            stale_after=stale_after,
+            now=now,
+        )
+        for name in names
+    ]
+
+
+def _committed(job_name: str) -> Operation[bool | GlueBookmarksError]:
+    """Whether the job's latest runs hold one that may have committed, or the error asking
+    ended with; only a `ConfigurationError` is raised."""
+    try:
+        page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
+        return bool(committing_runs(page))
+    except ConfigurationError:
+        raise
+    except GlueBookmarksError as exc:
+        return exc
+
+
+def _not_listed(job_name: str) -> JobNotFoundError:
+    """The error of a job asked for by name that `GetJobs` did not list."""
+    return JobNotFoundError(
+        f"Job {job_name} is not among the jobs GetJobs listed",
+        code="EntityNotFoundException",
+        operation_name="GetJobs",
     )

@@ -15,7 +15,7 @@ GlueBookmarksError
 ├── BookmarkChangedError     a rewind refused: the bookmark changed since its plan was made
 └── ServiceError             the service answered with an error
     ├── EntityNotFoundError    EntityNotFoundException
-    │   ├── JobNotFoundError       the job does not exist (told apart by get_job_bookmarks)
+    │   ├── JobNotFoundError       the job does not exist (told apart by one GetJob)
     │   └── NoBookmarkError        the job exists but has no bookmark yet (likewise)
     ├── InvalidInputError      InvalidInputException
     ├── InternalServiceError   InternalServiceException
@@ -309,19 +309,18 @@ class EntityNotFoundError(ServiceError):
 class JobNotFoundError(EntityNotFoundError):
     """`EntityNotFoundException` for a job that does not exist.
 
-    Only `GlueBookmarks.get_job_bookmarks()` tells this apart from `NoBookmarkError`: after
-    an `EntityNotFoundException` it asks `GetJob`, which also failed with one. The code,
-    message, status and request id are those of the `GetJobBookmark` answer.
+    After an `EntityNotFoundException` to `GetJobBookmark`, the client asks `GetJob`, which
+    answered one too. The code, message, status and request id are those of the
+    `GetJobBookmark` answer.
     """
 
 
 class NoBookmarkError(EntityNotFoundError):
     """`EntityNotFoundException` for a job that exists but has no bookmark yet.
 
-    The job has never run with bookmarks enabled, or its bookmark was reset. Only
-    `GlueBookmarks.get_job_bookmarks()` tells this apart from `JobNotFoundError`: after an
-    `EntityNotFoundException` it asks `GetJob`, which found the job. The code, message, status
-    and request id are those of the `GetJobBookmark` answer.
+    The job has never run with bookmarks enabled, or its bookmark was reset. After an
+    `EntityNotFoundException` to `GetJobBookmark`, the client asks `GetJob`, which found the
+    job. The code, message, status and request id are those of the `GetJobBookmark` answer.
     """
 
 

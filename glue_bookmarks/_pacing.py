@@ -4,9 +4,9 @@ The service's rate is learnt from its answers: while it throttles, the pace is t
 answers it let through in the last second, plus a margin, so the service always has a request
 waiting and never idles; while it does not (for 0.2 s and 10 answers), it rises by half, to
 find a higher limit. A throttled request is not retried by botocore: `ThrottledAttemptError`
-ends the call, for the engine to put the job back in line. `install` hooks this into a
-botocore client; the hooks act only in the threads the engine has bound to a `Gate`, and
-leave every other call alone.
+ends the call, for the schedule to put the job back in line. `hook_pacing` hooks this into a
+botocore or aiobotocore client; the hooks act only in the threads or tasks bound to a
+`PacedRun`, and leave every other call alone.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, Final, cast
 
 from botocore.client import BaseClient
@@ -24,14 +25,12 @@ from botocore.exceptions import ClientError
 from glue_bookmarks._exceptions import THROTTLING_CODES, ThrottlingError, from_client_error
 
 __all__ = [
-    "RECHECK",
-    "Gate",
     "Pace",
+    "PacedRun",
     "RunStoppedError",
     "ThrottledAttemptError",
     "bind",
-    "check_answer",
-    "install",
+    "hook_pacing",
 ]
 
 _logger: Final = logging.getLogger("glue_bookmarks")
@@ -51,7 +50,7 @@ _RISE_AFTER: Final = 0.2
 _RISE_ANSWERS: Final = 10
 _RISE: Final = 1.5
 # A request waiting for its turn looks again this often, for a change of pace to apply.
-RECHECK: Final = 0.1
+_RECHECK: Final = 0.1
 # Throttled with no answer in the last second, the pace falls by `_FALL`, down to `_SLOWEST`.
 _FALL: Final = 0.7
 _SLOWEST: Final = 1.0
@@ -204,66 +203,81 @@ def _trim(times: deque[float], now: float) -> None:
         times.popleft()
 
 
-class Gate:
-    """One run of the engine: its `Pace`, and the event that stops it."""
+class PacedRun:
+    """One many-jobs run as the pacing hooks see it: its `Pace`, and the event that stops it."""
 
     def __init__(self, pace: Pace) -> None:
         self.pace = pace
         self.stopped = threading.Event()
 
-    def wait_for_turn(self) -> float:
-        """Wait for the pace to let a request go, and return when it went; raise
-        `RunStoppedError` if the run stops first."""
+    def waits(self) -> Iterator[float]:
+        """The waits before a request may go, in seconds; each at most `_RECHECK`, for a change
+        of pace to apply. The request goes when the iteration ends."""
         ticket = self.pace.take()
-        while True:
-            delay = self.pace.delay(ticket)
-            # Woken at least every `RECHECK` s, for a change of pace to apply.
-            if self.stopped.wait(min(delay, RECHECK)) if delay > 0 else self.stopped.is_set():
-                raise RunStoppedError
-            if delay <= 0:
-                return self.pace.clock()
+        while (delay := self.pace.delay(ticket)) > 0:
+            yield min(delay, _RECHECK)
 
 
-_bound = threading.local()
+# The run whose requests the hooks pace, set by each worker (thread or task) for its own
+# requests only: every other call on the same client is left alone.
+_bound: ContextVar[PacedRun | None] = ContextVar("glue_bookmarks_run", default=None)
+_sent: ContextVar[float] = ContextVar("glue_bookmarks_sent", default=float("-inf"))
 
 
-def bind(gate: Gate | None) -> None:
-    """Make the calling thread's requests go through `gate` (None: through none)."""
-    _bound.gate = gate
+def bind(run: PacedRun) -> None:
+    """Pace the requests of the calling thread or task by `run`."""
+    _bound.set(run)
 
 
-def install(client: BaseClient) -> None:
-    """Hook pacing into `client`'s events, once; calls from threads not bound are untouched."""
+def hook_pacing(client: BaseClient, *, asynchronous: bool = False) -> None:
+    """Hook pacing into a botocore `client`'s events, once; requests outside a run are
+    untouched. An aiobotocore client (`asynchronous`) gets a `before-send` hook that awaits."""
+    before_send = _before_send_async if asynchronous else _before_send
     events = client.meta.events
-    events.register_first("before-send.glue", _before_send, unique_id="glue-bookmarks-pace-send")
+    # botocore's stubs type handlers as plain functions; aiobotocore also awaits coroutines.
+    events.register_first(
+        "before-send.glue", cast(Any, before_send), unique_id="glue-bookmarks-pace-send"
+    )
     events.register_first("needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-pace-retry")
 
 
 def _before_send(**kwargs: Any) -> None:
-    gate: Gate | None = getattr(_bound, "gate", None)
-    if gate is not None:
-        _bound.sent = gate.wait_for_turn()
+    run = _bound.get()
+    if run is None:
+        return
+    for wait in run.waits():
+        if run.stopped.wait(wait):
+            raise RunStoppedError
+    if run.stopped.is_set():
+        raise RunStoppedError
+    _sent.set(run.pace.clock())
 
 
-def _needs_retry(**kwargs: Any) -> None:
-    gate: Gate | None = getattr(_bound, "gate", None)
-    if gate is not None:
-        check_answer(gate, getattr(_bound, "sent", float("-inf")), **kwargs)
+async def _before_send_async(**kwargs: Any) -> None:
+    run = _bound.get()
+    if run is None:
+        return
+    import asyncio
+
+    for wait in run.waits():
+        await asyncio.sleep(wait)
+    _sent.set(run.pace.clock())
 
 
-def check_answer(
-    gate: Gate,
-    sent: float,
+def _needs_retry(
     response: tuple[Any, Mapping[str, Any]] | None = None,
     caught_exception: BaseException | None = None,
     operation: Any = None,
     **kwargs: Any,
 ) -> None:
-    """Hand a throttle (or a stop) of a request sent at `sent` to the engine rather than to
-    botocore's retries: the `needs-retry` hook of a run, threads or tasks."""
+    """Hand a throttle (or a stop) of a run's request to its shell rather than to botocore's
+    retries."""
+    run = _bound.get()
+    if run is None:
+        return
     if isinstance(caught_exception, RunStoppedError):
         raise caught_exception
-    if gate.stopped.is_set():
+    if run.stopped.is_set():
         # The run is over: no retry (and no back-off) for an answer nobody waits for.
         raise RunStoppedError
     if response is None:
@@ -271,9 +285,9 @@ def check_answer(
     http_response, parsed = response
     code = (parsed.get("Error") or {}).get("Code")
     if code not in THROTTLING_CODES and getattr(http_response, "status_code", None) != 429:
-        gate.pace.answered()
+        run.pace.answered()
         return
-    gate.pace.throttled(sent)
+    run.pace.throttled(_sent.get())
     operation_name = getattr(operation, "name", "GetJobBookmark")
     answer = ClientError(cast(Any, parsed), operation_name)
     error = from_client_error(answer, operation_name=operation_name)

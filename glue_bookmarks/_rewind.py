@@ -1,33 +1,27 @@
-"""`RewindPlan` and the choice of the run to rewind to: pure, no I/O.
+"""`RewindPlan`, the choice of the run to rewind to, and the two operations: plan and apply.
 
-`GlueBookmarks.plan_rewind()` reads the job's runs and its entry and hands them here;
-`GlueBookmarks.apply_rewind()` acts on the plan. The wire keys of a `GetJobRuns` run (`Id`,
-`StartedOn`, `JobRunState`, `Arguments`) live here and nowhere else.
+`plan_rewind` reads the job's runs and its entry and chooses (`choose_run`, pure);
+`apply_rewind` reads the entry again and resets the bookmark if it has not changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
 from glue_bookmarks._entry import JobBookmarkEntry
-from glue_bookmarks._exceptions import InvalidParameterError, ResponseValidationError
+from glue_bookmarks._exceptions import BookmarkChangedError, InvalidParameterError
+from glue_bookmarks._jobs import RunStart, committing_runs
+from glue_bookmarks._operations import Operation, all_pages, current_entry, reset_job_bookmark
+from glue_bookmarks._validation import check_name
 
-__all__ = ["RewindPlan", "RunStart", "check_since", "choose_run", "runs_from_page"]
+__all__ = ["RewindPlan", "apply_rewind", "choose_run", "plan_rewind"]
 
-_BOOKMARK_OPTION: Final = "--job-bookmark-option"
-_ENABLE: Final = "job-bookmark-enable"
-
-
-@attrs.frozen(kw_only=True)
-class RunStart:
-    """A succeeded run that may have committed the bookmark: its id and when it started."""
-
-    run_id: str
-    started_on: datetime
+# GetJobRuns' largest page (MaxResults), so a long history takes the fewest requests.
+_JOB_RUNS_PAGE_SIZE: Final = 200
 
 
 @attrs.frozen(kw_only=True)
@@ -49,6 +43,9 @@ class RewindPlan:
         reprocess_from: When that run started: data from then on is processed again. None
             with a full reset: all the job's data is processed again.
         current: The job's entry when the plan was made; None when it had no bookmark.
+        oldest_run_id: The oldest succeeded run the history holds that may have committed,
+            which says why a plan is a full reset; None when it holds none.
+        oldest_started_on: When that run started; None when the history holds none.
     """
 
     job_name: str
@@ -56,6 +53,25 @@ class RewindPlan:
     run_id: str | None
     reprocess_from: datetime | None
     current: JobBookmarkEntry | None
+    oldest_run_id: str | None = None
+    oldest_started_on: datetime | None = None
+
+    @property
+    def is_full_reset(self) -> bool:
+        """Whether applying the plan resets the bookmark fully: every file of every source
+        is processed again. `apply_rewind()` refuses it unless asked (`allow_full_reset`)."""
+        return self.run_id is None and self.has_effect
+
+    @property
+    def full_reset_reason(self) -> str:
+        """Why the plan is a full reset, in one sentence."""
+        seen = (
+            "the run history holds no succeeded run"
+            if self.oldest_started_on is None
+            else f"the oldest run seen, {self.oldest_run_id}, started "
+            f"{self.oldest_started_on.isoformat()}"
+        )
+        return f"no run of job {self.job_name!r} started before {self.since.isoformat()} ({seen})"
 
     @property
     def has_effect(self) -> bool:
@@ -70,7 +86,7 @@ class RewindPlan:
         return self.run_id is None or self.run_id != self.current.run_id
 
 
-def check_since(since: object, *, now: datetime | None = None) -> datetime:
+def _check_since(since: object, *, now: datetime | None = None) -> datetime:
     """Return `since` if it is a timezone-aware datetime not in the future; raise if not."""
     if not isinstance(since, datetime):
         raise InvalidParameterError(
@@ -94,72 +110,6 @@ def check_since(since: object, *, now: datetime | None = None) -> datetime:
     return since
 
 
-def _commits(run: Mapping[str, Any]) -> bool:
-    """Whether a run may have committed the bookmark: it succeeded, and its own arguments do
-    not turn bookmarks off (a paused or disabled run commits nothing)."""
-    if run.get("JobRunState") != "SUCCEEDED":
-        return False
-    arguments = run.get("Arguments")
-    option = arguments.get(_BOOKMARK_OPTION) if isinstance(arguments, Mapping) else None
-    return option is None or option == _ENABLE
-
-
-def _invalid(
-    problem: str, field: str, status_code: int | None, request_id: str | None
-) -> ResponseValidationError:
-    return ResponseValidationError(
-        f"the GetJobRuns answer (HTTP {status_code}, request id {request_id or 'absent'}) "
-        f"does not fit: {field} {problem}",
-        operation_name="GetJobRuns",
-        field=field,
-        status_code=status_code,
-        request_id=request_id,
-    )
-
-
-def runs_from_page(
-    page: Mapping[str, Any], *, status_code: int | None, request_id: str | None
-) -> list[RunStart]:
-    """The runs of one `GetJobRuns` page that may have committed the bookmark.
-
-    Only what the choice needs is checked: the page holds a list of objects, and each run
-    that may have committed has a string `Id` and a `StartedOn` time (one without a zone is
-    read as UTC, as AWS times are).
-
-    Raises:
-        ResponseValidationError: The page does not fit; the message names the field.
-    """
-    runs = page.get("JobRuns")
-    if not isinstance(runs, list):
-        raise _invalid(f"is not a list: {runs!r:.200}", "JobRuns", status_code, request_id)
-    found = []
-    for index, run in enumerate(runs):
-        if not isinstance(run, Mapping):
-            raise _invalid(
-                f"is not an object: {run!r:.200}", f"JobRuns[{index}]", status_code, request_id
-            )
-        if not _commits(run):
-            continue
-        run_id, started_on = run.get("Id"), run.get("StartedOn")
-        if type(run_id) is not str or not run_id:
-            raise _invalid(
-                f"is not a run id: {run_id!r:.200}", f"JobRuns[{index}].Id", status_code, request_id
-            )
-        if not isinstance(started_on, datetime):
-            raise _invalid(
-                f"is not a time: {started_on!r:.200}",
-                f"JobRuns[{index}].StartedOn",
-                status_code,
-                request_id,
-            )
-        if started_on.utcoffset() is None:
-            # Glue sends epoch seconds, which botocore reads as UTC; a server that sends an
-            # ISO time without a zone (moto 5.1) means UTC too.
-            started_on = started_on.replace(tzinfo=timezone.utc)
-        found.append(RunStart(run_id=run_id, started_on=started_on))
-    return found
-
-
 def choose_run(runs: Iterable[RunStart], since: datetime) -> RunStart | None:
     """The latest of `runs` that started before `since`, or None when none did.
 
@@ -170,3 +120,69 @@ def choose_run(runs: Iterable[RunStart], since: datetime) -> RunStart | None:
         if run.started_on < since and (chosen is None or run.started_on > chosen.started_on):
             chosen = run
     return chosen
+
+
+def plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
+    """Plan a rewind: `GlueBookmarks.plan_rewind()`, checked, before any request."""
+    check_name("job_name", job_name)
+    return _plan_rewind(job_name, _check_since(since))
+
+
+def _plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
+    params = {"JobName": job_name, "MaxResults": _JOB_RUNS_PAGE_SIZE}
+    runs = yield from all_pages("GetJobRuns", params, committing_runs)
+    chosen = choose_run(runs, since)
+    oldest = min(runs, key=lambda run: run.started_on, default=None)
+    return RewindPlan(
+        job_name=job_name,
+        since=since,
+        run_id=None if chosen is None else chosen.run_id,
+        reprocess_from=None if chosen is None else chosen.started_on,
+        current=(yield from current_entry(job_name)),
+        oldest_run_id=None if oldest is None else oldest.run_id,
+        oldest_started_on=None if oldest is None else oldest.started_on,
+    )
+
+
+def apply_rewind(plan: RewindPlan, allow_full_reset: bool) -> Operation[JobBookmarkEntry | None]:
+    """Carry out a plan: `GlueBookmarks.apply_rewind()`, checked, before any request."""
+    if not isinstance(plan, RewindPlan):
+        raise InvalidParameterError(
+            f"plan must be a RewindPlan, got {type(plan).__name__}", parameter="plan"
+        )
+    if type(allow_full_reset) is not bool:
+        raise InvalidParameterError(
+            f"allow_full_reset must be a bool, got {type(allow_full_reset).__name__}",
+            parameter="allow_full_reset",
+        )
+    if plan.is_full_reset and not allow_full_reset:
+        raise InvalidParameterError(
+            f"the plan is a full reset, which processes all the job's data again: "
+            f"{plan.full_reset_reason}; nothing was reset. Pass allow_full_reset=True to "
+            "reset it fully",
+            parameter="allow_full_reset",
+        )
+    return _apply_rewind(plan)
+
+
+def _apply_rewind(plan: RewindPlan) -> Operation[JobBookmarkEntry | None]:
+    current = yield from current_entry(plan.job_name)
+    planned = None if plan.current is None else plan.current.version
+    now = None if current is None else current.version
+    if planned != now:
+        raise BookmarkChangedError(
+            f"the bookmark of job {plan.job_name!r} changed since the rewind was planned "
+            f"(version {_version_text(planned)}, now {_version_text(now)}); nothing was "
+            "reset: plan again",
+            job_name=plan.job_name,
+            planned_version=planned,
+            current_version=now,
+        )
+    if not plan.has_effect:
+        return current
+    entry: JobBookmarkEntry = yield from reset_job_bookmark(plan.job_name, plan.run_id).steps()
+    return entry
+
+
+def _version_text(version: int | None) -> str:
+    return "none: no bookmark" if version is None else str(version)

@@ -285,8 +285,8 @@ class _Blocking:
     """An `AsyncGlueBookmarks` with the surface of `GlueBookmarks`, each call run to its end on
     `loop`, so one test body asserts the contract of both clients.
 
-    `max_workers` is passed on as `max_concurrency`; an async iterator comes back as an
-    iterator whose every `next()` runs one `__anext__()`, so laziness is kept too.
+    An async iterator comes back as an iterator whose every `next()` runs one `__anext__()`,
+    so laziness is kept too.
     """
 
     def __init__(self, client: AsyncGlueBookmarks, loop: asyncio.AbstractEventLoop) -> None:
@@ -297,8 +297,6 @@ class _Blocking:
         method = getattr(self._client, name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if "max_workers" in kwargs:
-                kwargs["max_concurrency"] = kwargs.pop("max_workers")
             result = method(*args, **kwargs)
             if inspect.isawaitable(result):
                 return self._loop.run_until_complete(result)

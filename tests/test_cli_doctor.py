@@ -1,25 +1,20 @@
 """`glue-bookmarks doctor`: the table, the JSON, --fail-on and the exit codes, against moto server.
 
-Most tests call `main(argv)` in this process against the session's moto server; one runs the
-command in a child process, as a user does.
+Each test runs the command through `main(argv)` in this process (`run_cli`).
 """
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from types_boto3_glue.client import GlueClient
 
-from glue_bookmarks import BookmarkState, HadoopSourceState, _cli
+from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import seed_job_bookmark
-from tests._support import ACCESS_KEY, REGION, SECRET_KEY, glue_client, refused_endpoint
+from tests._cli_support import Result, run_cli
+from tests._support import glue_client, refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
@@ -65,10 +60,10 @@ def endpoint(glue_moto_server_url: str, glue: GlueClient) -> str:
     return glue_moto_server_url
 
 
-def doctor(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str) -> tuple[int, str, str]:
-    status = _cli.main(["doctor", "--endpoint-url", endpoint, *args])
-    out, err = capsys.readouterr()
-    return status, out, err
+def doctor(
+    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str, stdin: str = ""
+) -> Result:
+    return run_cli(capsys, ["doctor", "--endpoint-url", endpoint, *args], stdin=stdin)
 
 
 def test_table_groups_findings_by_job_and_counts_the_jobs_without(
@@ -215,15 +210,17 @@ def test_prefix_stale_after_and_query(
     assert (status, json.loads(out)) == (3, [["stale", "src"]])
 
 
-def test_job_names_from_stdin(
-    endpoint: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("# jobs\npaused\n\nhealthy\n"))
-    status, out, _ = doctor(capsys, endpoint, "-", "--query", "Jobs[].JobName")
+def test_job_names_from_stdin(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    stdin = "# jobs\npaused\n\nhealthy\n"
+    status, out, _ = doctor(capsys, endpoint, "-", "--query", "Jobs[].JobName", stdin=stdin)
     assert (status, json.loads(out)) == (0, ["paused", "healthy"])
 
 
-def test_a_getjobs_failure_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_getjobs_failure_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One attempt is enough to see the failure.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     with refused_endpoint() as url:
         status, out, err = doctor(capsys, url, "--all")
     assert (status, out) == (1, "")
@@ -258,43 +255,10 @@ def test_bad_arguments_exit_2_before_any_request(
     assert message in err
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("7d", timedelta(days=7)),
-        ("36h", timedelta(hours=36)),
-        ("90m", timedelta(minutes=90)),
-        (" 1d ", timedelta(days=1)),
-    ],
-)
-def test_duration(text: str, expected: timedelta) -> None:
-    assert _cli._duration(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "d", "1.5d", "1 d", "3y", "0m", "1D", "+1d"])
-def test_duration_refuses(text: str) -> None:
-    with pytest.raises(argparse.ArgumentTypeError):
-        _cli._duration(text)
-
-
-def test_doctor_in_a_child_process(endpoint: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "glue_bookmarks", "--endpoint-url", endpoint, "doctor", "racing"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 3
-    assert result.stdout.splitlines()[1].split()[:3] == ["racing", "warning", "concurrent-runs"]
-    assert result.stderr == ("glue-bookmarks: error: 1 of 1 job has findings at or above warning\n")
+def test_global_options_before_the_command(
+    endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(capsys, ["--endpoint-url", endpoint, "doctor", "racing"])
+    assert status == 3
+    assert out.splitlines()[1].split()[:3] == ["racing", "warning", "concurrent-runs"]
+    assert err == "glue-bookmarks: error: 1 of 1 job has findings at or above warning\n"

@@ -1,25 +1,21 @@
 """`glue-bookmarks rewind` and `glue-bookmarks diff`, against moto server.
 
-Most tests call `main(argv)` in this process; two run the command in a child process, as a
-user does, for the exit status and the one-line errors without a terminal.
+Each test runs the command through `main(argv)` in this process (`run_cli`).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from types_boto3_glue.client import GlueClient
 
-from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState, _cli
+from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
-from tests._support import ACCESS_KEY, REGION, SECRET_KEY, create_job, glue_client
+from tests._cli_support import Result, Terminal, run_cli
+from tests._support import REGION, create_job, glue_client
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
@@ -37,13 +33,6 @@ def state(run: int, files: tuple[str, ...]) -> BookmarkState:
     )
 
 
-class Terminal(io.StringIO):
-    """A text stream that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture
 def glue(glue_moto_server_url: str) -> GlueClient:
     return glue_client(glue_moto_server_url)
@@ -59,8 +48,11 @@ def week(glue_moto_server_url: str, glue: GlueClient) -> list[str]:
     ]
 
 
-def cli(url: str, *argv: str) -> int:
-    return _cli.main([*argv, "--endpoint-url", url])
+def cli(
+    capsys: pytest.CaptureFixture[str], url: str, *argv: str, stdin: str | Terminal = ""
+) -> Result:
+    """`glue-bookmarks ARGV --endpoint-url URL`, in this process."""
+    return run_cli(capsys, [*argv, "--endpoint-url", url], stdin=stdin)
 
 
 def run_id_now(url: str) -> str | None:
@@ -74,10 +66,8 @@ def run_id_now(url: str) -> str | None:
 def test_rewind_dry_run_prints_the_plan_and_changes_nothing(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = cli(
-        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-30T12:00:00Z", "--dry-run"
-    )
-    out, err = capsys.readouterr()
+    argv = ["rewind", "nightly", "--since", "2024-10-30T12:00:00Z", "--dry-run"]
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
     assert (status, err) == (0, "")
     assert out == (
         "Rewind plan for job 'nightly', to process again the data since "
@@ -96,23 +86,30 @@ def test_rewind_dry_run_prints_the_plan_and_changes_nothing(
 def test_rewind_with_yes_applies_the_plan(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = cli(
-        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-29T04:00+01:00", "--yes"
-    )
-    out, err = capsys.readouterr()
+    argv = ["rewind", "nightly", "--since", "2024-10-29T04:00+01:00", "--yes"]
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
     assert (status, err) == (0, "")
     assert f"  rewind to:        run {week[1]}, which started 2024-10-29T02:00:00.000Z\n" in out
     assert out.endswith(f"Rewound: the bookmark of 'nightly' is at run 2 ({week[1]}), version 5.\n")
     assert run_id_now(glue_moto_server_url) == week[1]
 
 
-def test_rewind_before_every_run_resets(
+def test_rewind_before_every_run_is_a_full_reset_only_when_asked(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = cli(
-        glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-01T00:00:00Z", "--yes"
+    argv = ["rewind", "nightly", "--since", "2024-10-01T00:00:00Z", "--yes"]
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
+    assert status == 2
+    assert "  processed again:  all the job's data\n" in out
+    assert err == (
+        "glue-bookmarks: error: rewind: refused, the plan is a full reset: no run of job 'nightly' "
+        f"started before 2024-10-01T00:00:00+00:00 (the oldest run seen, {week[0]}, started "
+        "2024-10-28T02:00:00+00:00); pass --allow-full-reset to process all the job's data "
+        "again\n"
     )
-    out, _ = capsys.readouterr()
+    assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
+
+    status, out, _ = cli(capsys, glue_moto_server_url, *argv, "--allow-full-reset")
     assert status == 0
     assert "  rewind to:        no succeeded run started before then: a full reset\n" in out
     assert "  processed again:  all the job's data\n" in out
@@ -124,8 +121,8 @@ def test_rewind_to_the_current_run_has_nothing_to_do(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A relative since: 36 hours back from now is after Thursday's run, in 2024.
-    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", "36h") == 0
-    out, err = capsys.readouterr()
+    status, out, err = cli(capsys, glue_moto_server_url, "rewind", "nightly", "--since", "36h")
+    assert status == 0
     assert out.endswith("Nothing to do: the bookmark already stands at that run.\n")
     assert err == ""
     assert bookmark_calls("nightly")["ResetJobBookmark"] == 0
@@ -137,60 +134,24 @@ def test_rewind_on_a_terminal_asks_first(
     week: list[str],
     answer: str,
     applied: bool,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", Terminal(answer))
-    status = cli(glue_moto_server_url, "rewind", "nightly", "--since", "2024-10-29T03:00:00Z")
-    err = capsys.readouterr().err
+    argv = ["rewind", "nightly", "--since", "2024-10-29T03:00:00Z"]
+    status, _, err = cli(capsys, glue_moto_server_url, *argv, stdin=Terminal(answer))
     assert status == (0 if applied else 2)
     assert err.startswith("Apply this plan? [y/N] ")
     assert ("rewind cancelled; the bookmark of 'nightly' is unchanged" in err) is not applied
     assert run_id_now(glue_moto_server_url) == (week[1] if applied else week[3])
 
 
-@pytest.fixture(scope="module")
-def cli_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    return env
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m glue_bookmarks ARGS` in a child process, stdin not a terminal."""
-    return subprocess.run(
-        [sys.executable, "-m", "glue_bookmarks", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_rewind_without_a_terminal_or_yes_sends_only_the_reads(
-    glue_moto_server_url: str, week: list[str], cli_env: dict[str, str]
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = run(
-        cli_env,
-        "rewind",
-        "nightly",
-        "--since",
-        "2024-10-29T03:00:00Z",
-        "--endpoint-url",
-        glue_moto_server_url,
-    )
-    assert result.returncode == 2
-    assert result.stdout.startswith("Rewind plan for job 'nightly'")
-    assert result.stderr == (
+    argv = ["rewind", "nightly", "--since", "2024-10-29T03:00:00Z"]
+    result = cli(capsys, glue_moto_server_url, *argv, stdin="y\n")
+    assert result.status == 2
+    assert result.out.startswith("Rewind plan for job 'nightly'")
+    assert result.err == (
         "glue-bookmarks: error: rewind changes the bookmark of job 'nightly' and stdin is not a "
         "terminal to confirm on; pass --yes to apply the plan, or --dry-run\n"
     )
@@ -215,17 +176,21 @@ def test_rewind_refuses_a_since_without_a_zone_or_unreadable(
     message: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", since, "--yes") == 2
-    assert message in capsys.readouterr().err
+    status, _, err = cli(
+        capsys, glue_moto_server_url, "rewind", "nightly", "--since", since, "--yes"
+    )
+    assert status == 2
+    assert message in err
 
 
 def test_rewind_refuses_a_since_in_the_future_before_any_request(
     glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     future = (datetime.now(timezone.utc) + DAY).isoformat()
-    assert cli(glue_moto_server_url, "rewind", "nightly", "--since", future, "--yes") == 2
-    out, err = capsys.readouterr()
-    assert out == ""
+    status, out, err = cli(
+        capsys, glue_moto_server_url, "rewind", "nightly", "--since", future, "--yes"
+    )
+    assert (status, out) == (2, "")
     assert err.startswith("glue-bookmarks: error: InvalidParameterError: since is in the future")
     assert bookmark_calls("nightly")["GetJobBookmark"] == 0
 
@@ -234,8 +199,9 @@ def test_rewind_has_no_json_output(
     glue_moto_server_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["rewind", "nightly", "--since", "3d", "--output", "json"]
-    assert cli(glue_moto_server_url, *argv) == 2
-    assert "--output json and --query do not apply" in capsys.readouterr().err
+    status, _, err = cli(capsys, glue_moto_server_url, *argv)
+    assert status == 2
+    assert "--output json and --query do not apply" in err
 
 
 # -- diff ---------------------------------------------------------------------------------------
@@ -243,8 +209,7 @@ def test_rewind_has_no_json_output(
 
 def snapshot(url: str, path: Path, *jobs: str, capsys: pytest.CaptureFixture[str]) -> Path:
     """What `list JOB ... --output json` prints, saved to `path`."""
-    cli(url, "list", *jobs, "--output", "json")
-    path.write_text(capsys.readouterr().out)
+    path.write_text(cli(capsys, url, "list", *jobs, "--output", "json").out)
     return path
 
 
@@ -294,9 +259,8 @@ def test_diff_of_two_files_as_json(
     change_fleet(fleet, glue)
     after = snapshot(fleet, tmp_path / "after.json", *JOBS, "new", capsys=capsys)
 
-    status = _cli.main(["diff", str(before), str(after), "--output", "json"])
+    status, out, err = run_cli(capsys, ["diff", str(before), str(after), "--output", "json"])
 
-    out, err = capsys.readouterr()
     assert (status, err) == (0, "")
     jobs = {job["JobName"]: job for job in json.loads(out)["Jobs"]}
     # "new" did not exist at the first snapshot (job-not-found there, so left out).
@@ -323,9 +287,8 @@ def test_diff_table_against_the_live_bookmarks(
     before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
     change_fleet(fleet, glue)
 
-    status = cli(fleet, "diff", str(before))
+    status, out, err = cli(capsys, fleet, "diff", str(before))
 
-    out, err = capsys.readouterr()
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].split() == ["JOB", "STATUS", "VERSION", "RUN", "SOURCE", "FILES", "ADDED",
@@ -340,13 +303,14 @@ def test_diff_table_against_the_live_bookmarks(
     assert lines[-1] == ("8 jobs: 2 unchanged, 2 advanced, 1 rewound, 2 reset, 1 disappeared")
 
 
-def test_diff_of_a_file_that_is_not_a_snapshot(tmp_path: Path, cli_env: dict[str, str]) -> None:
+def test_diff_of_a_file_that_is_not_a_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"JobBookmarks": [{"JobName": "nightly", "Status": "fine"}]}')
-    result = run(cli_env, "diff", str(bad), str(bad), "--endpoint-url", "http://127.0.0.1:1")
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr == (
+    result = cli(capsys, "http://127.0.0.1:1", "diff", str(bad), str(bad))
+    assert (result.status, result.out) == (2, "")
+    assert result.err == (
         f"glue-bookmarks: error: SnapshotError: {bad}, JobBookmarks[0].Status, is not a snapshot "
         "as `glue-bookmarks list --output json` writes it: expected one of ok, no-bookmark, "
         "job-not-found, error, got 'fine'\n"
@@ -367,17 +331,17 @@ def test_diff_names_what_is_wrong_in_one_line(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    assert _cli.main(["diff", str(bad), "--endpoint-url", "http://127.0.0.1:1"]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
+    status, out, err = cli(capsys, "http://127.0.0.1:1", "diff", str(bad))
+    assert (status, out) == (2, "")
     assert err.startswith(f"glue-bookmarks: error: SnapshotError: {bad}")
     assert problem in err
     assert err.count("\n") == 1
 
 
 def test_diff_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli.main(["diff", str(tmp_path / "nope.json")]) == 2
-    assert "cannot be read: No such file or directory" in capsys.readouterr().err
+    status, _, err = run_cli(capsys, ["diff", str(tmp_path / "nope.json")])
+    assert status == 2
+    assert "cannot be read: No such file or directory" in err
 
 
 def test_diff_query_selects_from_the_json(
@@ -386,5 +350,6 @@ def test_diff_query_selects_from_the_json(
     before = snapshot(fleet, tmp_path / "before.json", "steady", "growing", capsys=capsys)
     change_fleet(fleet, glue)
     query = "Jobs[?Status=='advanced'].JobName"
-    assert cli(fleet, "diff", str(before), "--query", query) == 0
-    assert json.loads(capsys.readouterr().out) == ["growing"]
+    status, out, _ = cli(capsys, fleet, "diff", str(before), "--query", query)
+    assert status == 0
+    assert json.loads(out) == ["growing"]

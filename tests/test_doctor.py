@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -34,12 +33,8 @@ from glue_bookmarks import (
     ThrottlingError,
     UnknownSourceState,
 )
-from glue_bookmarks._doctor import (
-    JobConfig,
-    diagnose_job,
-    jobs_from_page,
-    succeeded_run_from_page,
-)
+from glue_bookmarks._doctor import diagnose_job
+from glue_bookmarks._jobs import JobConfig, jobs_from_page
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import ENABLE, PAUSE, REGION, Moto, Stubbed, refused_endpoint
 from tests.faults import Answer, FaultServer, error_answer
@@ -541,28 +536,3 @@ def test_models_are_frozen() -> None:
     diagnosis = rules(config(), NO_BOOKMARK, False)
     with pytest.raises(AttributeError):
         diagnosis.findings = ()  # type: ignore[misc]
-
-
-def test_page_readers() -> None:
-    (job,) = jobs_from_page({"Jobs": [{"Name": "a"}]})
-    assert job == config(
-        name="a",
-        bookmark_option="disable",
-        raw_bookmark_option=None,
-        max_concurrent_runs=1,
-        job_type=None,
-        glue_version=None,
-    )
-    run: Callable[..., dict[str, Any]] = lambda state, **arguments: {  # noqa: E731
-        "JobRunState": state,
-        "Arguments": arguments,
-    }
-    assert succeeded_run_from_page({"JobRuns": [run("FAILED"), run("SUCCEEDED")]})
-    assert not succeeded_run_from_page({"JobRuns": [run("RUNNING")]})
-    assert not succeeded_run_from_page({"JobRuns": []})
-    # A run that turned bookmarks off for itself commits nothing.
-    off = run("SUCCEEDED", **{"--job-bookmark-option": "job-bookmark-pause"})
-    assert not succeeded_run_from_page({"JobRuns": [off]})
-    with pytest.raises(ResponseValidationError) as info:
-        succeeded_run_from_page({"JobRuns": [{"JobRunState": None}]})
-    assert info.value.field == "JobRuns[0].JobRunState"

@@ -19,7 +19,7 @@ import pytest
 from botocore.stub import Stubber
 
 from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks, ServiceError
-from glue_bookmarks._client import _call
+from glue_bookmarks._calls import Call, failed
 from tests._support import (
     ERROR_CASES,
     ONE_ATTEMPT,
@@ -40,13 +40,19 @@ JOB = "nightly-orders"
 Deliver = Callable[[ErrorCase, str, str], None]
 
 
+def narrows(case: ErrorCase, operation: str) -> bool:
+    """Whether the client asks `GetJob` after this answer, to tell "no job" from "no
+    bookmark": here `GetJob` is denied, so the plain `EntityNotFoundError` stays."""
+    return case.code == "EntityNotFoundException" and operation == "GetJobBookmark"
+
+
 def federation_member(case: ErrorCase) -> dict[str, Any]:
     flag = case.from_federation_source
     return {} if flag is None else {"FromFederationSource": flag}
 
 
 def unit(case: ErrorCase, method: str, operation: str) -> None:
-    # `_call` is where every botocore error becomes ours, raised `from` botocore's.
+    # `failed` is where every botocore error becomes ours, raised `from` botocore's.
     exc = client_error(
         case.code,
         status=case.status,
@@ -56,11 +62,9 @@ def unit(case: ErrorCase, method: str, operation: str) -> None:
         **federation_member(case),
     )
 
-    def botocore_method(**params: object) -> None:
-        assert params == {"JobName": JOB}
-        raise exc
-
-    _call(operation, botocore_method, {"JobName": JOB})
+    error = failed(Call(operation, {"JobName": JOB}), None, exc)
+    assert error is not None
+    raise error from exc
 
 
 def stubber(case: ErrorCase, method: str, operation: str) -> None:
@@ -75,6 +79,10 @@ def stubber(case: ErrorCase, method: str, operation: str) -> None:
             expected_params={"JobName": JOB},
             modeled_fields=federation_member(case),
         )
+        if narrows(case, operation):
+            stub.add_client_error(
+                "get_job", "AccessDeniedException", expected_params={"JobName": JOB}
+            )
         try:
             getattr(GlueBookmarks(client=client), method)(JOB)
         finally:
@@ -88,13 +96,16 @@ def over_http(faults: FaultServer, http_bookmarks: GlueBookmarks) -> Deliver:
         answer = error_answer(
             case.status, case.code, case.message, REQUEST_ID, **federation_member(case)
         )
-        faults.script(answer)
+        denied = error_answer(403, "AccessDeniedException", "no", "req-8")
+        faults.script(answer, denied)
         try:
             getattr(http_bookmarks, method)(JOB)
         finally:
-            assert [(r.target, r.body) for r in faults.requests] == [
-                (f"AWSGlue.{operation}", {"JobName": JOB})
-            ]
+            sent = [(r.target, r.body) for r in faults.requests]
+            expected = [(f"AWSGlue.{operation}", {"JobName": JOB})]
+            if narrows(case, operation):
+                expected.append(("AWSGlue.GetJob", {"JobName": JOB}))
+            assert sent == expected
 
     return http
 

@@ -318,7 +318,7 @@ def test_each_job_keeps_its_own_outcome(
         default=Echo(),
     )
 
-    a, b, c, d, e, f, g = contract_bookmarks.get_job_bookmarks(list("abcdefg"), max_workers=1)
+    a, b, c, d, e, f, g = contract_bookmarks.get_job_bookmarks(list("abcdefg"), max_concurrency=1)
 
     assert (a, g) == (echo_entry("a"), echo_entry("g"))
     assert isinstance(b, InternalServiceError)
@@ -360,7 +360,7 @@ def test_a_throttling_burst_is_survived_by_every_job(
     config = Config(retries={"mode": mode, "total_max_attempts": burst + 1})
     gb = GlueBookmarks(endpoint_url=faults.url, config=config)
 
-    results = gb.get_job_bookmarks(names, max_workers=8)
+    results = gb.get_job_bookmarks(names, max_concurrency=8)
 
     assert results == [echo_entry(name) for name in names]
     assert len(faults.requests) == burst + len(names)
@@ -379,7 +379,7 @@ def test_a_job_throttled_more_often_than_its_attempts_still_gets_its_entry(
     config = Config(retries={"mode": "standard", "total_max_attempts": 3})
     gb = GlueBookmarks(endpoint_url=faults.url, config=config)
 
-    results = gb.get_job_bookmarks(names, max_workers=4)
+    results = gb.get_job_bookmarks(names, max_concurrency=4)
 
     requests = requested_names(faults)
     throttled = collections.Counter(requests[:burst])
@@ -401,9 +401,21 @@ def test_a_job_throttled_more_often_than_its_attempts_still_gets_its_entry(
         ({"job_names": 3}, "job_names", "job_names must be an iterable of job names"),
         ({"job_names": ["a", ""]}, "job_names[1]", "job_names[1] must be 1 to 255 characters"),
         ({"job_names": ["a", None]}, "job_names[1]", "job_names[1] must be a str, got NoneType"),
-        ({"job_names": ["a"], "max_workers": 0}, "max_workers", "max_workers must be a positive"),
-        ({"job_names": ["a"], "max_workers": True}, "max_workers", "max_workers must be a pos"),
-        ({"job_names": ["a"], "max_workers": 2.0}, "max_workers", "max_workers must be a pos"),
+        (
+            {"job_names": ["a"], "max_concurrency": 0},
+            "max_concurrency",
+            "max_concurrency must be a positive",
+        ),
+        (
+            {"job_names": ["a"], "max_concurrency": True},
+            "max_concurrency",
+            "max_concurrency must be a pos",
+        ),
+        (
+            {"job_names": ["a"], "max_concurrency": 2.0},
+            "max_concurrency",
+            "max_concurrency must be a pos",
+        ),
         ({"job_names": ["a"], "on_progress": 1}, "on_progress", "on_progress must be callable"),
     ],
 )
@@ -447,7 +459,7 @@ def test_an_exception_from_on_progress_stops_the_work(
 
     names = [f"job-{index}" for index in range(500)]
     with pytest.raises(KeyboardInterrupt):
-        contract_bookmarks.get_job_bookmarks(names, max_workers=1, on_progress=stop)
+        contract_bookmarks.get_job_bookmarks(names, max_concurrency=1, on_progress=stop)
     assert 1 <= len(faults.requests) < len(names)  # the rest were cancelled, not sent
 
 
@@ -493,7 +505,7 @@ def test_threads_never_outnumber_the_connection_pool(
     # Twice as many jobs as the most workers asked for: without the cap, all would run.
     names = [f"job-{index}" for index in range(2 * max_workers)]
 
-    results = GlueBookmarks(client=client).get_job_bookmarks(names, max_workers=max_workers)
+    results = GlueBookmarks(client=client).get_job_bookmarks(names, max_concurrency=max_workers)
 
     assert results == [echo_entry(name) for name in names]
     assert 1 <= len(threads) <= most
@@ -512,6 +524,6 @@ def test_many_jobs_over_http_in_another_process() -> None:
     # 20 jobs a thread: every thread goes back to the queue many times, all the way through.
     names = [f"job-{index:04}" for index in range(320)]
     with echo_server_process() as server, GlueBookmarks(endpoint_url=server.url) as gb:
-        results = gb.get_job_bookmarks(names, max_workers=16)
+        results = gb.get_job_bookmarks(names, max_concurrency=16)
     assert results == [echo_entry(name) for name in names]
     assert server.requests_seen == len(names)

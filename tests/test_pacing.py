@@ -217,7 +217,7 @@ def test_throttled_jobs_go_back_in_line_at_a_pace(
     names = [f"job-{index}" for index in range(20)]
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(*[throttling_answer()] * 8, default=Echo())
-        results = gb.get_job_bookmarks(names, max_workers=4)
+        results = gb.get_job_bookmarks(names, max_concurrency=4)
         sent = len(server.requests)
     assert [(type(r), r.job_name) for r in results] == [(JobBookmarkEntry, n) for n in names]  # type: ignore[union-attr]
     assert sent == len(names) + 8  # each throttled job sent again, once it got its turn
@@ -241,7 +241,7 @@ def test_iter_job_bookmarks_yields_each_job_once_as_it_is_done_under_a_rate_limi
 def test_results_come_in_the_order_they_are_done() -> None:
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(Held(), default=Echo())  # the first request to arrive is answered last
-        pairs = gb.iter_job_bookmarks(["a", "b", "c"], max_workers=3)
+        pairs = gb.iter_job_bookmarks(["a", "b", "c"], max_concurrency=3)
         first, second = next(pairs), next(pairs)
         held = server.requests[0].body["JobName"]
         server.release()
@@ -263,7 +263,7 @@ def test_jobs_not_done_by_the_deadline_end_as_deadline_exceeded() -> None:
         server.script(Echo(), Echo(), Echo(), default=Echo(delay=30))
         warm_up(server, gb)
         started = time.monotonic()
-        results = gb.get_job_bookmarks(["a", "b", "c", "d", "e"], max_workers=2, timeout=0.5)
+        results = gb.get_job_bookmarks(["a", "b", "c", "d", "e"], max_concurrency=2, timeout=0.5)
         elapsed = time.monotonic() - started
     assert elapsed < PROMPT
     entries = [r for r in results if isinstance(r, JobBookmarkEntry)]
@@ -296,7 +296,7 @@ def test_a_service_that_lets_nothing_through_ends_the_run_with_its_throttle(
     with fault_server() as server, bookmarks(server.url) as gb:
         server.script(default=throttling_answer())
         started = time.monotonic()
-        results = gb.get_job_bookmarks(names, max_workers=2)
+        results = gb.get_job_bookmarks(names, max_concurrency=2)
         elapsed = time.monotonic() - started
     assert elapsed < PROMPT
     assert [type(result) for result in results] == [ThrottlingError] * len(names)
@@ -313,7 +313,9 @@ def test_an_exception_from_on_progress_returns_at_once_with_requests_in_flight()
         server.script(Echo(), default=Echo(delay=30))
         started = time.monotonic()
         with bookmarks(server.url) as gb, pytest.raises(RuntimeError, match="enough"):
-            gb.get_job_bookmarks([f"job-{i}" for i in range(50)], max_workers=8, on_progress=stop)
+            gb.get_job_bookmarks(
+                [f"job-{i}" for i in range(50)], max_concurrency=8, on_progress=stop
+            )
         assert time.monotonic() - started < PROMPT
         assert len(server.requests) <= 9  # those in flight, and none sent after the stop
 
@@ -405,7 +407,7 @@ def test_the_deadline_holds_while_results_keep_coming() -> None:
         server.script(default=Echo())
         warm_up(server, gb)
         pairs = []
-        for name, result in gb.iter_job_bookmarks(names, max_workers=4, timeout=0.5):
+        for name, result in gb.iter_job_bookmarks(names, max_concurrency=4, timeout=0.5):
             pairs.append((name, result))
             if isinstance(result, JobBookmarkEntry):
                 time.sleep(0.02)

@@ -35,7 +35,6 @@ import glue_bookmarks
 from glue_bookmarks import (
     AccessDeniedError,
     BookmarkState,
-    EntityNotFoundError,
     Finding,
     GlueBookmarks,
     GlueBookmarksError,
@@ -173,8 +172,9 @@ EMPTY_429_IS_THROTTLING = BOTOCORE_RELEASE >= (1, 44)
 E = JobBookmarkEntry
 CASES: list[Case] = [
     # GetJobBookmark's modelled errors.
+    # Two requests: GetJobBookmark, then the GetJob that tells a missing job from no bookmark.
     always("EntityNotFoundException", error(400, "EntityNotFoundException"),
-           (1, EntityNotFoundError), (1, EntityNotFoundError)),
+           (2, JobNotFoundError), (2, JobNotFoundError)),
     always("InvalidInputException", error(400, "InvalidInputException"),
            (1, InvalidInputError), (1, InvalidInputError)),
     always("InternalServiceException", error(500, "InternalServiceException"),
@@ -322,7 +322,8 @@ def mismatch(case: Case, mode: RetryMode, run: Run, delays: list[float]) -> str 
             right = right and (result.code, result.request_id) == (case.code, f"req-{case.code}")
     # The before-send hook also counts attempts no server sees (refused connections); where a
     # server listens, both counts agree. Each retry's back-off was asked for, and skipped.
-    counted = {run.attempts, len(delays) + 1}
+    requests = 2 if outcome is JobNotFoundError else 1
+    counted = {run.attempts, len(delays) + requests}
     if run.server_attempts is not None:
         counted.add(run.server_attempts)
     if right and counted == {attempts}:

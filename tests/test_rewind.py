@@ -22,9 +22,10 @@ from glue_bookmarks import (
     JobBookmarkEntry,
     ResponseValidationError,
     RewindPlan,
+    _rewind,
 )
-from glue_bookmarks import _client as client_module
-from glue_bookmarks._rewind import RunStart, choose_run
+from glue_bookmarks._jobs import RunStart, committing_runs
+from glue_bookmarks._rewind import choose_run
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
 from tests._support import ENABLE, PAUSE, Moto, create_job
 
@@ -71,8 +72,10 @@ def test_a_since_between_runs_rewinds_to_the_run_before_it(moto: Moto) -> None:
         run_id=runs[2],
         reprocess_from=MONDAY + 2 * DAY,
         current=current,
+        oldest_run_id=runs[0],
+        oldest_started_on=MONDAY,
     )
-    assert plan.has_effect
+    assert plan.has_effect and not plan.is_full_reset
     assert bookmark_calls("nightly")["ResetJobBookmark"] == 0  # a plan changes nothing
 
     entry = moto.gb.apply_rewind(plan)
@@ -94,9 +97,20 @@ def test_no_run_before_since_is_a_full_reset(moto: Moto) -> None:
     week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY - timedelta(seconds=1))
     assert (plan.run_id, plan.reprocess_from) == (None, None)
-    assert plan.has_effect
+    assert plan.has_effect and plan.is_full_reset
 
-    old = moto.gb.apply_rewind(plan)
+    # Asked for, or refused with why: the oldest run seen, and when it started.
+    sent = requests_sent(moto.gb)
+    with pytest.raises(InvalidParameterError) as info:
+        moto.gb.apply_rewind(plan)
+    assert sent == []
+    assert info.value.parameter == "allow_full_reset"
+    assert (
+        f"the plan is a full reset, which processes all the job's data again: no run of job "
+        f"'nightly' started before 2024-10-28T01:59:59+00:00 (the oldest run seen, "
+        f"{plan.oldest_run_id}, started 2024-10-28T02:00:00+00:00); nothing was reset"
+    ) in str(info.value)
+    old = moto.gb.apply_rewind(plan, allow_full_reset=True)
 
     assert old == plan.current  # ResetJobBookmark answers with the entry it reset
     with pytest.raises(EntityNotFoundError):
@@ -172,7 +186,7 @@ def test_a_job_that_does_not_exist(moto: Moto) -> None:
 def test_every_page_of_runs_is_read(
     glue_moto_client: GlueClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client_module, "_JOB_RUNS_PAGE_SIZE", 2)
+    monkeypatch.setattr(_rewind, "_JOB_RUNS_PAGE_SIZE", 2)
     create_job(glue_moto_client, "nightly", DefaultArguments=ENABLE)
     runs = [seed_job_run("nightly", started_on=MONDAY + day * DAY) for day in range(5)]
     gb = GlueBookmarks(client=glue_moto_client)
@@ -232,16 +246,14 @@ def test_a_page_that_does_not_fit_is_a_typed_error(
     with pytest.raises(ResponseValidationError) as info:
         gb.plan_rewind("nightly", since=MONDAY + DAY)
     assert (info.value.field, info.value.operation_name) == (field, "GetJobRuns")
-    assert f"does not fit: {field} is not" in str(info.value)
+    assert f"the GetJobRuns answer's {field} is not" in str(info.value)
 
 
 def test_a_start_time_without_a_zone_is_utc() -> None:
-    from glue_bookmarks._rewind import runs_from_page
-
     page = {
         "JobRuns": [{"Id": "jr_1", "JobRunState": "SUCCEEDED", "StartedOn": datetime(2026, 1, 1)}]
     }
-    assert runs_from_page(page, status_code=200, request_id=None) == [
+    assert committing_runs(page) == [
         RunStart(run_id="jr_1", started_on=datetime(2026, 1, 1, tzinfo=timezone.utc))
     ]
 

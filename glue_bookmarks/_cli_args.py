@@ -1,0 +1,395 @@
+"""The `glue-bookmarks` command's arguments: its parsers, option types and exit statuses.
+
+Standard library argparse only, so the command costs no dependency beyond the library's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any, Final
+
+import botocore
+import jmespath
+from jmespath.exceptions import JMESPathError
+
+from glue_bookmarks._doctor import Severity
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
+from glue_bookmarks._version import __version__
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_JOBS_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROG",
+    "parsers",
+]
+
+PROG: Final = "glue-bookmarks"
+
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_JOBS_FAILED: Final = 3
+# What a shell reports for a command stopped by SIGINT (128 + 2).
+EXIT_INTERRUPTED: Final = 130
+
+_EPILOG: Final = """\
+exit status:
+  0    success
+  1    a service or transport error, no credentials or region, an answer that does not fit
+  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind not
+       confirmed, a --query expression that cannot be evaluated, a file that is not a
+       snapshot
+  3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
+       found, or another error); doctor found something at or above --fail-on
+  130  interrupted (Ctrl-C)
+
+Global options are accepted before or after the command, as the AWS CLI accepts them.
+Documentation: the "Command line" page of the glue-bookmarks docs.
+"""
+
+
+# -- option types ------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
+
+
+def _tag(text: str) -> tuple[str, str]:
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise argparse.ArgumentTypeError(f"must be KEY=VALUE, got {text!r}")
+    return key, value
+
+
+# A duration such as 36h or 3d: a whole number and one unit.
+_DURATION: Final = re.compile(r"(\d+)([smhdw])")
+_DURATION_UNITS: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _duration(text: str) -> timedelta:
+    """`36h`, `3d`: a whole number of seconds, minutes, hours, days or weeks."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"must be a duration such as 36h or 3d (units s, m, h, d, w), got {text!r}"
+        )
+    try:
+        value = timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"duration {text!r} is too long") from None
+    if not value:
+        raise argparse.ArgumentTypeError(f"must be longer than zero, got {text!r}")
+    return value
+
+
+def _since(text: str) -> datetime:
+    """An ISO 8601 time with a zone (`2026-11-20T00:00:00Z`), or a duration back from now."""
+    if _DURATION.fullmatch(text.strip()):
+        try:
+            return datetime.now(timezone.utc) - _duration(text)
+        except OverflowError:
+            raise argparse.ArgumentTypeError(f"{text!r} reaches back before year 1") from None
+    # Python 3.10's fromisoformat does not read the "Z" suffix.
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an ISO 8601 time with a zone (2026-11-20T00:00:00Z) or a duration back "
+            f"from now (36h, 3d), got {text!r}"
+        ) from None
+    if moment.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no zone: add one, such as Z for UTC (2026-11-20T00:00:00Z)"
+        )
+    return moment
+
+
+def _query(text: str) -> Any:
+    """`text` compiled as a JMESPath expression (jmespath's `ParsedResult`)."""
+    try:
+        return jmespath.compile(text)
+    except JMESPathError as exc:
+        reason = str(exc).splitlines()[0].rstrip(":")
+        raise argparse.ArgumentTypeError(
+            f"invalid JMESPath expression {text!r}: {reason}"
+        ) from None
+
+
+# -- parsers -----------------------------------------------------------------------------------
+
+
+def _global_options(default: Any) -> argparse.ArgumentParser:
+    """A parent parser holding the global options, each with `default`.
+
+    The main parser gets them with default None; each command's parser gets them again with
+    `argparse.SUPPRESS`, so a value given before the command is not overwritten by the
+    command parser's default, while a value given after it is still read.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("global options")
+    group.add_argument(
+        "--profile", default=default, help="the shared-config profile to use (AWS_PROFILE)"
+    )
+    group.add_argument(
+        "--region", default=default, help="the AWS region (AWS_DEFAULT_REGION, the profile's)"
+    )
+    group.add_argument(
+        "--endpoint-url",
+        default=default,
+        metavar="URL",
+        help="another Glue endpoint, such as http://127.0.0.1:5000 for moto server",
+    )
+    group.add_argument(
+        "--output",
+        default=default,
+        choices=("json", "table"),
+        help="json (the default for get and reset) or table (the default for list and doctor)",
+    )
+    group.add_argument(
+        "--query",
+        type=_query,
+        default=default,
+        metavar="JMESPATH",
+        help="print what this JMESPath expression selects from the JSON document, as JSON "
+        "(as the AWS CLI's --query does); not with --output table",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="log each request glue-bookmarks makes to stderr (no credentials or headers)",
+    )
+    return parent
+
+
+def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The main parser, and each command's parser by command name."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Get, reset, list, rewind and compare AWS Glue job bookmarks.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(None)],
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=(
+            f"{PROG} {__version__} (botocore {botocore.__version__}, "
+            f"Python {sys.version.split()[0]})"
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parents = [_global_options(argparse.SUPPRESS)]
+
+    get = commands.add_parser(
+        "get",
+        parents=parents,
+        help="print a job's bookmark entry (GetJobBookmark)",
+        description=(
+            "Print a job's bookmark entry. The JSON output is the document "
+            "`aws glue get-job-bookmark` prints."
+        ),
+    )
+    get.add_argument("job", metavar="JOB", help="the job name")
+    get.add_argument("--run-id", metavar="ID", help="the entry as it stood for this run")
+
+    reset = commands.add_parser(
+        "reset",
+        parents=parents,
+        help="reset a job's bookmark, or rewind it to a run (ResetJobBookmark)",
+        description=(
+            "Reset a job's bookmark, so its next run processes all its data again; with "
+            "--run-id, rewind it to that run. This changes state in the account: on a "
+            "terminal it asks first; otherwise it refuses unless --yes is given. Prints the "
+            "entry the service returns, as `aws glue reset-job-bookmark` does."
+        ),
+    )
+    reset.add_argument("job", metavar="JOB", help="the job name")
+    reset.add_argument("--run-id", metavar="ID", help="rewind to this run instead of resetting")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    list_ = commands.add_parser(
+        "list",
+        parents=parents,
+        help="show the bookmarks of many jobs, fetched in parallel",
+        description=(
+            "Show the bookmarks of the given jobs, or of every job (--all), or of every job "
+            "whose name starts with a prefix (--prefix) or that has a tag (--tag). A job "
+            "without a bookmark yet is not a failure; a job that does not exist, or whose "
+            "bookmark cannot be read, is (exit status 3)."
+        ),
+    )
+    list_.add_argument(
+        "jobs",
+        nargs="*",
+        metavar="JOB",
+        help="the job names; - alone reads them from stdin, one a line (blank lines and # "
+        "comments skipped)",
+    )
+    list_.add_argument(
+        "--all", action="store_true", help="every job in the account and region (ListJobs)"
+    )
+    list_.add_argument(
+        "--prefix",
+        metavar="P",
+        help="only the jobs whose name starts with P (case-sensitive); implies --all",
+    )
+    list_.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="KEY=VALUE",
+        help="only the jobs with this tag, as ListJobs' Tags filter selects them (repeatable); "
+        "implies --all",
+    )
+    list_.add_argument(
+        "--max-workers",
+        type=_positive_int,
+        default=DEFAULT_MAX_CONCURRENCY,
+        metavar="N",
+        help=f"fetch up to N bookmarks at once (default {DEFAULT_MAX_CONCURRENCY})",
+    )
+    list_.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up on the jobs not done after this many seconds; they are listed as "
+        "failed (DeadlineExceededError, or the throttle they last met)",
+    )
+
+    doctor = commands.add_parser(
+        "doctor",
+        parents=parents,
+        help="find the jobs whose bookmarks will fail them",
+        description=(
+            "Diagnose the given jobs, or every job (--all), or every job whose name starts "
+            "with a prefix (--prefix) or that has a tag (--tag): bookmarks enabled but never "
+            "committed, concurrent runs, job types without bookmarks, stale or empty state, "
+            "and more. Exit status 3 when a finding is at or above --fail-on. The Doctor "
+            "page of the docs lists every finding code and its fix."
+        ),
+    )
+    doctor.add_argument(
+        "jobs",
+        nargs="*",
+        metavar="JOB",
+        help="the job names; - alone reads them from stdin, one a line",
+    )
+    doctor.add_argument("--all", action="store_true", help="every job in the account and region")
+    doctor.add_argument(
+        "--prefix", metavar="P", help="only the jobs whose name starts with P; implies --all"
+    )
+    doctor.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="KEY=VALUE",
+        help="only the jobs with this tag (repeatable); implies --all",
+    )
+    doctor.add_argument(
+        "--stale-after",
+        type=_duration,
+        default=timedelta(days=7),
+        metavar="DURATION",
+        help="a bookmark whose newest run started longer ago is stale: 7d (the default), 36h, 90m",
+    )
+    doctor.add_argument(
+        "--fail-on",
+        type=Severity,
+        default=Severity.WARNING,
+        choices=list(Severity),
+        metavar="{error,warning,info}",
+        help="exit with status 3 when a finding is at or above this severity (default warning)",
+    )
+
+    rewind = commands.add_parser(
+        "rewind",
+        parents=parents,
+        help="rewind a job's bookmark so data since a time is processed again, plan first",
+        description=(
+            "Plan a rewind of a job's bookmark to the latest succeeded run that started before "
+            "--since (GetJobRuns), print the plan, then apply it (ResetJobBookmark): on a "
+            "terminal after asking, otherwise only with --yes. Every source of the job is "
+            "rewound, and files already written to its targets are not cleaned."
+        ),
+    )
+    rewind.add_argument("job", metavar="JOB", help="the job name")
+    rewind.add_argument(
+        "--since",
+        required=True,
+        type=_since,
+        metavar="TIME",
+        help="process again the data since this time: ISO 8601 with a zone "
+        "(2026-11-20T00:00:00Z) or a duration back from now (36h, 3d)",
+    )
+    rewind_mode = rewind.add_mutually_exclusive_group()
+    rewind_mode.add_argument("--yes", action="store_true", help="apply without asking")
+    rewind_mode.add_argument(
+        "--dry-run", action="store_true", help="print the plan only; change nothing"
+    )
+    rewind.add_argument(
+        "--allow-full-reset",
+        action="store_true",
+        help="apply a plan that resets the bookmark fully (no run started before --since): "
+        "every file is processed again; refused without it",
+    )
+
+    diff = commands.add_parser(
+        "diff",
+        parents=parents,
+        help="show what changed between two snapshots (list --output json) of bookmarks",
+        description=(
+            "Compare two snapshots, as `glue-bookmarks list --output json` writes them, job by "
+            "job: unchanged, advanced (with the files added and the latest partition of each "
+            "source), rewound, reset, appeared or disappeared. Without AFTER, BEFORE is "
+            "compared with the live bookmarks of its jobs."
+        ),
+    )
+    diff.add_argument("before", metavar="BEFORE", help="the earlier snapshot file")
+    diff.add_argument(
+        "after", metavar="AFTER", nargs="?", help="the later snapshot file; default: live"
+    )
+    diff.add_argument(
+        "--max-workers",
+        type=_positive_int,
+        default=DEFAULT_MAX_CONCURRENCY,
+        metavar="N",
+        help=f"without AFTER, fetch up to N bookmarks at once (default {DEFAULT_MAX_CONCURRENCY})",
+    )
+    return parser, {
+        "get": get,
+        "reset": reset,
+        "list": list_,
+        "doctor": doctor,
+        "rewind": rewind,
+        "diff": diff,
+    }

@@ -1,0 +1,483 @@
+"""What the `glue-bookmarks` command prints: its tables and JSON documents, made from results.
+
+Pure functions, data in and text out; only `Progress` writes, to the stream it is given. The
+JSON of `get` and `reset` is the document `aws glue get-job-bookmark` and `aws glue
+reset-job-bookmark` print, so a script can switch from the AWS CLI without changes; the tables
+are for people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import IO, Any, Final, Literal
+
+import attrs
+
+from glue_bookmarks._diff import JobDiff
+from glue_bookmarks._doctor import JobDiagnosis, Severity
+from glue_bookmarks._entry import JobBookmarkEntry
+from glue_bookmarks._exceptions import (
+    BookmarkParseError,
+    GlueBookmarksError,
+    JobNotFoundError,
+    NoBookmarkError,
+    ServiceError,
+)
+from glue_bookmarks._rewind import RewindPlan
+from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
+
+__all__ = [
+    "Outcome",
+    "Progress",
+    "Status",
+    "count",
+    "describe",
+    "diff_document",
+    "diff_table",
+    "doctor_document",
+    "doctor_table",
+    "entry_document",
+    "entry_table",
+    "json_text",
+    "list_document",
+    "list_table",
+    "note",
+    "one_line",
+    "outcome",
+    "plan_text",
+    "query_text",
+    "rewind_text",
+]
+
+Status = Literal["ok", "no-bookmark", "job-not-found", "error"]
+
+_NO_VALUE: Final = "-"
+_LIST_HEADER: Final = (
+    "JOB",
+    "VERSION",
+    "RUN",
+    "ATTEMPT",
+    "SOURCE",
+    "RUN START TIME",
+    "FILES",
+    "RUN ID",
+)
+_DOCTOR_HEADER: Final = ("JOB", "SEVERITY", "CODE", "SOURCE", "MESSAGE")
+_DIFF_HEADER: Final = (
+    "JOB",
+    "STATUS",
+    "VERSION",
+    "RUN",
+    "SOURCE",
+    "FILES ADDED",
+    "LATEST PARTITION",
+)
+
+
+# -- text and JSON -----------------------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: service messages may hold newlines (a proxy's HTML page)."""
+    return " ".join(text.split())
+
+
+def count(number: int, noun: str) -> str:
+    """`1 job`, `2 jobs`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def json_text(document: object) -> str:
+    """`document` as the AWS CLI prints JSON: indent 4, non-ASCII kept as is, a final newline."""
+    return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
+
+
+def query_text(expression: Any, document: object) -> str:
+    """What `--query` prints: the selection as JSON, nothing for an empty object.
+
+    `expression` is a compiled JMESPath expression. The AWS CLI's JSON output prints nothing for
+    `{}` either; `null`, `[]` and a plain string are printed as JSON.
+    """
+    selected = expression.search(document)
+    return "" if selected == {} else json_text(selected)
+
+
+def describe(error: GlueBookmarksError) -> str:
+    """One line with the code (or the class), the message and the request id."""
+    if isinstance(error, ServiceError):
+        # Its str is already "Code: message (operation, HTTP status, request id ...)".
+        return one_line(str(error))
+    text = f"{type(error).__name__}: {error}"
+    if error.request_id:
+        text += f" (request id {error.request_id})"
+    return one_line(text)
+
+
+def _error_fields(error: GlueBookmarksError) -> dict[str, str | None]:
+    """The `Error` object of `list --output json`."""
+    if isinstance(error, ServiceError):
+        code = error.code or type(error).__name__
+        message = error.message
+    else:
+        code = type(error).__name__
+        message = str(error)
+    return {"Code": code, "Message": one_line(message), "RequestId": error.request_id or None}
+
+
+def _when(moment: datetime | None) -> str:
+    return _NO_VALUE if moment is None else format_iso_time(moment)
+
+
+def _widths(rows: Iterable[Sequence[str]], columns: int) -> list[int]:
+    """The width of each of the first `columns` columns: its longest cell."""
+    widths = [0] * columns
+    for row in rows:
+        for column, cell in enumerate(row[:columns]):
+            widths[column] = max(widths[column], len(cell))
+    return widths
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """`cells` two spaces apart, each padded to its column's width; those past `widths` and
+    the end of the line are not padded."""
+    padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
+    return "  ".join([*padded, *cells[len(widths) :]]).rstrip()
+
+
+# -- get, reset and list -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Outcome:
+    """What `list` found for one job."""
+
+    job_name: str
+    status: Status
+    entry: JobBookmarkEntry | None = None
+    state: BookmarkState | None = None
+    error: GlueBookmarksError | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("job-not-found", "error")
+
+
+def outcome(job_name: str, result: JobBookmarkEntry | GlueBookmarksError) -> Outcome:
+    """The outcome of one job's fetch; an entry whose state does not parse is an error."""
+    if isinstance(result, JobBookmarkEntry):
+        try:
+            state = result.state
+        except BookmarkParseError as exc:
+            return Outcome(job_name, "error", entry=result, error=exc)
+        return Outcome(job_name, "ok", entry=result, state=state)
+    if isinstance(result, NoBookmarkError):
+        return Outcome(job_name, "no-bookmark", error=result)
+    if isinstance(result, JobNotFoundError):
+        return Outcome(job_name, "job-not-found", error=result)
+    return Outcome(job_name, "error", error=result)
+
+
+def entry_document(entry: JobBookmarkEntry) -> dict[str, object]:
+    """The JSON `get` and `reset` print: `{"JobBookmarkEntry": {...}}`, as the AWS CLI does."""
+    return {"JobBookmarkEntry": entry.to_dict()}
+
+
+def entry_table(entry: JobBookmarkEntry) -> str:
+    """The table of one entry, as `list` shows it.
+
+    Raises:
+        BookmarkParseError: The entry's state does not parse.
+    """
+    return list_table([Outcome(entry.job_name, "ok", entry=entry, state=entry.state)])
+
+
+def list_document(outcomes: Iterable[Outcome]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `list` prints: `{"JobBookmarks": [...]}`, the snapshot `diff` reads."""
+    items: list[dict[str, object]] = []
+    for job in outcomes:
+        item: dict[str, object] = {"JobName": job.job_name, "Status": job.status}
+        if job.entry is not None:
+            item["JobBookmarkEntry"] = job.entry.to_dict()
+        if job.error is not None:
+            item["Error"] = _error_fields(job.error)
+        items.append(item)
+    return {"JobBookmarks": items}
+
+
+def _source_cells(state: BookmarkState) -> list[tuple[str, str, str]]:
+    """(source, run start time, files) for each source; one row of dashes for none."""
+    cells: list[tuple[str, str, str]] = []
+    for ctx, source in state.items():
+        if isinstance(source, HadoopSourceState):
+            cells.append((ctx, _when(source.run_start_time), str(len(source.include_list))))
+        else:
+            cells.append((f"{ctx} ({source.json_class})", _NO_VALUE, _NO_VALUE))
+    return cells or [(_NO_VALUE, _NO_VALUE, _NO_VALUE)]
+
+
+def note(job: Outcome) -> str:
+    """What the table shows for a job without a readable entry."""
+    if job.status == "no-bookmark":
+        return "no bookmark yet"
+    if job.error is None:
+        return "failed"
+    fields = _error_fields(job.error)
+    return f"failed: {fields['Code']}: {fields['Message']}"
+
+
+def list_table(outcomes: Iterable[Outcome]) -> str:
+    """The table `list` prints: one row per job, one more line per further source.
+
+    A job without an entry gets its note ("no bookmark yet", or "failed: " with the code and
+    message) in place of the columns after JOB.
+    """
+    rows: list[tuple[str, ...]] = []
+    notes: dict[int, str] = {}
+    for job in outcomes:
+        entry, state = job.entry, job.state
+        if entry is None or state is None:
+            notes[len(rows)] = note(job)
+            rows.append((job.job_name,))
+            continue
+        for index, (source, when, files) in enumerate(_source_cells(state)):
+            if index == 0:
+                columns = (job.job_name, str(entry.version), str(entry.run), str(entry.attempt))
+                run_id = entry.run_id or _NO_VALUE
+            else:
+                columns, run_id = ("", "", "", ""), ""
+            rows.append((*columns, source, when, files, run_id))
+    widths = _widths([_LIST_HEADER, *rows], len(_LIST_HEADER))
+    lines = [_line(_LIST_HEADER, widths)]
+    for index, row in enumerate(rows):
+        if index in notes:
+            lines.append(_line([*row, notes[index]], widths[: len(row)]))
+        else:
+            lines.append(_line(row, widths))
+    return "\n".join(lines) + "\n"
+
+
+class Progress:
+    """A one-line counter rewritten in place on `stream`, a terminal; silent unless `enabled`."""
+
+    def __init__(self, stream: IO[str], *, enabled: bool) -> None:
+        self._stream = stream
+        self._enabled = enabled
+        self._width = 0
+
+    def show(self, text: str) -> None:
+        if not self._enabled:
+            return
+        # Padded to the previous text's width, so a shorter one leaves nothing behind.
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = max(self._width, len(text))
+
+    def clear(self) -> None:
+        if self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+
+# -- doctor ------------------------------------------------------------------------------------
+
+
+def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `doctor` prints: `{"Jobs": [...]}`, each job with its `Findings`."""
+    return {
+        "Jobs": [
+            {
+                "JobName": diagnosis.job_name,
+                "BookmarkOption": diagnosis.bookmark_option,
+                "MaxConcurrentRuns": diagnosis.max_concurrent_runs,
+                "JobType": diagnosis.job_type,
+                "GlueVersion": diagnosis.glue_version,
+                "Findings": [
+                    {
+                        "Code": finding.code,
+                        "Severity": finding.severity.value,
+                        "Message": finding.message,
+                        "TransformationContext": finding.transformation_ctx,
+                    }
+                    for finding in diagnosis.findings
+                ],
+            }
+            for diagnosis in diagnoses
+        ]
+    }
+
+
+def doctor_table(diagnoses: Sequence[JobDiagnosis]) -> str:
+    """One row per finding, grouped by job (the name on its first row), then a summary line
+    that counts the jobs without findings."""
+    rows = [
+        (
+            diagnosis.job_name if index == 0 else "",
+            finding.severity.value,
+            finding.code,
+            finding.transformation_ctx or _NO_VALUE,
+            finding.message,
+        )
+        for diagnosis in diagnoses
+        for index, finding in enumerate(diagnosis.findings)
+    ]
+    lines: list[str] = []
+    if rows:
+        # The message, last, is not padded: it is as long as it is.
+        widths = _widths([_DOCTOR_HEADER, *rows], len(_DOCTOR_HEADER) - 1)
+        lines.extend(_line(row, widths) for row in [_DOCTOR_HEADER, *rows])
+        lines.append("")
+    with_findings = sum(bool(diagnosis.findings) for diagnosis in diagnoses)
+    by_severity = {severity: 0 for severity in sorted(Severity, reverse=True)}
+    for diagnosis in diagnoses:
+        for finding in diagnosis.findings:
+            by_severity[finding.severity] += 1
+    counts = ", ".join(
+        f"{number} info" if severity is Severity.INFO else count(number, severity.value)
+        for severity, number in by_severity.items()
+    )
+    lines.append(
+        f"{count(len(diagnoses), 'job')} diagnosed: {with_findings} with findings ({counts}), "
+        f"{len(diagnoses) - with_findings} without findings"
+    )
+    return "\n".join(lines) + "\n"
+
+
+# -- rewind ------------------------------------------------------------------------------------
+
+
+def plan_text(plan: RewindPlan) -> str:
+    """The plan, for people: what is rewound, from when data is processed again, and why not."""
+    current = plan.current
+    lines = [
+        f"Rewind plan for job {plan.job_name!r}, to process again the data since "
+        f"{format_iso_time(plan.since)}:"
+    ]
+    if current is None:
+        lines.append("  current bookmark: none")
+    else:
+        lines.append(
+            f"  current bookmark: version {current.version}, run {current.run}, "
+            f"run id {current.run_id or _NO_VALUE}"
+        )
+    if plan.run_id is None:
+        lines.append("  rewind to:        no succeeded run started before then: a full reset")
+        lines.append("  processed again:  all the job's data")
+    else:
+        lines.append(
+            f"  rewind to:        run {plan.run_id}, which started {_when(plan.reprocess_from)}"
+        )
+        lines.append(
+            f"  processed again:  the data since {_when(plan.reprocess_from)}, that run's start; "
+            "the precision is one run"
+        )
+    lines.append(
+        "  every source of the job is rewound; files already written to its targets are not cleaned"
+    )
+    if current is None:
+        lines.append(
+            "Nothing to do: the job has no bookmark, so its next run with bookmarks enabled "
+            "processes all its data anyway."
+        )
+    elif not plan.has_effect:
+        lines.append("Nothing to do: the bookmark already stands at that run.")
+    return "\n".join(lines) + "\n"
+
+
+def rewind_text(plan: RewindPlan, entry: JobBookmarkEntry | None) -> str:
+    """The line after a plan is applied: where the bookmark stands now, given `entry`, what
+    `GlueBookmarks.apply_rewind()` returned."""
+    if entry is not None and plan.run_id is not None:
+        return (
+            f"Rewound: the bookmark of {plan.job_name!r} is at run {entry.run} "
+            f"({entry.run_id or _NO_VALUE}), version {entry.version}.\n"
+        )
+    return f"Reset: job {plan.job_name!r} has no bookmark now.\n"
+
+
+# -- diff --------------------------------------------------------------------------------------
+
+
+def _change(before: object, after: object) -> str:
+    """`before -> after`, or the one value when it did not move."""
+    shown = [_NO_VALUE if value is None else str(value) for value in (before, after)]
+    return shown[0] if shown[0] == shown[1] else f"{shown[0]} -> {shown[1]}"
+
+
+def _diff_rows(diff: JobDiff) -> list[tuple[str, ...]]:
+    before, after = diff.before, diff.after
+    version = _change(
+        None if before is None else before.version, None if after is None else after.version
+    )
+    run = _change(None if before is None else before.run, None if after is None else after.run)
+    job = (diff.job_name, diff.status, version, run)
+    if diff.error is not None:
+        return [(*job, f"state does not parse: {one_line(str(diff.error))}", "", "")]
+    if not diff.sources:
+        return [(*job, _NO_VALUE, _NO_VALUE, _NO_VALUE)]
+    rows: list[tuple[str, ...]] = []
+    for index, source in enumerate(diff.sources):
+        files = _NO_VALUE if source.files_added is None else str(source.files_added)
+        partition = _change(
+            _when(source.latest_partition_before) if source.in_before else None,
+            _when(source.latest_partition_after) if source.in_after else None,
+        )
+        ctx = source.transformation_ctx
+        if not source.in_before:
+            ctx += " (new)"
+        elif not source.in_after:
+            ctx += " (dropped)"
+        rows.append((*(job if index == 0 else ("", "", "", "")), ctx, files, partition))
+    return rows
+
+
+def diff_table(diffs: Sequence[JobDiff]) -> str:
+    """One row per source of each job (one for a job without), then the count of each status."""
+    rows = [row for diff in diffs for row in _diff_rows(diff)]
+    widths = _widths([_DIFF_HEADER, *rows], len(_DIFF_HEADER))
+    lines = [_line(row, widths) for row in [_DIFF_HEADER, *rows]]
+    counts: dict[str, int] = {}
+    for diff in diffs:
+        counts[diff.status] = counts.get(diff.status, 0) + 1
+    summary = ", ".join(f"{number} {status}" for status, number in counts.items())
+    lines.append(f"{len(diffs)} jobs" + (f": {summary}" if summary else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _entry_summary(entry: JobBookmarkEntry | None) -> dict[str, object] | None:
+    if entry is None:
+        return None
+    return {"Version": entry.version, "Run": entry.run, "RunId": entry.run_id}
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else format_iso_time(moment)
+
+
+def diff_document(diffs: Sequence[JobDiff]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `diff` prints: `{"Jobs": [...]}`, each job with its status and `Sources`."""
+    jobs: list[dict[str, object]] = []
+    for diff in diffs:
+        jobs.append(
+            {
+                "JobName": diff.job_name,
+                "Status": diff.status,
+                "Before": _entry_summary(diff.before),
+                "After": _entry_summary(diff.after),
+                "Sources": [
+                    {
+                        "TransformationContext": source.transformation_ctx,
+                        "InBefore": source.in_before,
+                        "InAfter": source.in_after,
+                        "FilesAdded": source.files_added,
+                        "LatestPartitionBefore": _iso_or_none(source.latest_partition_before),
+                        "LatestPartitionAfter": _iso_or_none(source.latest_partition_after),
+                    }
+                    for source in diff.sources
+                ],
+                "Error": None if diff.error is None else one_line(str(diff.error)),
+            }
+        )
+    return {"Jobs": jobs}
