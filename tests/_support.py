@@ -60,6 +60,7 @@ __all__ = [
     "INSTALL_HINT",
     "LEVELS",
     "MOTO_LEVELS",
+    "NIGHTLY_ENTRY",
     "NO_DEV_PLUGINS",
     "NO_MOTO",
     "ONE_ATTEMPT",
@@ -452,16 +453,29 @@ def with_sitecustomize(directory: Path, source: str) -> dict[str, str]:
     return env
 
 
+# The entry `seed_nightly` gives job "nightly": every member set.
+NIGHTLY_ENTRY = JobBookmarkEntry(
+    job_name="nightly",
+    version=4,
+    run=3,
+    attempt=1,
+    run_id="jr_3",
+    previous_run_id="jr_2",
+    job_bookmark=SEEDED_BOOKMARK,
+)
+
+
 def seed_nightly() -> JobBookmarkEntry:
-    """Job "nightly" (which must exist) seeded with an entry whose every member is set."""
+    """Job "nightly" (which must exist) seeded with `NIGHTLY_ENTRY`, member by member."""
+    entry = NIGHTLY_ENTRY
     return seed_job_bookmark(
-        "nightly",
-        version=4,
-        run=3,
-        attempt=1,
-        run_id="jr_3",
-        previous_run_id="jr_2",
-        job_bookmark=SEEDED_BOOKMARK,
+        entry.job_name,
+        version=entry.version,
+        run=entry.run,
+        attempt=entry.attempt,
+        run_id=entry.run_id,
+        previous_run_id=entry.previous_run_id,
+        job_bookmark=entry.job_bookmark,
     )
 
 

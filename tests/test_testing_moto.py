@@ -31,6 +31,7 @@ from tests._support import (
     DISABLE,
     ENABLE,
     HADOOP_STATE,
+    NIGHTLY_ENTRY,
     PAUSE,
     REGION,
     SEEDED_BOOKMARK,
@@ -49,16 +50,7 @@ def test_seeded_entry_is_returned(glue_moto_client: GlueClient) -> None:
     create_job(glue_moto_client, "nightly")
     seeded = seed_nightly()
     entry = GlueBookmarks(client=glue_moto_client).get_job_bookmark("nightly")
-    assert entry == seeded
-    assert entry == JobBookmarkEntry(
-        job_name="nightly",
-        version=4,
-        run=3,
-        attempt=1,
-        run_id="jr_3",
-        previous_run_id="jr_2",
-        job_bookmark=SEEDED_BOOKMARK,
-    )
+    assert entry == seeded == NIGHTLY_ENTRY
 
 
 def test_a_boto3_client_is_accepted(glue_moto_client: GlueClient) -> None:
