@@ -1,10 +1,11 @@
-"""Shared fixtures: dummy AWS settings, the fault server, no waiting between retries.
+"""Shared fixtures: dummy AWS settings, moto at both levels, botocore's Stubber, the fault
+server, no waiting between retries.
 
 Only fixtures (and the hook that loads the hypothesis profile) live here; the helpers and
 constants the test modules share are in `tests/_support.py`.
 
 moto, in-process and as a server, comes from our own pytest plugin's fixtures
-(`glue_moto_client`, `glue_moto_server_url`), as it does for users.
+(`glue_moto_client`, `glue_moto_server_url`), as it does for users; `moto` runs a test at both.
 """
 
 from __future__ import annotations
@@ -14,24 +15,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from botocore.stub import Stubber
 from hypothesis import settings
 
 from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks
 from tests._support import (
     ACCESS_KEY,
     LEVELS,
+    MOTO_LEVELS,
     ONE_ATTEMPT,
     REGION,
     SECRET_KEY,
     SESSION_TOKEN,
+    Moto,
+    Stubbed,
     aio_session,
     blocking,
     botocore_session,
+    glue_client,
+    share_data_loaders,
 )
 from tests.faults import FaultServer, fault_server
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module is imported, so every botocore session shares the parsed models.
+    share_data_loaders()
     # No per-example deadline: a busy CI machine must not turn a slow example into a failure.
     # Loaded before the test modules are imported, so their own `settings(...)` inherit it.
     settings.register_profile("glue-bookmarks", deadline=None)
@@ -51,6 +60,29 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(params=MOTO_LEVELS)
+def moto(request: pytest.FixtureRequest) -> Iterator[Moto]:
+    """moto with the bookmark extension, in-process (`glue_moto_client`) and as a server on
+    127.0.0.1 (`glue_moto_server_url`): each test that takes it runs at both."""
+    if request.param == "mock_aws":
+        client = request.getfixturevalue("glue_moto_client")
+        yield Moto(client, GlueBookmarks(client=client), None)
+        return
+    url = request.getfixturevalue("glue_moto_server_url")
+    with GlueBookmarks(session=botocore_session(), endpoint_url=url, region_name=REGION) as gb:
+        yield Moto(glue_client(endpoint_url=url), gb, url)
+
+
+@pytest.fixture
+def stubbed() -> Iterator[Stubbed]:
+    """A GlueBookmarks whose client answers from botocore's `Stubber` (active for the test),
+    and the stubber; every answer queued must have been asked for by the end."""
+    client = glue_client()
+    with Stubber(client) as stubber:
+        yield GlueBookmarks(client=client), stubber
+        stubber.assert_no_pending_responses()
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ requests, throttled answers and successful answers; the process reports them on 
 (`ServerProcess.counts_so_far()`) and when it stops (`ServerProcess.counts_seen`).
 
 A long `delay` is the slow mode (an endpoint that takes 30 s to answer): the wait ends at once
-when the server stops, and a client that hangs up mid-wait costs no traceback.
+when the server stops, and a client that hangs up mid-wait costs no traceback. `Held` waits for
+the test instead of the clock: its answer leaves when the test calls `FaultServer.release()`,
+so a test can look at the client while requests are in flight without a race against time.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "Echo",
     "Fault",
     "FaultServer",
+    "Held",
     "RateLimit",
     "Recorded",
     "ServerProcess",
@@ -103,7 +106,15 @@ class Echo:
     delay: float = 0.0
 
 
-Fault = Answer | Truncate | Drop | Stall | Echo
+@attrs.frozen
+class Held:
+    """Answer nothing until the test calls `FaultServer.release()` (or the server stops), then
+    play `then`: requests in flight for exactly as long as the test needs them to be."""
+
+    then: Answer | Truncate | Drop | Stall | Echo = attrs.field(factory=Echo)
+
+
+Fault = Answer | Truncate | Drop | Stall | Echo | Held
 
 
 @attrs.frozen
@@ -286,6 +297,7 @@ class FaultServer:
         self._default: Fault = Answer(500, b"no fault scripted")
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
         self._throttle_ids = itertools.count(1)
         server = self
 
@@ -326,6 +338,10 @@ class FaultServer:
             if default is not None:
                 self._default = default
 
+    def release(self) -> None:
+        """Let every `Held` answer leave, those waiting and those to come."""
+        self._released.set()
+
     def counts(self) -> Counts:
         """Requests received, throttled answers and 2xx answers sent, so far."""
         with self._lock:
@@ -343,6 +359,9 @@ class FaultServer:
             return self._script.popleft() if self._script else self._default
 
     def _play(self, handler: BaseHTTPRequestHandler, fault: Fault, request: Recorded) -> None:
+        if isinstance(fault, Held):
+            self._released.wait()  # in this connection's thread, as a delay is
+            fault = fault.then
         if isinstance(fault, Echo):
             if fault.delay > 0:
                 # In this connection's thread and holding no lock, so that requests on other
@@ -378,6 +397,7 @@ class FaultServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._released.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()

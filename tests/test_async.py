@@ -43,6 +43,8 @@ from glue_bookmarks import (
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import (
     ONE_ATTEMPT,
+    PATIENCE,
+    PROMPT,
     REGION,
     aio_session,
     create_job,
@@ -53,6 +55,7 @@ from tests._support import (
 from tests.faults import (
     Echo,
     FaultServer,
+    Held,
     RateLimit,
     Stall,
     error_answer,
@@ -92,7 +95,7 @@ def loop_errors() -> Iterator[list[dict[str, Any]]]:
 
 
 async def wait_for_requests(faults: FaultServer, count: int) -> None:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + PATIENCE
     while len(faults.requests) < count:
         assert time.monotonic() < deadline, f"{len(faults.requests)} requests, not {count}"
         await asyncio.sleep(0.01)
@@ -225,7 +228,7 @@ async def test_refused_connection_is_a_transport_error() -> None:
 
 @pytest.mark.asyncio
 async def test_read_timeout_is_a_transport_error(faults: FaultServer) -> None:
-    faults.script(Stall(5))
+    faults.script(Stall(30))
     config = Config(retries={"total_max_attempts": 1}, read_timeout=0.2)
     async with AsyncGlueBookmarks(
         session=aio_session(), endpoint_url=faults.url, region_name=REGION, config=config
@@ -233,7 +236,7 @@ async def test_read_timeout_is_a_transport_error(faults: FaultServer) -> None:
         start = time.monotonic()
         with pytest.raises(TransportError, match="Read timeout"):
             await gb.get_job_bookmark("j")
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < PROMPT  # the read timeout, not the 30 s stall
 
 
 @pytest.mark.parametrize("raised", [TypeError, AttributeError, ValueError])
@@ -323,8 +326,11 @@ async def test_no_job_lost_at_a_rate_limit() -> None:
             pairs = [pair async for pair in gb.iter_job_bookmarks(names, max_concurrency=16)]
         counts = server.counts()
     assert sorted(pairs, key=lambda pair: pair[0]) == [(n, echo_entry(n)) for n in names]
-    assert counts.throttled > 0
-    assert counts.succeeded == len(names)
+    # Each job admitted once, counted as its request arrives (a success is counted once its
+    # answer is written, which may be after the client has read it); how many requests were
+    # throttled first is up to how fast this machine sends (scripted throttles: the burst test
+    # above).
+    assert counts.requests - counts.throttled == len(names)
 
 
 @pytest.mark.asyncio
@@ -366,17 +372,18 @@ async def test_bad_options_are_refused_before_any_request(
 
 @pytest.mark.asyncio
 async def test_the_deadline_ends_every_job_not_done(faults: FaultServer) -> None:
-    faults.script(Echo(), default=Echo(delay=30))
+    faults.script(Echo(), Echo(), default=Echo(delay=30))
     async with AsyncGlueBookmarks(
         session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
     ) as gb:
+        await gb.get_job_bookmark("warm-up")  # the client is made before the clock starts
         start = time.monotonic()
         results = await gb.get_job_bookmarks(["a", "b", "c", "d"], max_concurrency=1, timeout=0.5)
         elapsed = time.monotonic() - start
-    assert results[0] == echo_entry("a")
+    assert results[0] == echo_entry("a")  # answered in milliseconds
     assert all(type(result) is DeadlineExceededError for result in results[1:])
     assert [result.job_name for result in results[1:]] == ["b", "c", "d"]  # type: ignore[union-attr]
-    assert elapsed < 2
+    assert elapsed < PROMPT  # at the deadline, not after b's 30 s
 
 
 @pytest.mark.asyncio
@@ -390,7 +397,7 @@ async def test_a_run_the_service_lets_nothing_through_gives_up_with_the_throttle
     ) as gb:
         start = time.monotonic()
         results = await gb.get_job_bookmarks(list("abcdef"), max_concurrency=2)
-    assert time.monotonic() - start < 3
+    assert time.monotonic() - start < PROMPT
     assert all(type(result) is ThrottlingError for result in results)
     assert {result.request_id for result in results} == {"req-throttled"}  # type: ignore[union-attr]
 
@@ -412,7 +419,7 @@ async def test_cancelling_the_caller_cancels_its_requests(faults: FaultServer) -
             elapsed = time.monotonic() - start
             assert asyncio.all_tasks() == {asyncio.current_task()}
         gc.collect()
-    assert elapsed < 1
+    assert elapsed < PROMPT  # not the 30 s of the requests in flight
     assert len(faults.requests) == 4  # the rest were never sent
     assert reported == []
 
@@ -429,23 +436,24 @@ async def test_leaving_iter_job_bookmarks_early_stops_the_work(faults: FaultServ
             async for name, result in pairs:
                 assert result == echo_entry(name)  # the one answered at once
                 break
-        assert time.monotonic() - start < 2
+        assert time.monotonic() - start < PROMPT  # not the 30 s of the one in flight
         assert asyncio.all_tasks() == {asyncio.current_task()}
     assert len(faults.requests) <= 3
 
 
 @pytest.mark.asyncio
 async def test_other_calls_on_the_loop_go_on_while_many_jobs_run(faults: FaultServer) -> None:
-    # The loop is never blocked: a single call answers while a paced run is in flight.
-    faults.script(*[Echo(delay=1.0)] * 4, default=Echo())
+    # The loop is never blocked: a single call answers while a run's requests are in flight,
+    # held by the server until the single call is done.
+    faults.script(*[Held()] * 4, default=Echo())
     async with AsyncGlueBookmarks(
         session=aio_session(), endpoint_url=faults.url, config=ONE_ATTEMPT
     ) as gb:
         run = asyncio.create_task(gb.get_job_bookmarks(list("abcd"), max_concurrency=4))
         await wait_for_requests(faults, 4)
-        start = time.monotonic()
         assert await gb.get_job_bookmark("single") == echo_entry("single")
-        assert time.monotonic() - start < 0.8  # not after the run's answers
+        assert not run.done()
+        faults.release()
         assert await run == [echo_entry(name) for name in "abcd"]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.config import Config
-from botocore.stub import Stubber
 
 import glue_bookmarks._client
 from glue_bookmarks import (
@@ -33,6 +32,7 @@ from tests._support import (
     REGION,
     SECRET_KEY,
     SESSION_TOKEN,
+    Stubbed,
     glue_client,
     modules_imported_by,
     refused_endpoint,
@@ -361,15 +361,7 @@ def test_module_level_function_uses_one_default_client(
 # -- GetJobBookmark and ResetJobBookmark through botocore's Stubber ------------------------------
 
 
-@pytest.fixture
-def stubbed() -> Any:
-    client = glue_client()
-    with Stubber(client) as stubber:
-        yield GlueBookmarks(client=client), stubber
-        stubber.assert_no_pending_responses()
-
-
-def test_get_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Any) -> None:
+def test_get_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
     stubber.add_response(
         "get_job_bookmark", {"JobBookmarkEntry": WIRE}, {"JobName": "nightly-orders"}
@@ -383,7 +375,7 @@ def test_get_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Any)
     assert gb.get_job_bookmark("nightly-orders", run_id="jr_3").run_id == "jr_3"
 
 
-def test_first_run_entry_has_no_previous_run_id(stubbed: Any) -> None:
+def test_first_run_entry_has_no_previous_run_id(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
     stubber.add_response(
         "get_job_bookmark",
@@ -402,7 +394,7 @@ def test_first_run_entry_has_no_previous_run_id(stubbed: Any) -> None:
     assert entry.run + 1 == 2
 
 
-def test_reset_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Any) -> None:
+def test_reset_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
     reset = {"JobName": "nightly-orders", "Version": 4, "Run": 0, "Attempt": 0}
     stubber.add_response(
@@ -417,7 +409,7 @@ def test_reset_job_bookmark_sends_exact_params_and_returns_the_entry(stubbed: An
     assert gb.reset_job_bookmark("nightly-orders", run_id="jr_2").state == {}
 
 
-def test_a_malformed_reset_answer_names_the_operation(stubbed: Any) -> None:
+def test_a_malformed_reset_answer_names_the_operation(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
     stubber.add_response("reset_job_bookmark", {})
     with pytest.raises(ResponseValidationError, match="ResetJobBookmark") as info:
@@ -442,7 +434,7 @@ def test_a_malformed_reset_answer_names_the_operation(stubbed: Any) -> None:
 )
 @pytest.mark.parametrize("method", [method for method, _ in OPERATIONS])
 def test_bad_arguments_raise_before_any_request(
-    stubbed: Any, method: str, kwargs: dict[str, Any], parameter: str, message: str
+    stubbed: Stubbed, method: str, kwargs: dict[str, Any], parameter: str, message: str
 ) -> None:
     gb, _ = stubbed  # any request would fail: the Stubber has nothing queued
     with pytest.raises(InvalidParameterError, match=message) as info:
@@ -454,7 +446,7 @@ def test_bad_arguments_raise_before_any_request(
 @pytest.mark.parametrize(
     "name", ["a", "x" * 255, "with space\tand tab", "ünïcødé-名前", "\ue000\uffff"]
 )
-def test_names_glue_accepts_are_sent(stubbed: Any, name: str) -> None:
+def test_names_glue_accepts_are_sent(stubbed: Stubbed, name: str) -> None:
     gb, stubber = stubbed
     stubber.add_response(
         "get_job_bookmark", {"JobBookmarkEntry": {"JobName": name}}, {"JobName": name}

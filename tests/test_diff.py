@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
     BookmarkParseError,
@@ -31,9 +29,8 @@ from glue_bookmarks import (
     load_snapshot,
 )
 from glue_bookmarks.testing import seed_job_run
-from tests._support import REGION, botocore_session, create_job, glue_client
+from tests._support import ENABLE, Moto, create_job
 
-ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 DAY = timedelta(days=1)
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
 P1 = datetime(2024, 10, 27, tzinfo=timezone.utc)
@@ -174,17 +171,6 @@ def test_arguments_must_be_snapshots() -> None:
 # -- against moto: real changes, in-process and in server mode -----------------------------------
 
 
-@pytest.fixture(params=["mock_aws", "server"])
-def moto(request: pytest.FixtureRequest) -> Iterator[tuple[GlueClient, GlueBookmarks]]:
-    if request.param == "mock_aws":
-        client = request.getfixturevalue("glue_moto_client")
-        yield client, GlueBookmarks(client=client)
-    else:
-        url = request.getfixturevalue("glue_moto_server_url")
-        with GlueBookmarks(session=botocore_session(), endpoint_url=url, region_name=REGION) as gb:
-            yield glue_client(endpoint_url=url), gb
-
-
 def live(gb: GlueBookmarks, names: list[str]) -> dict[str, JobBookmarkEntry | None]:
     snapshot: dict[str, JobBookmarkEntry | None] = {}
     for name, result in zip(names, gb.get_job_bookmarks(names), strict=True):
@@ -195,8 +181,8 @@ def live(gb: GlueBookmarks, names: list[str]) -> dict[str, JobBookmarkEntry | No
     return snapshot
 
 
-def test_every_status_from_real_changes(moto: tuple[GlueClient, GlueBookmarks]) -> None:
-    client, gb = moto
+def test_every_status_from_real_changes(moto: Moto) -> None:
+    client, gb = moto.client, moto.gb
     names = ["steady", "growing", "rewound", "reset", "gone"]
     create_job(client, *names, DefaultArguments=ENABLE)
     for name in names:

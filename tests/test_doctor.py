@@ -8,14 +8,11 @@ answers) through botocore's `Stubber` and our fault server.
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
@@ -38,15 +35,12 @@ from glue_bookmarks import (
 )
 from glue_bookmarks._doctor import diagnose_job
 from glue_bookmarks._jobs import JobConfig, jobs_from_page
-from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
-from tests._support import REGION, glue_client, refused_endpoint
+from glue_bookmarks.testing import seed_job_bookmark
+from tests._support import ENABLE, PAUSE, REGION, Moto, Stubbed, refused_endpoint
 from tests.faults import Answer, FaultServer, error_answer
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 WEEK = timedelta(days=7)
-ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
-PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
-DISABLE = {"--job-bookmark-option": "job-bookmark-disable"}
 
 
 def state_started(when: datetime, ctx: str = "datasource0") -> BookmarkState:
@@ -58,40 +52,6 @@ def codes(diagnosis: JobDiagnosis) -> list[str]:
 
 
 # -- every finding code, against the moto extension ----------------------------------------------
-
-
-class Seeder:
-    """Seeds bookmarks and runs: with the extension's functions (in-process), or over the
-    server's HTTP routes, as a test in another process would."""
-
-    def __init__(self, endpoint: str | None) -> None:
-        self.endpoint = endpoint
-
-    def _post(self, route: str, body: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            f"{self.endpoint}/glue-bookmarks/{route}",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            assert answer.status == 200
-
-    def bookmark(self, job_name: str, job_bookmark: BookmarkState | str | None) -> None:
-        if self.endpoint is None:
-            seed_job_bookmark(job_name, job_bookmark=job_bookmark)
-            return
-        text = job_bookmark.to_json() if isinstance(job_bookmark, BookmarkState) else job_bookmark
-        self._post("seed-job-bookmark", {"job_name": job_name, "job_bookmark": text})
-
-    def run(self, job_name: str, started_on: datetime, **fields: Any) -> None:
-        if self.endpoint is None:
-            seed_job_run(job_name, started_on=started_on, **fields)
-            return
-        if isinstance(fields.get("job_bookmark"), BookmarkState):
-            fields["job_bookmark"] = fields["job_bookmark"].to_json()
-        body = {"job_name": job_name, "started_on": started_on.isoformat(), **fields}
-        self._post("seed-job-run", body)
 
 
 # Each scenario job and the finding codes diagnose() must report for it, in order.
@@ -111,8 +71,9 @@ EXPECTED = {
 }
 
 
-def build_scenario(client: GlueClient, seed: Seeder) -> None:
-    """One job per finding code (and a healthy one), through `client` and `seed`."""
+def build_scenario(moto: Moto) -> None:
+    """One job per finding code (and a healthy one), seeded over HTTP in server mode."""
+    client = moto.client
     now = datetime.now(timezone.utc)
     recent = state_started(now - timedelta(hours=1))
 
@@ -123,27 +84,29 @@ def build_scenario(client: GlueClient, seed: Seeder) -> None:
     # A run succeeded with bookmarks enabled, yet there is no bookmark: moto's runs always
     # commit, so the bookmark is reset after it, as a script without job.commit leaves it.
     job("committed-never", ENABLE)
-    seed.run("committed-never", now - timedelta(days=1))
+    moto.seed_job_run("committed-never", now - timedelta(days=1))
     client.reset_job_bookmark(JobName="committed-never")
     job("fresh", ENABLE)
-    seed.run("fresh", now - timedelta(days=1), state="FAILED")
+    moto.seed_job_run("fresh", now - timedelta(days=1), state="FAILED")
     job("racing", ENABLE, ExecutionProperty={"MaxConcurrentRuns": 3})
-    seed.bookmark("racing", recent)
+    moto.seed_job_bookmark("racing", job_bookmark=recent)
     job("streaming", ENABLE, Command={"Name": "gluestreaming"})
     job("shell", PAUSE, Command={"Name": "pythonshell"})
     job("old", ENABLE)
-    seed.bookmark("old", state_started(now - timedelta(days=30), "orders_source"))
+    moto.seed_job_bookmark(
+        "old", job_bookmark=state_started(now - timedelta(days=30), "orders_source")
+    )
     job("empty", ENABLE)
-    seed.bookmark("empty", None)
+    moto.seed_job_bookmark("empty", job_bookmark=None)
     job("leftover", {})
-    seed.bookmark("leftover", recent)
+    moto.seed_job_bookmark("leftover", job_bookmark=recent)
     job("paused", PAUSE)
-    seed.bookmark("paused", recent)
+    moto.seed_job_bookmark("paused", job_bookmark=recent)
     job("garbled", ENABLE)
-    seed.bookmark("garbled", "{not json")
+    moto.seed_job_bookmark("garbled", job_bookmark="{not json")
     job("weird", {"--job-bookmark-option": "on"})
     job("healthy", ENABLE)
-    seed.run("healthy", now - timedelta(hours=2), job_bookmark=recent)
+    moto.seed_job_run("healthy", now - timedelta(hours=2), job_bookmark=recent)
 
 
 def count_operations(client: GlueClient) -> Counter[str]:
@@ -157,17 +120,11 @@ def count_operations(client: GlueClient) -> Counter[str]:
     return sent
 
 
-@pytest.fixture(params=["mock_aws", "server"])
-def scenario(request: pytest.FixtureRequest) -> Iterator[GlueClient]:
+@pytest.fixture
+def scenario(moto: Moto) -> GlueClient:
     """A Glue client on moto with the scenario jobs: in-process, or a server seeded over HTTP."""
-    if request.param == "mock_aws":
-        client: GlueClient = request.getfixturevalue("glue_moto_client")
-        build_scenario(client, Seeder(None))
-    else:
-        endpoint = request.getfixturevalue("glue_moto_server_url")
-        client = glue_client(endpoint_url=endpoint)
-        build_scenario(client, Seeder(endpoint))
-    yield client
+    build_scenario(moto)
+    return moto.client
 
 
 def test_every_finding_code_for_every_job(scenario: GlueClient) -> None:
@@ -290,27 +247,22 @@ def test_bad_arguments_raise_before_any_request(
 # -- the wire: GetJobs pages, failures -----------------------------------------------------------
 
 
-def stubbed() -> tuple[GlueBookmarks, Stubber]:
-    client = glue_client()
-    return GlueBookmarks(client=client), Stubber(client)
-
-
-def test_job_configurations_come_from_every_getjobs_page() -> None:
-    gb, stubber = stubbed()
+def test_job_configurations_come_from_every_getjobs_page(stubbed: Stubbed) -> None:
+    gb, stubber = stubbed
     job = {"Role": "r", "Command": {"Name": "glueetl"}, "DefaultArguments": PAUSE}
     stubber.add_response("get_jobs", {"Jobs": [{"Name": "b", **job}], "NextToken": "t"}, {})
     stubber.add_response("get_jobs", {"Jobs": [{"Name": "a", **job}]}, {"NextToken": "t"})
     for name in ("a", "b"):
         entry = {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0, "JobBookmark": "{}"}
         stubber.add_response("get_job_bookmark", {"JobBookmarkEntry": entry}, {"JobName": name})
-    with stubber:
-        diagnoses = gb.diagnose()
-    stubber.assert_no_pending_responses()
+    diagnoses = gb.diagnose()
     assert [(d.job_name, codes(d)) for d in diagnoses] == [("a", ["paused"]), ("b", ["paused"])]
 
 
-def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_findings() -> None:
-    gb, stubber = stubbed()
+def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_findings(
+    stubbed: Stubbed,
+) -> None:
+    gb, stubber = stubbed
     job = {
         "Name": "busy",
         "Role": "r",
@@ -322,8 +274,7 @@ def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_find
     stubber.add_client_error(
         "get_job_bookmark", "AccessDeniedException", "Not for you", http_status_code=400
     )
-    with stubber:
-        (diagnosis,) = gb.diagnose(["busy"])
+    (diagnosis,) = gb.diagnose(["busy"])
     assert isinstance(diagnosis.result, AccessDeniedError)
     assert codes(diagnosis) == ["fetch-failed", "concurrent-runs"]
     assert diagnosis.findings[0].message == (
@@ -331,15 +282,14 @@ def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_find
     )
 
 
-def test_a_failed_getjobruns_is_fetch_failed() -> None:
-    gb, stubber = stubbed()
+def test_a_failed_getjobruns_is_fetch_failed(stubbed: Stubbed) -> None:
+    gb, stubber = stubbed
     job = {"Name": "new", "Role": "r", "Command": {"Name": "glueetl"}, "DefaultArguments": ENABLE}
     stubber.add_response("get_jobs", {"Jobs": [job]}, {})
     stubber.add_client_error("get_job_bookmark", "EntityNotFoundException", "no bookmark")
     stubber.add_response("get_job", {"Job": job}, {"JobName": "new"})
     stubber.add_client_error("get_job_runs", "AccessDeniedException", "no", http_status_code=403)
-    with stubber:
-        (diagnosis,) = gb.diagnose()
+    (diagnosis,) = gb.diagnose()
     assert isinstance(diagnosis.result, NoBookmarkError)
     assert diagnosis.findings == (
         Finding(

@@ -2,7 +2,8 @@
 
 The token bucket's arithmetic is checked against a clock the test moves by hand, so no
 figure depends on the machine's speed; over HTTP, only what holds however slow the machine
-is gets asserted (a bucket of 3 at 0.5 calls/s admits 3 of 5 calls sent together).
+is gets asserted (a bucket of 3 at 0.05 calls/s, a token every 20 s, admits 3 of 5 calls sent
+together).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import socket
 import struct
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,10 +22,18 @@ import botocore.exceptions
 import pytest
 
 from glue_bookmarks import GlueBookmarks, ThrottlingError
-from tests._support import ONE_ATTEMPT, REGION, botocore_session, glue_client
+from tests._support import (
+    ONE_ATTEMPT,
+    PATIENCE,
+    REGION,
+    botocore_session,
+    glue_client,
+    wait_until,
+)
 from tests.faults import (
     Counts,
     Echo,
+    Held,
     RateLimit,
     TokenBucket,
     echo_server_process,
@@ -146,7 +156,7 @@ def test_a_rate_limit_that_admits_nothing_is_refused(arguments: dict[str, object
 
 
 def test_a_throttled_call_gets_glues_answer_which_botocore_and_we_read_as_throttling() -> None:
-    with fault_server(RateLimit(rate=0.5, burst=1)) as server:
+    with fault_server(RateLimit(rate=0.05, burst=1)) as server:
         server.script(default=Echo())
         client = glue_client(endpoint_url=server.url, config=ONE_ATTEMPT)
         assert client.get_job_bookmark(JobName="first")["JobBookmarkEntry"]["JobName"] == "first"
@@ -183,7 +193,7 @@ def test_a_throttled_call_gets_glues_answer_which_botocore_and_we_read_as_thrott
 
 
 def test_a_throttled_request_uses_up_no_scripted_fault() -> None:
-    with fault_server(RateLimit(rate=0.5, burst=1)) as server:
+    with fault_server(RateLimit(rate=0.05, burst=1)) as server:
         server.script(Echo(version=7), default=Echo(version=8))
         statuses = [_post(server.url, f"job-{number}")[0] for number in range(3)]
         server.bucket.reset()  # type: ignore[union-attr]
@@ -193,8 +203,8 @@ def test_a_throttled_request_uses_up_no_scripted_fault() -> None:
 
 
 def test_the_process_throttles_past_its_burst_and_reports_its_counts() -> None:
-    # 0.5 calls/s: the next token is 2 s away, longer than 5 calls sent together take.
-    with echo_server_process(rate=0.5, burst=3) as server:
+    # 0.05 calls/s: the next token is 20 s away, far longer than 5 calls sent together take.
+    with echo_server_process(rate=0.05, burst=3) as server:
         statuses = [_post(server.url, f"job-{number}")[0] for number in range(5)]
         during = server.counts_so_far()
         server.reset_rate_limit()
@@ -207,10 +217,13 @@ def test_the_process_throttles_past_its_burst_and_reports_its_counts() -> None:
 
 
 def test_the_process_raises_its_rate_that_long_after_the_first_request() -> None:
-    with echo_server_process(rate=0.5, burst=2, rate_after=(0.2, 50)) as server:
+    # The rate is the behaviour here: 3 calls within the first second (they take milliseconds)
+    # find the bucket at 0.05/s; after the change at 1 s, 50/s refills it at once.
+    with echo_server_process(rate=0.05, burst=2, rate_after=(1.0, 50)) as server:
         before = [_post(server.url, f"job-{number}")[0] for number in range(3)]
-        # After 0.3 s at 50/s the bucket is full again; at 0.5/s it would hold 0.15 tokens.
-        time.sleep(0.3)
+        # By 1.2 s after the first call the bucket is full again; at 0.05/s it would hold
+        # 0.06 tokens.
+        time.sleep(1.2)
         after = [_post(server.url, f"again-{number}")[0] for number in range(2)]
     assert before == [200, 200, 400]
     assert after == [200, 200]
@@ -242,20 +255,17 @@ def test_a_client_hanging_up_mid_wait_costs_no_traceback(
 ) -> None:
     earlier_threads = set(threading.enumerate())
     with fault_server() as server:
-        server.script(default=Echo(delay=0.1))
+        server.script(default=Held())
         address = urlsplit(server.url)
         client = socket.create_connection((address.hostname or "", address.port or 0))
         client.sendall(REQUEST)
-        while server.counts().requests < 1:
-            time.sleep(0.01)
+        wait_until(lambda: server.counts().requests == 1, "the request arrives")
         # Closed with a reset, as a killed client's socket is: the answer's write then fails.
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
-        deadline = time.monotonic() + 10
-        while _handlers_running(earlier_threads) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        server.release()
+        wait_until(lambda: not _handlers_running(earlier_threads), "the handler ends")
         counts = server.counts()
-    assert not _handlers_running(earlier_threads)
     assert counts == Counts(requests=1, throttled=0, succeeded=0)
     assert capsys.readouterr().err == ""
 
@@ -270,17 +280,44 @@ def test_a_slow_answer_does_not_hold_up_the_servers_stop(tmp_path: Path) -> None
             hung_up.sendall(REQUEST)
             waiting.sendall(REQUEST)
             # Both requests are in the server's 30 s wait once it has counted them.
-            while server.requests_so_far() < 2:
-                time.sleep(0.01)
+            wait_until(lambda: server.requests_so_far() == 2, "both requests arrive")
             hung_up.close()
             started = time.monotonic()
         stopped_in = time.monotonic() - started
     # The stop cut the wait short: the waiting client got its answer, not a 30 s wait.
-    waiting.settimeout(5)
+    waiting.settimeout(PATIENCE)
     answer = waiting.recv(65536)
     waiting.close()
     assert answer.startswith(b"HTTP/1.1 200 ")
-    assert stopped_in < 10
+    assert stopped_in < 20  # well under the 30 s wait: 10x and more a stop's usual second
     assert server.counts_seen is not None
     assert server.counts_seen.requests == 2
     assert stderr_path.read_text() == ""
+
+
+def _version(answer: tuple[int, dict[str, str], dict[str, object]]) -> int:
+    """The entry's Version in an Echo answer."""
+    entry = answer[2]["JobBookmarkEntry"]
+    assert isinstance(entry, dict)
+    version: int = entry["Version"]
+    return version
+
+
+def test_a_held_answer_leaves_when_released_and_at_the_stop() -> None:
+    with fault_server() as server:
+        server.script(Held(), Held(then=Echo(version=2)), default=Echo(version=3))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            held = [pool.submit(_post, server.url, name) for name in ("a", "b")]
+            wait_until(lambda: server.counts().requests == 2, "both requests arrive")
+            assert not any(future.done() for future in held)
+            assert _version(_post(server.url, "c")) == 3  # not held
+            server.release()
+            answers = sorted(_version(future.result()) for future in held)
+        assert answers == [1, 2]
+        assert _post(server.url, "d")[0] == 200  # released for good
+    with fault_server() as server, ThreadPoolExecutor(max_workers=1) as pool:
+        server.script(default=Held())
+        waiting = pool.submit(_post, server.url, "e")
+        wait_until(lambda: server.counts().requests == 1, "the request arrives")
+        server.stop()  # as leaving the block does: the held answer leaves
+        assert waiting.result()[0] == 200

@@ -229,7 +229,7 @@ def test_refused_connection() -> None:
 
 
 def test_read_timeout(faults: FaultServer) -> None:
-    faults.script(Stall(5))
+    faults.script(Stall(30))  # cut short when the server stops
     config = Config(retries={"total_max_attempts": 1}, read_timeout=0.2)
     gb = GlueBookmarks(endpoint_url=faults.url, region_name=REGION, config=config)
     with gb, pytest.raises(TransportError, match="Read timeout") as info:

@@ -405,10 +405,10 @@ def test_fault_matrix_met_by_one_job_of_many(
     Its result is returned, never raised, and is the entry or the error the single call gives
     (for EntityNotFoundException, the `JobNotFoundError` its `GetJob` check finds: that
     request meets the same answer); no botocore exception is among them. A job throttled
-    without end is tried until the service has let nothing through for a while (here 0.15 s,
+    without end is tried until the service has let nothing through for a while (here 0.5 s,
     60 s by default) and then ends with the throttle.
     """
-    monkeypatch.setattr(_pacing, "_GIVE_UP", 0.15)
+    monkeypatch.setattr(_pacing, "_GIVE_UP", 0.5)
     problems = []
     for case in CASES:
         run = run_case(case, "standard", many=True)

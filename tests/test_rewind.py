@@ -5,9 +5,6 @@ In server mode the runs are seeded over HTTP, with the `/glue-bookmarks/seed-job
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -30,10 +27,8 @@ from glue_bookmarks import (
 from glue_bookmarks._jobs import RunStart, committing_runs
 from glue_bookmarks._rewind import choose_run
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
-from tests._support import REGION, botocore_session, create_job, glue_client
+from tests._support import ENABLE, PAUSE, Moto, create_job
 
-ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
-PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
 
@@ -43,49 +38,15 @@ def state(run: int) -> BookmarkState:
     return BookmarkState({"datasource0": HadoopSourceState(run=run, include_list=(f"f{run}",))})
 
 
-@attrs.frozen
-class Moto:
-    """One way of reaching moto: a raw client, our facade, and how runs are seeded."""
-
-    client: GlueClient
-    gb: GlueBookmarks
-    server_url: str | None
-
-    def seed_run(self, started_on: datetime, **fields: Any) -> str:
-        """A run of job "nightly"; over HTTP in server mode."""
-        job_bookmark = fields.pop("job_bookmark", None)
-        if self.server_url is None:
-            if job_bookmark is not None:
-                fields["job_bookmark"] = job_bookmark
-            return seed_job_run("nightly", started_on=started_on, **fields)
-        body = {"job_name": "nightly", "started_on": started_on.isoformat(), **fields}
-        if job_bookmark is not None:
-            body["job_bookmark"] = job_bookmark.to_json()
-        request = urllib.request.Request(
-            f"{self.server_url}/glue-bookmarks/seed-job-run",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            run_id: str = json.load(answer)["JobRunId"]
-        return run_id
-
-    def week(self) -> list[str]:
-        """Job "nightly" with bookmarks, and four runs Monday to Thursday, each committing."""
-        create_job(self.client, "nightly", DefaultArguments=ENABLE)
-        return [self.seed_run(MONDAY + day * DAY, job_bookmark=state(day + 1)) for day in range(4)]
+def seed_run(moto: Moto, started_on: datetime, **fields: Any) -> str:
+    """A run of job "nightly"; over HTTP in server mode."""
+    return moto.seed_job_run("nightly", started_on, **fields)
 
 
-@pytest.fixture(params=["mock_aws", "server"])
-def moto(request: pytest.FixtureRequest) -> Iterator[Moto]:
-    if request.param == "mock_aws":
-        client = request.getfixturevalue("glue_moto_client")
-        yield Moto(client, GlueBookmarks(client=client), None)
-    else:
-        url = request.getfixturevalue("glue_moto_server_url")
-        with GlueBookmarks(session=botocore_session(), endpoint_url=url, region_name=REGION) as gb:
-            yield Moto(glue_client(endpoint_url=url), gb, url)
+def week(moto: Moto) -> list[str]:
+    """Job "nightly" with bookmarks, and four runs Monday to Thursday, each committing."""
+    create_job(moto.client, "nightly", DefaultArguments=ENABLE)
+    return [seed_run(moto, MONDAY + day * DAY, job_bookmark=state(day + 1)) for day in range(4)]
 
 
 def requests_sent(gb: GlueBookmarks) -> list[str]:
@@ -99,7 +60,7 @@ def requests_sent(gb: GlueBookmarks) -> list[str]:
 
 
 def test_a_since_between_runs_rewinds_to_the_run_before_it(moto: Moto) -> None:
-    runs = moto.week()
+    runs = week(moto)
     current = moto.gb.get_job_bookmark("nightly")
     since = MONDAY + 2 * DAY + timedelta(hours=12)  # Wednesday noon
 
@@ -125,7 +86,7 @@ def test_a_since_between_runs_rewinds_to_the_run_before_it(moto: Moto) -> None:
 
 
 def test_a_since_at_a_runs_start_rewinds_to_the_run_before(moto: Moto) -> None:
-    runs = moto.week()
+    runs = week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + DAY)
     assert (plan.run_id, plan.reprocess_from) == (runs[0], MONDAY)
     moto.gb.apply_rewind(plan)
@@ -133,7 +94,7 @@ def test_a_since_at_a_runs_start_rewinds_to_the_run_before(moto: Moto) -> None:
 
 
 def test_no_run_before_since_is_a_full_reset(moto: Moto) -> None:
-    moto.week()
+    week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY - timedelta(seconds=1))
     assert (plan.run_id, plan.reprocess_from) == (None, None)
     assert plan.has_effect and plan.is_full_reset
@@ -157,7 +118,7 @@ def test_no_run_before_since_is_a_full_reset(moto: Moto) -> None:
 
 
 def test_the_current_run_is_nothing_to_do(moto: Moto) -> None:
-    runs = moto.week()
+    runs = week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + 10 * DAY)
     assert plan.run_id == runs[3]
     assert plan.current is not None
@@ -169,20 +130,20 @@ def test_the_current_run_is_nothing_to_do(moto: Moto) -> None:
 
 
 def test_failed_and_paused_runs_are_passed_over(moto: Moto) -> None:
-    runs = moto.week()
-    moto.seed_run(MONDAY + 4 * DAY, state="FAILED")
-    moto.seed_run(MONDAY + 5 * DAY, arguments=PAUSE)
-    moto.seed_run(MONDAY + 6 * DAY, state="RUNNING")
+    runs = week(moto)
+    seed_run(moto, MONDAY + 4 * DAY, state="FAILED")
+    seed_run(moto, MONDAY + 5 * DAY, arguments=PAUSE)
+    seed_run(moto, MONDAY + 6 * DAY, state="RUNNING")
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + 10 * DAY)
     assert plan.run_id == runs[3]
     assert not plan.has_effect
 
 
 def test_a_run_committed_in_between_refuses_the_rewind(moto: Moto) -> None:
-    moto.week()
+    week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + DAY)
     assert plan.current is not None
-    moto.seed_run(MONDAY + 4 * DAY)  # commits: the version goes up
+    seed_run(moto, MONDAY + 4 * DAY)  # commits: the version goes up
     before = moto.gb.get_job_bookmark("nightly")
 
     with pytest.raises(BookmarkChangedError) as info:
@@ -199,7 +160,7 @@ def test_a_run_committed_in_between_refuses_the_rewind(moto: Moto) -> None:
 
 
 def test_a_bookmark_reset_in_between_refuses_the_rewind(moto: Moto) -> None:
-    moto.week()
+    week(moto)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + DAY)
     moto.gb.reset_job_bookmark("nightly")
     with pytest.raises(BookmarkChangedError, match=r"version 4, now none: no bookmark") as info:
@@ -209,7 +170,7 @@ def test_a_bookmark_reset_in_between_refuses_the_rewind(moto: Moto) -> None:
 
 def test_a_job_without_a_bookmark_has_nothing_to_do(moto: Moto) -> None:
     create_job(moto.client, "nightly")  # bookmarks disabled: runs commit nothing
-    moto.seed_run(MONDAY)
+    seed_run(moto, MONDAY)
     plan = moto.gb.plan_rewind("nightly", since=MONDAY + DAY)
     assert plan.current is None
     assert not plan.has_effect
