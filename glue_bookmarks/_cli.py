@@ -284,7 +284,7 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _rewind(args: argparse.Namespace) -> int:
     if args.query is not None or args.output == "json":
-        _print_error("rewind prints its plan for people; --output json and --query do not apply")
+        _print_error("rewind prints its plan for people; --output and --query do not apply")
         return EXIT_USAGE
     # Checked before any request, as plan_rewind checks them: a usage error sends nothing.
     check_name("job_name", args.job)

@@ -587,7 +587,7 @@ def test_stdin_with_other_jobs_is_a_usage_error(
     stdin = io.StringIO("nightly\n")
     status, out, err = run_cli(capsys, [*argv, "--endpoint-url", faults.url], stdin=stdin)
     assert (status, out) == (2, "")
-    assert err.splitlines()[-1] == f"glue-bookmarks list: error: {message}"
+    assert err == f"glue-bookmarks list: error: {message} (see 'glue-bookmarks list --help')\n"
     assert stdin.tell() == 0  # not read
     assert faults.requests == []
 
@@ -767,13 +767,90 @@ def test_a_query_that_fails_to_evaluate_exits_2(
         (["--endpoint-url", "ftp://x", "get", "j"], "endpoint_url must be an http(s) URL"),
     ],
 )
-def test_usage_errors_exit_2(
+def test_usage_errors_exit_2_with_one_line(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run_cli(capsys, argv)
     assert (status, out) == (2, "")
-    assert message in err.splitlines()[-1]
+    assert message in err
+    # One line, argparse's errors included: no usage block above it.
+    assert err.count("\n") == 1 and err.startswith("glue-bookmarks"), err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            [],
+            "glue-bookmarks: error: the following arguments are required: COMMAND "
+            "(see 'glue-bookmarks --help')",
+        ),
+        (
+            ["get"],
+            "glue-bookmarks get: error: the following arguments are required: JOB "
+            "(see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["list", "--all", "--max-workers", "0"],
+            "glue-bookmarks list: error: argument --max-workers: must be at least 1, got 0 "
+            "(see 'glue-bookmarks list --help')",
+        ),
+        # An option of another command names the command it was given to.
+        (
+            ["get", "nightly", "--yes"],
+            "glue-bookmarks get: error: unrecognized arguments: --yes "
+            "(see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["list", "--all", "--since", "3d"],
+            "glue-bookmarks list: error: unrecognized arguments: --since "
+            "(see 'glue-bookmarks list --help')",
+        ),
+        (
+            ["--yes", "reset", "nightly"],
+            "glue-bookmarks: error: unrecognized arguments: --yes (see 'glue-bookmarks --help')",
+        ),
+        # The AWS CLI's --job-name: the job is an argument here.
+        (
+            ["get", "--job-name", "nightly"],
+            "glue-bookmarks get: error: get takes the job name as an argument, not --job-name: "
+            "glue-bookmarks get nightly (see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["reset", "--job-name=nightly", "--yes"],
+            "glue-bookmarks reset: error: reset takes the job name as an argument, not "
+            "--job-name: glue-bookmarks reset nightly (see 'glue-bookmarks reset --help')",
+        ),
+        (
+            ["list", "--job-name", "nightly"],
+            "glue-bookmarks list: error: list takes the job names as arguments, not --job-name: "
+            "glue-bookmarks list nightly (see 'glue-bookmarks list --help')",
+        ),
+        (
+            ["rewind", "nightly", "--since", "3d", "--output", "json"],
+            "glue-bookmarks rewind: error: rewind prints its plan for people; --output and "
+            "--query do not apply (see 'glue-bookmarks rewind --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_command(
+    faults: FaultServer, argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(capsys, [*argv, "--endpoint-url", faults.url]) == (2, "", line + "\n")
+    assert faults.requests == []
+
+
+def test_a_command_lists_only_the_options_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, ["rewind", "--help"])
+    assert status == 0
+    assert "--since TIME" in out and "--endpoint-url URL" in out
+    for option in ("--output", "--query", "--job-name"):
+        assert option not in out
+    status, out, _ = run_cli(capsys, ["get", "--help"])
+    assert status == 0
+    assert "--output" in out and "--query" in out
+    assert "--job-name" not in out
 
 
 def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -946,9 +1023,9 @@ def test_list_timeout_must_be_a_positive_number(
 def test_python_m_runs_the_command_in_a_child_process() -> None:
     result = run_child("list")
     assert (result.status, result.out) == (2, "")
-    assert result.err.startswith("usage: glue-bookmarks list ")
-    assert result.err.endswith(
-        "glue-bookmarks list: error: give job names, or --all (or --prefix, --tag) for every job\n"
+    assert result.err == (
+        "glue-bookmarks list: error: give job names, or --all (or --prefix, --tag) for every "
+        "job (see 'glue-bookmarks list --help')\n"
     )
 
 

@@ -184,13 +184,21 @@ def test_rewind_refuses_a_since_in_the_future_before_any_request(
     assert bookmark_calls("nightly")["GetJobBookmark"] == 0
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rewind", "nightly", "--since", "3d", "--output", "json"],
+        ["--output", "json", "rewind", "nightly", "--since", "3d"],
+        ["--query", "JobName", "rewind", "nightly", "--since", "3d"],
+    ],
+)
 def test_rewind_has_no_json_output(
-    glue_moto_server_url: str, capsys: pytest.CaptureFixture[str]
+    glue_moto_server_url: str, argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["rewind", "nightly", "--since", "3d", "--output", "json"]
-    status, _, err = cli(capsys, glue_moto_server_url, *argv)
-    assert status == 2
-    assert "--output json and --query do not apply" in err
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
+    assert (status, out) == (2, "")
+    assert "rewind prints its plan for people; --output and --query do not apply" in err
+    assert err.count("\n") == 1
 
 
 # -- diff ---------------------------------------------------------------------------------------
