@@ -19,6 +19,7 @@ from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._base import default_config
 from glue_bookmarks._cli_args import (
+    EXIT_DECLINED,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_JOBS_FAILED,
@@ -104,18 +105,19 @@ def _write(
     sys.stdout.write(text)
 
 
-def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
-    """Whether the user, asked `prompt` on stderr, answers y or yes on stdin.
+def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
+    """`EXIT_OK` when the user, asked `prompt` on stderr, answers y or yes on stdin.
 
-    Nothing is asked without a terminal on stdin: an error says what to pass `otherwise`.
-    Any other answer says the bookmark of `job` is unchanged.
+    Nothing is asked without a terminal on stdin: a usage error says what to pass `otherwise`.
+    Any other answer is `EXIT_DECLINED`, with a line that says the bookmark of `job` is
+    unchanged.
     """
     if not _is_terminal(sys.stdin):
         _print_error(
             f"{command} changes the bookmark of job {job!r} and stdin is not a terminal to "
             f"confirm on; {otherwise}"
         )
-        return False
+        return EXIT_USAGE
     sys.stderr.write(prompt)
     sys.stderr.flush()
     try:
@@ -125,9 +127,9 @@ def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
         sys.stderr.write("\n")
         raise
     if answer.strip().lower() in ("y", "yes"):
-        return True
+        return EXIT_OK
     sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
-    return False
+    return EXIT_DECLINED
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -163,8 +165,10 @@ def _reset(args: argparse.Namespace) -> int:
         )
     else:
         prompt = f"Rewind the bookmark of job {args.job!r} to run {args.run_id!r}? [y/N] "
-    if not args.yes and not _confirmed("reset", args.job, prompt, "pass --yes to reset anyway"):
-        return EXIT_USAGE
+    if not args.yes:
+        status = _confirm("reset", args.job, prompt, "pass --yes to reset anyway")
+        if status != EXIT_OK:
+            return status
     with _bookmarks(args) as gb:
         entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
     _write(args, entry, entry_document, entry_table, default="json")
@@ -294,13 +298,15 @@ def _rewind(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
             return EXIT_OK
-        if not args.yes and not _confirmed(
-            "rewind",
-            args.job,
-            "Apply this plan? [y/N] ",
-            "pass --yes to apply the plan, or --dry-run",
-        ):
-            return EXIT_USAGE
+        if not args.yes:
+            status = _confirm(
+                "rewind",
+                args.job,
+                "Apply this plan? [y/N] ",
+                "pass --yes to apply the plan, or --dry-run",
+            )
+            if status != EXIT_OK:
+                return status
         entry = gb.apply_rewind(plan)
     sys.stdout.write(rewind_text(plan, entry))
     return EXIT_OK
@@ -392,9 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error, a reset or rewind not confirmed, or a file that is not a snapshot, 3 `list`
-        (or `diff` against the live bookmarks) with some jobs failed or `doctor` with a
-        finding at or above `--fail-on`, 130 interrupted.
+        error (a reset or rewind without `--yes` and without a terminal included) or a file
+        that is not a snapshot, 3 `list` (or `diff` against the live bookmarks) with some jobs
+        failed or `doctor` with a finding at or above `--fail-on`, 4 a reset or rewind
+        declined at its prompt, 130 interrupted.
     """
     parser, commands = parsers()
     try:

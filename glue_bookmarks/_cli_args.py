@@ -21,6 +21,7 @@ from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
 from glue_bookmarks._version import __version__
 
 __all__ = [
+    "EXIT_DECLINED",
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_JOBS_FAILED",
@@ -36,6 +37,8 @@ EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_JOBS_FAILED: Final = 3
+# Not a usage error: the command was right, and the user said no.
+EXIT_DECLINED: Final = 4
 # What a shell reports for a command stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED: Final = 130
 
@@ -43,11 +46,12 @@ _EPILOG: Final = """\
 exit status:
   0    success
   1    a service or transport error, no credentials or region, an answer that does not fit
-  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind not
-       confirmed, a --query expression that cannot be evaluated, a file that is not a
-       snapshot
+  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind
+       without --yes and without a terminal to confirm on, a --query expression that
+       cannot be evaluated, a file that is not a snapshot
   3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
        found, or another error); doctor found something at or above --fail-on
+  4    a reset or rewind declined at its prompt: nothing was changed
   130  interrupted (Ctrl-C)
 
 Global and output options are accepted before or after the command, as the AWS CLI accepts

@@ -312,7 +312,8 @@ def test_only_y_or_yes_confirms(
         assert (status, err) == (0, RESET_PROMPT)
         assert json.loads(out) == {"JobBookmarkEntry": NIGHTLY_WIRE}
     else:
-        assert (status, out) == (2, "")
+        # A decline is not a usage error: it has an exit status of its own.
+        assert (status, out) == (4, "")
         assert err == (
             f"{RESET_PROMPT}glue-bookmarks: reset cancelled; the bookmark of 'nightly' is "
             "unchanged\n"
@@ -857,7 +858,14 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     status, out, _ = run_cli(capsys, ["--help"])
     assert status == 0
     assert "exit status:" in out
-    for line in ("0    success", "1    a service", "2    usage error", "3    list", "130  inter"):
+    for line in (
+        "0    success",
+        "1    a service",
+        "2    usage error",
+        "3    list",
+        "4    a reset or rewind declined",
+        "130  inter",
+    ):
         assert f"\n  {line}" in out
 
 

@@ -127,7 +127,8 @@ def test_rewind_on_a_terminal_asks_first(
 ) -> None:
     argv = ["rewind", "nightly", "--since", "2024-10-29T03:00:00Z"]
     status, _, err = cli(capsys, glue_moto_server_url, *argv, stdin=Terminal(answer))
-    assert status == (0 if applied else 2)
+    # A decline is not a usage error: it has an exit status of its own.
+    assert status == (0 if applied else 4)
     assert err.startswith("Apply this plan? [y/N] ")
     assert ("rewind cancelled; the bookmark of 'nightly' is unchanged" in err) is not applied
     assert run_id_now(glue_moto_server_url) == (week[1] if applied else week[3])
