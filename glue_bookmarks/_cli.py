@@ -233,7 +233,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if every_job:
                 for name in gb.iter_job_names(prefix=args.prefix, tags=tags):
                     names.append(name)
-                    progress.show(f"{len(names)} jobs found")
+                    progress.show(f"{count(len(names), 'job')} found")
                 # The service lists jobs in no order a person can use.
                 names.sort()
             else:
@@ -256,7 +256,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     failed = sum(job.failed for job in outcomes)
     if failed:
         sys.stdout.flush()
-        _print_error(f"{failed} of {len(outcomes)} jobs failed")
+        _print_error(f"{failed} of {count(len(outcomes), 'job')} failed")
         return EXIT_JOBS_FAILED
     return EXIT_OK
 
@@ -356,7 +356,7 @@ def _diff(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         for job in failed:
             _print_error(f"job {job.job_name!r} not compared: {note(job)}")
-        _print_error(f"{len(failed)} of {len(failed) + len(diffs)} jobs could not be read")
+        _print_error(f"{len(failed)} of {count(len(failed) + len(diffs), 'job')} could not be read")
         return EXIT_JOBS_FAILED
     return EXIT_OK
 

@@ -442,7 +442,7 @@ def diff_table(diffs: Sequence[JobDiff]) -> str:
     for diff in diffs:
         counts[diff.status] = counts.get(diff.status, 0) + 1
     summary = ", ".join(f"{number} {status}" for status, number in counts.items())
-    lines.append(f"{len(diffs)} jobs" + (f": {summary}" if summary else ""))
+    lines.append(count(len(diffs), "job") + (f": {summary}" if summary else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -610,6 +610,21 @@ def test_list_all_shows_progress_on_a_terminal_and_clears_it(
     assert progress.endswith("\r" + " " * width + "\r")
 
 
+def test_progress_and_the_failure_count_of_one_job(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stderr = Terminal()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    listing = Answer(200, b'{"JobNames": ["a"]}', {"Content-Type": "application/x-amz-json-1.1"})
+    faults.script(listing, Answer(500, b"no"), Answer(500, b"no"))
+    status, _, _ = run_cli(capsys, ["list", "--all", "--endpoint-url", faults.url])
+    assert status == 3
+    progress = stderr.getvalue()
+    assert "\r1 job found" in progress and "jobs found" not in progress
+    assert progress.endswith("glue-bookmarks: error: 1 of 1 job failed\n")
+
+
 def test_progress_counts_in_place(
     jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -373,6 +373,7 @@ def test_diff_of_a_state_that_does_not_parse_says_so_in_place_of_its_sources() -
     )
     row = f"state does not parse: the JobBookmark of job 'garbled': {NOT_JSON}"
     assert diff_table([diff]).splitlines()[1].split("  ")[-1] == row
+    assert diff_table([diff]).splitlines()[-1] == "1 job: 1 advanced"
     assert diff_document([diff])["Jobs"][0]["Error"] == row.removeprefix("state does not parse: ")
 
 

@@ -46,6 +46,7 @@ from glue_bookmarks.testing import (
     seed_job_run,
     set_bookmark_state,
 )
+from glue_bookmarks.testing.__main__ import main as testing_main
 from glue_bookmarks.testing._bookmarks import JOB_RUN_STATES
 from tests._support import (
     NO_DEV_PLUGINS,
@@ -376,6 +377,25 @@ def test_cli_server_help() -> None:
     assert result.returncode == 0
     assert "--port" in result.stdout
     assert "exit status 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [
+        ("abc", "argument --port: must be a whole number from 0 to 65535, got 'abc'"),
+        ("70000", "argument --port: must be a whole number from 0 to 65535, got '70000'"),
+    ],
+)
+def test_cli_server_bad_port_is_a_usage_error(
+    port: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The arguments are parsed before anything else: in this process, no signal is taken over.
+    with pytest.raises(SystemExit) as exited:
+        testing_main(["--port", port])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == f"{ERROR}{message}"
+    assert "_port" not in err
 
 
 def test_cli_server_on_a_port_in_use_exits_at_once_with_one_line() -> None:
