@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Literal, TypeVar
 
+from botocore.config import Config
 from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._base import default_config
@@ -138,6 +139,18 @@ def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
 def _bookmarks(args: argparse.Namespace, *, workers: int | None = None) -> GlueBookmarks:
     # A thread without a pooled connection would open a new one per request.
     config = None if workers is None else default_config(max_pool_connections=workers)
+    # Only the timeouts given: botocore's defaults are the AWS CLI's (60 s). 0 is no timeout,
+    # which botocore spells None.
+    timeouts = {
+        name: value or None
+        for name, value in (
+            ("read_timeout", args.cli_read_timeout),
+            ("connect_timeout", args.cli_connect_timeout),
+        )
+        if value is not None
+    }
+    if timeouts:
+        config = Config(**timeouts) if config is None else config.merge(Config(**timeouts))
     return GlueBookmarks(
         region_name=args.region,
         profile_name=args.profile,

@@ -83,6 +83,19 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _timeout(text: str) -> float:
+    """Seconds, as the AWS CLI's --cli-read-timeout takes them: 0 for no timeout."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds, 0 for no timeout, got {text!r}"
+        )
+    return value
+
+
 def _tag(text: str) -> tuple[str, str]:
     key, equals, value = text.partition("=")
     if not equals or not key:
@@ -227,6 +240,21 @@ def _connection_options(default: Any) -> _Parser:
         default=default,
         metavar="URL",
         help="another Glue endpoint, such as http://127.0.0.1:5000 for moto server",
+    )
+    group.add_argument(
+        "--cli-read-timeout",
+        type=_timeout,
+        default=default,
+        metavar="SECONDS",
+        help="the longest wait for an answer to arrive on a connection; 0 for no timeout "
+        "(default 60)",
+    )
+    group.add_argument(
+        "--cli-connect-timeout",
+        type=_timeout,
+        default=default,
+        metavar="SECONDS",
+        help="the longest wait for a connection to open; 0 for no timeout (default 60)",
     )
     group.add_argument(
         "--debug",

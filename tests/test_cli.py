@@ -48,7 +48,7 @@ from tests._support import (
     glue_client,
     refused_endpoint,
 )
-from tests.faults import Answer, Echo, FaultServer, RateLimit, fault_server
+from tests.faults import Answer, Echo, FaultServer, RateLimit, Stall, fault_server
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -895,6 +895,68 @@ def test_connection_refused_exits_1(
     assert_one_error_line(
         err, f'TransportError: Could not connect to the endpoint URL: "{endpoint_url}/"'
     )
+
+
+def test_cli_read_timeout_ends_a_get_that_gets_no_answer(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One attempt: the timeout is the behaviour, not the retries.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    # Accepts, reads the request, and answers nothing for longer than the test lasts.
+    faults.script(default=Stall(600))
+    argv = ["get", "nightly", "--cli-read-timeout", "1", "--endpoint-url", faults.url]
+    started = time.monotonic()
+    status, out, err = run_cli(capsys, argv)
+    elapsed = time.monotonic() - started
+    assert (status, out) == (1, "")
+    assert_one_error_line(err, f'TransportError: Read timeout on endpoint URL: "{faults.url}/"')
+    assert len(faults.requests) == 1
+    assert elapsed < 10  # 1 s, with 10x headroom; botocore's default would wait 60 s
+
+
+@pytest.mark.parametrize(
+    ("options", "read", "connect"),
+    [
+        ([], 60, 60),  # botocore's defaults, as the AWS CLI's
+        (["--cli-read-timeout", "5", "--cli-connect-timeout", "2.5"], 5, 2.5),
+        (["--cli-read-timeout", "0", "--cli-connect-timeout", "0"], None, None),  # no timeout
+    ],
+)
+@pytest.mark.parametrize("command", [["get", "nightly"], ["list", "nightly"]])
+def test_cli_timeouts_reach_the_client_config(
+    jobs: str,
+    command: list[str],
+    options: list[str],
+    read: float | None,
+    connect: float | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configs: list[Any] = []
+
+    class Recording(GlueBookmarks):
+        def close(self) -> None:
+            # The configuration of the client the command made and used.
+            configs.append(self._get_client().meta.config)
+            super().close()
+
+    monkeypatch.setattr(_cli, "GlueBookmarks", Recording)
+    assert run_cli(capsys, [*command, *options, "--endpoint-url", jobs]).status == 0
+    [config] = configs
+    assert (config.read_timeout, config.connect_timeout) == (read, connect)
+    # Merged with the rest: the retry mode is still the environment's, the profile's or ours.
+    assert config.retries["mode"] == "standard"
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "inf", "nan"])
+@pytest.mark.parametrize("option", ["--cli-read-timeout", "--cli-connect-timeout"])
+def test_cli_timeouts_must_be_seconds(
+    faults: FaultServer, option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(capsys, ["get", "j", option, value, "--endpoint-url", faults.url])
+    assert (status, out) == (2, "")
+    assert f"argument {option}: must be a number of seconds, 0 for no timeout" in err
+    assert faults.requests == []
 
 
 def test_an_unknown_profile_is_a_configuration_error(capsys: pytest.CaptureFixture[str]) -> None:
