@@ -49,6 +49,7 @@ from glue_bookmarks._cli_render import (
     plan_text,
     query_text,
     rewind_text,
+    text_output,
 )
 from glue_bookmarks._client import GlueBookmarks
 from glue_bookmarks._diff import diff_bookmarks, load_snapshot
@@ -95,14 +96,17 @@ def _write(
     *,
     default: Literal["json", "table"] = "table",
 ) -> None:
-    """`result` on stdout: what `--query` selects from its document, or the document or the
-    table, as `--output` (or else the command's `default`) asks."""
-    if args.query is not None:
-        text = query_text(args.query, document(result))
-    elif (args.output or default) == "json":
-        text = json_text(document(result))
-    else:
+    """`result` on stdout: its document or table, as `--output` (or else the command's
+    `default`) asks, or what `--query` selects from the document, in JSON unless text."""
+    output = args.output or ("json" if args.query is not None else default)
+    if output == "table":
         text = table(result)
+    elif args.query is not None:
+        text = query_text(args.query, document(result), output)
+    elif output == "text":
+        text = text_output(document(result))
+    else:
+        text = json_text(document(result))
     sys.stdout.write(text)
 
 
@@ -300,7 +304,7 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _rewind(args: argparse.Namespace) -> int:
-    if args.query is not None or args.output == "json":
+    if args.query is not None or args.output in ("json", "text"):
         _print_error("rewind prints its plan for people; --output and --query do not apply")
         return EXIT_USAGE
     # Checked before any request, as plan_rewind checks them: a usage error sends nothing.

@@ -273,16 +273,18 @@ def _output_options(default: Any) -> _Parser:
     group.add_argument(
         "--output",
         default=default,
-        choices=("json", "table"),
-        help="json (the default for get and reset) or table (the default for list and doctor)",
+        choices=("json", "text", "table"),
+        help="json (the default for get and reset), text (tab-separated, as the AWS CLI's) or "
+        "table (the default for list, doctor and diff)",
     )
     group.add_argument(
         "--query",
         type=_query,
         default=default,
         metavar="JMESPATH",
-        help="print what this JMESPath expression selects from the JSON document, as JSON "
-        "(as the AWS CLI's --query does); not with --output table",
+        help="print what this JMESPath expression selects from the JSON document, as JSON, or "
+        "with --output text as text, a string bare (as the AWS CLI's --query does); not with "
+        "--output table",
     )
     return parent
 

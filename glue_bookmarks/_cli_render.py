@@ -49,6 +49,7 @@ __all__ = [
     "plan_text",
     "query_text",
     "rewind_text",
+    "text_output",
 ]
 
 Status = Literal["ok", "no-bookmark", "job-not-found", "error"]
@@ -94,13 +95,75 @@ def json_text(document: object) -> str:
     return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
 
 
-def query_text(expression: Any, document: object) -> str:
-    """What `--query` prints: the selection as JSON, nothing for an empty object.
+def text_output(document: object) -> str:
+    """`document` as the AWS CLI's `--output text` prints it: tab-separated lines.
+
+    The rules are those of the AWS CLI's text formatter (`awscli/text.py` in aws/aws-cli):
+    a scalar is printed bare (None as `None`); a dict's scalar values go on one line in the
+    order of their keys, after the dict's own key in upper case when it has one, and then each
+    of its lists and dicts, named by its key; a list of scalars is one line, or with a key one
+    line per item; the dicts of a list share the scalar keys of them all, an absent one empty.
+    """
+    lines: list[str] = []
+    _text_lines(document, None, None, lines)
+    return "".join(lines)
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, dict | list)
+
+
+def _text_lines(
+    item: object, key: str | None, shared_keys: Sequence[str] | None, lines: list[str]
+) -> None:
+    """The lines of `item`, under `key`; `shared_keys` are the scalar keys of its list's dicts."""
+    if isinstance(item, dict):
+        if shared_keys is None:
+            scalars = [str(value) for _, value in sorted(item.items()) if not _nested(value)]
+            nested = [(name, value) for name, value in sorted(item.items()) if _nested(value)]
+        else:
+            scalars = [str(item.get(name, "")) for name in shared_keys]
+            nested = [(name, item[name]) for name in sorted(item.keys() - set(shared_keys))]
+        if scalars:
+            lines.append("\t".join(scalars if key is None else [key.upper(), *scalars]) + "\n")
+        for name, value in nested:
+            _text_lines(value, name, None, lines)
+    elif isinstance(item, list):
+        if any(isinstance(element, dict) for element in item):
+            keys = sorted(
+                {
+                    name
+                    for element in item
+                    if isinstance(element, dict)
+                    for name, value in element.items()
+                    if not _nested(value)
+                }
+            )
+            for element in item:
+                _text_lines(element, key, keys, lines)
+            return
+        scalars = [str(element) for element in item if not _nested(element)]
+        if key is not None:
+            lines.extend(f"{key.upper()}\t{scalar}\n" for scalar in scalars)
+        elif scalars:
+            lines.append("\t".join(scalars) + "\n")
+        for element in item:
+            if _nested(element):
+                _text_lines(element, key, None, lines)
+    else:
+        lines.append(f"{item}\n")
+
+
+def query_text(expression: Any, document: object, output: Literal["json", "text"] = "json") -> str:
+    """What `--query` prints: the selection as JSON, nothing for an empty object; or as text.
 
     `expression` is a compiled JMESPath expression. The AWS CLI's JSON output prints nothing for
-    `{}` either; `null`, `[]` and a plain string are printed as JSON.
+    `{}` either; `null`, `[]` and a plain string are printed as JSON. In text, a string is bare,
+    as the AWS CLI prints it, so the output can be used as a shell variable's value.
     """
     selected = expression.search(document)
+    if output == "text":
+        return text_output(selected)
     return "" if selected == {} else json_text(selected)
 
 

@@ -688,6 +688,55 @@ def test_get_query_prints_as_the_aws_cli_does(
     assert run_cli(capsys, argv) == (0, printed, "")
 
 
+# As `aws glue get-job-bookmark --job-name nightly --output text` prints the same answer: the
+# entry's fields in the order of their keys (tests/test_cli_render.py has the AWS CLI's rules).
+NIGHTLY_TEXT = f"JOBBOOKMARKENTRY\t1\t{NIGHTLY_BOOKMARK}\tnightly\tjr_2\t3\tjr_3\t4\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        (None, NIGHTLY_TEXT),
+        ("JobBookmarkEntry.PreviousRunId", "jr_2\n"),
+        ("JobBookmarkEntry.Nothing", "None\n"),
+        ("JobBookmarkEntry.[Version, Run]", "4\t3\n"),
+        ('JobBookmarkEntry.{job: JobName, note: `"café ✓"`}', "nightly\tcafé ✓\n"),
+    ],
+)
+def test_get_output_text_prints_as_the_aws_cli_does(
+    jobs: str, query: str | None, printed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = [] if query is None else ["--query", query]
+    argv = ["get", "nightly", "--output", "text", *options, "--endpoint-url", jobs]
+    assert run_cli(capsys, argv) == (0, printed, "")
+
+
+def test_a_run_id_from_text_output_feeds_run_id(
+    jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # RID=$(glue-bookmarks get nightly --query JobBookmarkEntry.PreviousRunId --output text)
+    query = ["--query", "JobBookmarkEntry.PreviousRunId", "--output", "text"]
+    status, out, _ = run_cli(capsys, ["get", "nightly", *query, "--endpoint-url", jobs])
+    assert status == 0
+    run_id = out.removesuffix("\n")  # as $(...) takes it
+    argv = ["get", "nightly", "--run-id", run_id, "--endpoint-url", jobs]
+    status, out, _ = run_cli(capsys, [*argv, "--output", "text", "--query", "JobBookmarkEntry.Run"])
+    assert (status, out) == (0, "2\n")
+
+
+def test_reset_and_list_output_text(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["list", "nightly", "never-ran", "--output", "text", "--endpoint-url", jobs]
+    status, out, err = run_cli(capsys, argv)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == ["JOBBOOKMARKS\tnightly\tok", NIGHTLY_TEXT.removesuffix("\n")]
+    assert lines[2] == "JOBBOOKMARKS\tnever-ran\tno-bookmark"
+    assert lines[3].startswith("ERROR\tEntityNotFoundException\tContinuation for job never-ran")
+    assert len(lines) == 4
+    argv = ["reset", "nightly", "--yes", "--output", "text", "--endpoint-url", jobs]
+    assert run_cli(capsys, argv) == (0, NIGHTLY_TEXT, "")
+
+
 def test_reset_query(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["reset", "nightly", "--yes", "--query", "JobBookmarkEntry.Run", "--endpoint-url", jobs]
     assert run_cli(capsys, argv) == (0, "3\n", "")

@@ -156,6 +156,16 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
     assert out.startswith('{\n    "Jobs": [\n')  # the AWS CLI's indent of 4
 
 
+def test_output_text(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "--output", "text")
+    assert status == 3
+    assert out == (
+        "JOBS\tenable\t4.0\tracing\tglueetl\t3\n"
+        f"FINDINGS\tconcurrent-runs\t{RACING}\twarning\tNone\n"
+        "JOBS\tenable\t4.0\thealthy\tglueetl\t1\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("jobs", "fail_on", "status"),
     [

@@ -190,6 +190,7 @@ def test_rewind_refuses_a_since_in_the_future_before_any_request(
     [
         ["rewind", "nightly", "--since", "3d", "--output", "json"],
         ["--output", "json", "rewind", "nightly", "--since", "3d"],
+        ["--output", "text", "rewind", "nightly", "--since", "3d"],
         ["--query", "JobName", "rewind", "nightly", "--since", "3d"],
     ],
 )
@@ -351,3 +352,21 @@ def test_diff_query_selects_from_the_json(
     status, out, _ = cli(capsys, fleet, "diff", str(before), "--query", query)
     assert status == 0
     assert json.loads(out) == ["growing"]
+
+
+def test_diff_output_text(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", "growing", capsys=capsys)
+    change_fleet(fleet, glue)
+    [job] = json.loads(cli(capsys, fleet, "diff", str(before), "--output", "json").out)["Jobs"]
+    status, out, _ = cli(capsys, fleet, "diff", str(before), "--output", "text")
+    assert status == 0
+    # The AWS CLI's text rules: the keys in order, each nested object on a line of its own.
+    assert out == (
+        "JOBS\tNone\tgrowing\tadvanced\n"
+        f"AFTER\t2\t{job['After']['RunId']}\t2\n"
+        f"BEFORE\t1\t{job['Before']['RunId']}\t1\n"
+        "SOURCES\t2\tTrue\tTrue\t2024-10-29T00:00:00.000Z\t2024-10-28T00:00:00.000Z"
+        "\tdatasource0\n"
+    )
