@@ -83,6 +83,14 @@ def _progress() -> Progress:
     return Progress(sys.stderr, enabled=_is_terminal(sys.stderr))
 
 
+def _say(line: str) -> None:
+    """`line`, if any, on stderr after what is on stdout so far."""
+    if line:
+        sys.stdout.flush()
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+
 def _print_error(text: str) -> None:
     sys.stderr.write(f"{PROG}: error: {text}\n")
     sys.stderr.flush()
@@ -233,12 +241,27 @@ def _job_selection(
     return given, every_job, tags
 
 
+def _no_jobs(gb: GlueBookmarks, prefix: str | None, tags: Mapping[str, str]) -> str:
+    """The line that says a listing found no job, and where it looked: a region mistyped, or
+    the wrong endpoint, shows there."""
+    jobs = "no jobs"
+    if prefix is not None:
+        jobs += f" starting with {prefix!r}"
+    if tags:
+        jobs += " tagged " + ", ".join(f"{key}={value}" for key, value in tags.items())
+    # The client the listing used: the region and endpoint as botocore resolved them (the
+    # options, the environment, the profile, AWS's own).
+    meta = gb._get_client().meta
+    return f"{PROG}: {jobs} in {meta.region_name} ({meta.endpoint_url})\n"
+
+
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     given, every_job, tags = _job_selection(args, parser)
     progress = _progress()
     names: list[str] = []
     listed = False
     done = 0
+    nothing_found = ""
 
     def show(done_now: int, total: int) -> None:
         nonlocal done
@@ -253,6 +276,8 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                     progress.show(f"{count(len(names), 'job')} found")
                 # The service lists jobs in no order a person can use.
                 names.sort()
+                if not names:
+                    nothing_found = _no_jobs(gb, args.prefix, tags)
             else:
                 names = given
             listed = True
@@ -270,6 +295,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         progress.clear()
     outcomes = [outcome(name, result) for name, result in zip(names, results, strict=True)]
     _write(args, outcomes, list_document, list_table)
+    _say(nothing_found)
     failed = sum(job.failed for job in outcomes)
     if failed:
         sys.stdout.flush()
@@ -287,7 +313,9 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
         else:
             diagnoses = gb.diagnose(given, stale_after=args.stale_after)
+        nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
+    _say(nothing_found)
     failing = sum(
         any(finding.severity >= args.fail_on for finding in diagnosis.findings)
         for diagnosis in diagnoses

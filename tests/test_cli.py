@@ -446,6 +446,30 @@ def test_list_all_is_sorted_and_exits_0_with_only_missing_bookmarks(
     ]
 
 
+@pytest.mark.parametrize(
+    ("options", "jobs"),
+    [
+        ([], "no jobs"),
+        (["--prefix", "nightly-"], "no jobs starting with 'nightly-'"),
+        (["--prefix", "n", "--tag", "team=data"], "no jobs starting with 'n' tagged team=data"),
+    ],
+)
+@pytest.mark.parametrize("command", ["list", "doctor"])
+def test_no_job_found_says_where_it_looked(
+    glue_moto_server_url: str,
+    command: str,
+    options: list[str],
+    jobs: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [command, "--all", *options, "--region", "eu-west-1"]
+    status, out, err = run_cli(capsys, [*argv, "--endpoint-url", glue_moto_server_url])
+    assert status == 0
+    assert out.startswith("JOB  ") or out.startswith("0 jobs diagnosed")
+    # A region mistyped, or the wrong endpoint, shows here.
+    assert err == f"glue-bookmarks: {jobs} in eu-west-1 ({glue_moto_server_url})\n"
+
+
 def test_list_prefix_alone_means_all_jobs_with_that_prefix(
     jobs: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -489,7 +513,7 @@ def test_list_tags_are_sent_as_the_listjobs_filter(
     assert run_cli(capsys, [*argv, "--endpoint-url", faults.url]) == (
         0,
         "JOB  VERSION  RUN  ATTEMPT  SOURCE  RUN START TIME  FILES  RUN ID\n",
-        "",
+        f"glue-bookmarks: no jobs tagged team=data, cost-centre= in {REGION} ({faults.url})\n",
     )
     assert [(request.target, request.body) for request in faults.requests] == [
         ("AWSGlue.ListJobs", {"Tags": {"team": "data", "cost-centre": ""}})
