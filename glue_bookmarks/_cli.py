@@ -373,6 +373,16 @@ def _live(
             )
     finally:
         progress.clear()
+    unread = [
+        result
+        for result in results
+        if isinstance(result, GlueBookmarksError)
+        and not isinstance(result, NoBookmarkError | JobNotFoundError)
+    ]
+    if unread and len(unread) == len(names):
+        # Not one answer: the endpoint, the credentials or the permissions are at fault, not
+        # the jobs. One line, and exit 1, as for a listing that fails.
+        raise unread[0]
     for name, result in zip(names, results, strict=True):
         if isinstance(result, JobBookmarkEntry):
             live[name] = result
@@ -383,12 +393,19 @@ def _live(
     return live, failed
 
 
-def _diff(args: argparse.Namespace) -> int:
+def _snapshot(path: str) -> dict[str, JobBookmarkEntry | None]:
+    """The snapshot in the file at `path`, or on stdin for `-`."""
+    return load_snapshot(sys.stdin if path == "-" else path)
+
+
+def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.before == args.after == "-":
+        parser.error("only one of BEFORE and AFTER can be - (stdin)")
     # Both files are read before any request: a bad one sends nothing.
-    before = load_snapshot(args.before)
+    before = _snapshot(args.before)
     failed: list[Outcome] = []
     if args.after is not None:
-        after: Mapping[str, JobBookmarkEntry | None] = load_snapshot(args.after)
+        after: Mapping[str, JobBookmarkEntry | None] = _snapshot(args.after)
     else:
         after, failed = _live(args, list(before))
         # A job whose bookmark could not be read now is left out of the comparison, and
@@ -465,7 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "rewind":
                 status = _rewind(args)
             elif args.command == "diff":
-                status = _diff(args)
+                status = _diff(args, commands["diff"])
             elif args.command == "list":
                 status = _list(args, commands["list"])
             else:

@@ -481,12 +481,18 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             "Compare two snapshots, as `glue-bookmarks list --output json` writes them, job by "
             "job: unchanged, advanced (with the files added and the latest partition of each "
             "source), rewound, reset, appeared or disappeared. Without AFTER, BEFORE is "
-            "compared with the live bookmarks of its jobs."
+            "compared with the live bookmarks of its jobs; when not one of them can be read, "
+            "the first error is the one line of an exit status 1."
         ),
     )
-    diff.add_argument("before", metavar="BEFORE", help="the earlier snapshot file")
     diff.add_argument(
-        "after", metavar="AFTER", nargs="?", help="the later snapshot file; default: live"
+        "before", metavar="BEFORE", help="the earlier snapshot file; - reads it from stdin"
+    )
+    diff.add_argument(
+        "after",
+        metavar="AFTER",
+        nargs="?",
+        help="the later snapshot file, or - for stdin; default: the live bookmarks",
     )
     diff.add_argument(
         "--max-workers",

@@ -15,7 +15,8 @@ from types_boto3_glue.client import GlueClient
 from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
 from tests._cli_support import Result, Terminal, run_cli
-from tests._support import REGION, create_job, glue_client
+from tests._support import REGION, create_job, glue_client, refused_endpoint
+from tests.faults import Echo, FaultServer, error_answer
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
@@ -370,3 +371,94 @@ def test_diff_output_text(
         "SOURCES\t2\tTrue\tTrue\t2024-10-29T00:00:00.000Z\t2024-10-28T00:00:00.000Z"
         "\tdatasource0\n"
     )
+
+
+@pytest.mark.parametrize("which", ["before", "after"])
+def test_diff_reads_a_snapshot_from_stdin(
+    fleet: str, glue: GlueClient, which: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
+    change_fleet(fleet, glue)
+    after = snapshot(fleet, tmp_path / "after.json", *JOBS, capsys=capsys)
+    from_files = run_cli(capsys, ["diff", str(before), str(after), "--output", "json"])
+    assert from_files.status == 0
+    stdin, argv = (
+        (before.read_text(), ["diff", "-", str(after)])
+        if which == "before"
+        else (after.read_text(), ["diff", str(before), "-"])
+    )
+    assert run_cli(capsys, [*argv, "--output", "json"], stdin=stdin) == from_files
+
+
+def test_diff_of_stdin_against_the_live_bookmarks(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
+    change_fleet(fleet, glue)
+    from_file = cli(capsys, fleet, "diff", str(before))
+    assert from_file.status == 0
+    assert cli(capsys, fleet, "diff", "-", stdin=before.read_text()) == from_file
+
+
+def test_diff_reads_stdin_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(capsys, ["diff", "-", "-"], stdin="{}") == (
+        2,
+        "",
+        "glue-bookmarks diff: error: only one of BEFORE and AFTER can be - (stdin) "
+        "(see 'glue-bookmarks diff --help')\n",
+    )
+
+
+def test_diff_of_stdin_that_is_not_a_snapshot(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, ["diff", "-"], stdin="[]")
+    assert (status, out) == (2, "")
+    assert err.startswith("glue-bookmarks: error: SnapshotError: ")
+    assert "expected a JSON object, got list" in err
+
+
+TWO_JOBS = json.dumps(
+    {
+        "JobBookmarks": [
+            {
+                "JobName": name,
+                "Status": "ok",
+                "JobBookmarkEntry": {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0},
+            }
+            for name in ("a", "b")
+        ]
+    }
+)
+
+
+def test_diff_against_an_unreachable_endpoint_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    before = tmp_path / "before.json"
+    before.write_text(TWO_JOBS)
+    with refused_endpoint() as url:
+        status, out, err = cli(capsys, url, "diff", str(before))
+    # No job could be read: nothing to compare, as a listing that fails.
+    assert (status, out) == (1, "")
+    assert err == (
+        f'glue-bookmarks: error: TransportError: Could not connect to the endpoint URL: "{url}/"\n'
+    )
+
+
+def test_diff_with_some_jobs_unread_compares_the_others(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    faults.script(Echo(), error_answer(400, "AccessDeniedException", "no GetJobBookmark on b"))
+    argv = ["diff", "-", "--max-workers", "1", "--output", "json"]
+    status, out, err = cli(capsys, faults.url, *argv, stdin=TWO_JOBS)
+    assert status == 3
+    assert [(job["JobName"], job["Status"]) for job in json.loads(out)["Jobs"]] == [
+        ("a", "unchanged")
+    ]
+    lines = err.splitlines()
+    assert lines == [
+        "glue-bookmarks: error: job 'b' not compared: failed: AccessDeniedException: "
+        "no GetJobBookmark on b",
+        "glue-bookmarks: error: 1 of 2 jobs could not be read",
+    ]
