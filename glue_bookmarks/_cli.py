@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Literal, TypeVar
@@ -96,11 +97,19 @@ def _print_error(text: str) -> None:
     sys.stderr.flush()
 
 
+def _table_width(args: argparse.Namespace) -> int | None:
+    """The width to fit a table to: the terminal's, when stdout is one and `--wide` is not
+    given; otherwise None, every cell in full, as a script reading the table expects."""
+    if args.wide or not _is_terminal(sys.stdout):
+        return None
+    return shutil.get_terminal_size().columns
+
+
 def _write(
     args: argparse.Namespace,
     result: _Result,
     document: Callable[[_Result], object],
-    table: Callable[[_Result], str],
+    table: Callable[[_Result, int | None], str],
     *,
     default: Literal["json", "table"] = "table",
 ) -> None:
@@ -108,7 +117,7 @@ def _write(
     `default`) asks, or what `--query` selects from the document, in JSON unless text."""
     output = args.output or ("json" if args.query is not None else default)
     if output == "table":
-        text = table(result)
+        text = table(result, _table_width(args))
     elif args.query is not None:
         text = query_text(args.query, document(result), output)
     elif output == "text":

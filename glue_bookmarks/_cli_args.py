@@ -286,6 +286,13 @@ def _output_options(default: Any) -> _Parser:
         "with --output text as text, a string bare (as the AWS CLI's --query does); not with "
         "--output table",
     )
+    group.add_argument(
+        "--wide",
+        action="store_true",
+        default=default,
+        help="print every cell of a table in full; by default a table on a terminal is "
+        "fitted to its width, run ids and source names shortened with an ellipsis",
+    )
     return parent
 
 

@@ -38,7 +38,14 @@ from glue_bookmarks import (
     _cli_render,
 )
 from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
-from tests._cli_support import PYTHON_M, Terminal, child_env, run_child, run_cli
+from tests._cli_support import (
+    PYTHON_M,
+    Terminal,
+    child_env,
+    run_child,
+    run_cli,
+    run_cli_on_terminal,
+)
 from tests._support import (
     ACCESS_KEY,
     REGION,
@@ -685,6 +692,65 @@ def test_list_gives_the_client_a_pool_for_its_workers(
     # No retry mode: the environment's or the profile's wins, else the library's default.
     assert config.retries is None
     assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
+
+
+# -- tables on a terminal -----------------------------------------------------------------------
+
+STUDIO_SOURCE = "AWSGlueDataCatalog_node1730078287682"
+LONG_RUN_ID = "jr_a8794b6c8465db05881579b638216a8e706ad38f3bd87a60deb680f78c5c50d5"
+
+
+@pytest.fixture
+def studio(glue_moto_server_url: str, glue: GlueClient) -> str:
+    """moto server with `nightly-orders`, a Glue Studio job: a long source name, a run id."""
+    create_job(glue, "nightly-orders")
+    state = BookmarkState(
+        {
+            STUDIO_SOURCE: HadoopSourceState(
+                run=3, run_start_time=MULTI_STATE["orders"].run_start_time
+            )
+        }
+    )
+    seed_job_bookmark("nightly-orders", version=3, run=3, run_id=LONG_RUN_ID, job_bookmark=state)
+    return glue_moto_server_url
+
+
+def test_a_table_on_a_terminal_fits_its_width(
+    studio: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["list", "nightly-orders", "ghost", "--endpoint-url", studio]
+    # Not a terminal: every cell in full, as a script reading the table expects.
+    full = run_cli(capsys, argv)
+    assert full.status == 3 and LONG_RUN_ID in full.out
+    assert max(len(line) for line in full.out.splitlines()) == 177
+    fitted = run_cli_on_terminal(capsys, argv, columns=100)
+    assert (fitted.status, fitted.err) == full[::2]
+    assert fitted.out == (
+        "JOB             VERSION  RUN  ATTEMPT  SOURCE         RUN START TIME            "
+        "FILES  RUN ID\n"
+        "nightly-orders  3        3    0        AWSGlu…287682  2024-10-29T23:05:00.001Z  "
+        "0      jr_a87…5c50d5\n"
+        # A note wraps in what is left of the line.
+        "ghost           failed: EntityNotFoundException: Job ghost not found.\n"
+    )
+    assert max(len(line) for line in fitted.out.splitlines()) == 100
+    # --wide: in full; and the JSON is the same wherever it goes.
+    assert run_cli_on_terminal(capsys, [*argv, "--wide"], columns=100) == full
+    json_argv = ["list", "nightly-orders", "--output", "json", "--endpoint-url", studio]
+    assert run_cli_on_terminal(capsys, json_argv, columns=100).out == run_cli(capsys, json_argv).out
+
+
+def test_a_table_on_a_narrow_terminal_shortens_to_a_floor(
+    studio: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["get", "nightly-orders", "--output", "table", "--endpoint-url", studio]
+    status, out, _ = run_cli_on_terminal(capsys, argv, columns=40)
+    assert status == 0
+    # The other columns alone are wider: the identifiers keep 12 characters, both ends.
+    assert out.splitlines()[1].split() == [
+        "nightly-orders", "3", "3", "0", "AWSGlu…87682", "2024-10-29T23:05:00.001Z", "0",
+        "jr_a87…c50d5",
+    ]  # fmt: skip
 
 
 # -- --query ------------------------------------------------------------------------------------

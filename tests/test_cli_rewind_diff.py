@@ -14,7 +14,7 @@ from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
-from tests._cli_support import Result, Terminal, run_cli
+from tests._cli_support import Result, Terminal, run_cli, run_cli_on_terminal
 from tests._support import REGION, create_job, glue_client, refused_endpoint
 from tests.faults import Echo, FaultServer, error_answer
 
@@ -301,6 +301,28 @@ def test_diff_table_against_the_live_bookmarks(
     ]  # fmt: skip
     assert rows["steady"] == ["unchanged", "1", "1", "-", "-", "-"]
     assert lines[-1] == ("8 jobs: 2 unchanged, 2 advanced, 1 rewound, 2 reset, 1 disappeared")
+
+
+def test_diff_table_on_a_terminal_fits_its_width(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", "growing", "steady", capsys=capsys)
+    change_fleet(fleet, glue)
+    argv = ["diff", str(before), "--endpoint-url", fleet]
+    full = run_cli(capsys, argv)
+    assert max(len(line) for line in full.out.splitlines()) == 115
+    fitted = run_cli_on_terminal(capsys, argv, columns=90)
+    assert (fitted.status, fitted.err) == (0, "")
+    # The change of the latest partition wraps after its arrow.
+    assert fitted.out == (
+        "JOB      STATUS     VERSION  RUN     SOURCE       FILES ADDED  LATEST PARTITION\n"
+        "growing  advanced   1 -> 2   1 -> 2  datasource0  2            "
+        "2024-10-28T00:00:00.000Z ->\n"
+        "                                                               2024-10-29T00:00:00.000Z\n"
+        "steady   unchanged  1        1       -            -            -\n"
+        "2 jobs: 1 advanced, 1 unchanged\n"
+    )
+    assert run_cli_on_terminal(capsys, [*argv, "--wide"], columns=90) == full
 
 
 def test_diff_of_a_file_that_is_not_a_snapshot(
