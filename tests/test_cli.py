@@ -704,13 +704,8 @@ LONG_RUN_ID = "jr_a8794b6c8465db05881579b638216a8e706ad38f3bd87a60deb680f78c5c50
 def studio(glue_moto_server_url: str, glue: GlueClient) -> str:
     """moto server with `nightly-orders`, a Glue Studio job: a long source name, a run id."""
     create_job(glue, "nightly-orders")
-    state = BookmarkState(
-        {
-            STUDIO_SOURCE: HadoopSourceState(
-                run=3, run_start_time=MULTI_STATE["orders"].run_start_time
-            )
-        }
-    )
+    started = datetime(2024, 10, 29, 23, 5, 0, 1000, tzinfo=timezone.utc)
+    state = BookmarkState({STUDIO_SOURCE: HadoopSourceState(run=3, run_start_time=started)})
     seed_job_bookmark("nightly-orders", version=3, run=3, run_id=LONG_RUN_ID, job_bookmark=state)
     return glue_moto_server_url
 
