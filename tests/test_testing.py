@@ -46,7 +46,7 @@ from glue_bookmarks.testing import (
     seed_job_run,
     set_bookmark_state,
 )
-from glue_bookmarks.testing.__main__ import main as testing_main
+from glue_bookmarks.testing.__main__ import main as serve_main
 from glue_bookmarks.testing._bookmarks import JOB_RUN_STATES
 from tests._support import (
     NO_DEV_PLUGINS,
@@ -391,7 +391,7 @@ def test_cli_server_bad_port_is_a_usage_error(
 ) -> None:
     # The arguments are parsed before anything else: in this process, no signal is taken over.
     with pytest.raises(SystemExit) as exited:
-        testing_main(["--port", port])
+        serve_main(["--port", port])
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == f"{ERROR}{message}"
