@@ -11,14 +11,17 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Literal, TypeVar
 
+from botocore.config import Config
 from jmespath.exceptions import JMESPathError
 
 from glue_bookmarks._base import default_config
 from glue_bookmarks._cli_args import (
+    EXIT_DECLINED,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_JOBS_FAILED,
@@ -47,6 +50,7 @@ from glue_bookmarks._cli_render import (
     plan_text,
     query_text,
     rewind_text,
+    text_output,
 )
 from glue_bookmarks._client import GlueBookmarks
 from glue_bookmarks._diff import diff_bookmarks, load_snapshot
@@ -80,42 +84,62 @@ def _progress() -> Progress:
     return Progress(sys.stderr, enabled=_is_terminal(sys.stderr))
 
 
+def _say(line: str) -> None:
+    """`line`, if any, on stderr after what is on stdout so far."""
+    if line:
+        sys.stdout.flush()
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+
 def _print_error(text: str) -> None:
     sys.stderr.write(f"{PROG}: error: {text}\n")
     sys.stderr.flush()
+
+
+def _table_width(args: argparse.Namespace) -> int | None:
+    """The width to fit a table to: the terminal's, when stdout is one and `--wide` is not
+    given; otherwise None, every cell in full, as a script reading the table expects."""
+    if args.wide or not _is_terminal(sys.stdout):
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _write(
     args: argparse.Namespace,
     result: _Result,
     document: Callable[[_Result], object],
-    table: Callable[[_Result], str],
+    table: Callable[[_Result, int | None], str],
     *,
     default: Literal["json", "table"] = "table",
 ) -> None:
-    """`result` on stdout: what `--query` selects from its document, or the document or the
-    table, as `--output` (or else the command's `default`) asks."""
-    if args.query is not None:
-        text = query_text(args.query, document(result))
-    elif (args.output or default) == "json":
-        text = json_text(document(result))
+    """`result` on stdout: its document or table, as `--output` (or else the command's
+    `default`) asks, or what `--query` selects from the document, in JSON unless text."""
+    output = args.output or ("json" if args.query is not None else default)
+    if output == "table":
+        text = table(result, _table_width(args))
+    elif args.query is not None:
+        text = query_text(args.query, document(result), output)
+    elif output == "text":
+        text = text_output(document(result))
     else:
-        text = table(result)
+        text = json_text(document(result))
     sys.stdout.write(text)
 
 
-def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
-    """Whether the user, asked `prompt` on stderr, answers y or yes on stdin.
+def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
+    """`EXIT_OK` when the user, asked `prompt` on stderr, answers y or yes on stdin.
 
-    Nothing is asked without a terminal on stdin: an error says what to pass `otherwise`.
-    Any other answer says the bookmark of `job` is unchanged.
+    Nothing is asked without a terminal on stdin: a usage error says what to pass `otherwise`.
+    Any other answer is `EXIT_DECLINED`, with a line that says the bookmark of `job` is
+    unchanged.
     """
     if not _is_terminal(sys.stdin):
         _print_error(
             f"{command} changes the bookmark of job {job!r} and stdin is not a terminal to "
             f"confirm on; {otherwise}"
         )
-        return False
+        return EXIT_USAGE
     sys.stderr.write(prompt)
     sys.stderr.flush()
     try:
@@ -125,9 +149,9 @@ def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
         sys.stderr.write("\n")
         raise
     if answer.strip().lower() in ("y", "yes"):
-        return True
+        return EXIT_OK
     sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
-    return False
+    return EXIT_DECLINED
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -136,6 +160,18 @@ def _confirmed(command: str, job: str, prompt: str, otherwise: str) -> bool:
 def _bookmarks(args: argparse.Namespace, *, workers: int | None = None) -> GlueBookmarks:
     # A thread without a pooled connection would open a new one per request.
     config = None if workers is None else default_config(max_pool_connections=workers)
+    # Only the timeouts given: botocore's defaults are the AWS CLI's (60 s). 0 is no timeout,
+    # which botocore spells None.
+    timeouts = {
+        name: value or None
+        for name, value in (
+            ("read_timeout", args.cli_read_timeout),
+            ("connect_timeout", args.cli_connect_timeout),
+        )
+        if value is not None
+    }
+    if timeouts:
+        config = Config(**timeouts) if config is None else config.merge(Config(**timeouts))
     return GlueBookmarks(
         region_name=args.region,
         profile_name=args.profile,
@@ -163,8 +199,10 @@ def _reset(args: argparse.Namespace) -> int:
         )
     else:
         prompt = f"Rewind the bookmark of job {args.job!r} to run {args.run_id!r}? [y/N] "
-    if not args.yes and not _confirmed("reset", args.job, prompt, "pass --yes to reset anyway"):
-        return EXIT_USAGE
+    if not args.yes:
+        status = _confirm("reset", args.job, prompt, "pass --yes to reset anyway")
+        if status != EXIT_OK:
+            return status
     with _bookmarks(args) as gb:
         entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
     _write(args, entry, entry_document, entry_table, default="json")
@@ -212,12 +250,27 @@ def _job_selection(
     return given, every_job, tags
 
 
+def _no_jobs(gb: GlueBookmarks, prefix: str | None, tags: Mapping[str, str]) -> str:
+    """The line that says a listing found no job, and where it looked: a region mistyped, or
+    the wrong endpoint, shows there."""
+    jobs = "no jobs"
+    if prefix is not None:
+        jobs += f" starting with {prefix!r}"
+    if tags:
+        jobs += " tagged " + ", ".join(f"{key}={value}" for key, value in tags.items())
+    # The client the listing used: the region and endpoint as botocore resolved them (the
+    # options, the environment, the profile, AWS's own).
+    meta = gb._get_client().meta
+    return f"{PROG}: {jobs} in {meta.region_name} ({meta.endpoint_url})\n"
+
+
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     given, every_job, tags = _job_selection(args, parser)
     progress = _progress()
     names: list[str] = []
     listed = False
     done = 0
+    nothing_found = ""
 
     def show(done_now: int, total: int) -> None:
         nonlocal done
@@ -229,9 +282,11 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if every_job:
                 for name in gb.iter_job_names(prefix=args.prefix, tags=tags):
                     names.append(name)
-                    progress.show(f"{len(names)} jobs found")
+                    progress.show(f"{count(len(names), 'job')} found")
                 # The service lists jobs in no order a person can use.
                 names.sort()
+                if not names:
+                    nothing_found = _no_jobs(gb, args.prefix, tags)
             else:
                 names = given
             listed = True
@@ -249,10 +304,11 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         progress.clear()
     outcomes = [outcome(name, result) for name, result in zip(names, results, strict=True)]
     _write(args, outcomes, list_document, list_table)
+    _say(nothing_found)
     failed = sum(job.failed for job in outcomes)
     if failed:
         sys.stdout.flush()
-        _print_error(f"{failed} of {len(outcomes)} jobs failed")
+        _print_error(f"{failed} of {count(len(outcomes), 'job')} failed")
         return EXIT_JOBS_FAILED
     return EXIT_OK
 
@@ -266,7 +322,9 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
         else:
             diagnoses = gb.diagnose(given, stale_after=args.stale_after)
+        nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
+    _say(nothing_found)
     failing = sum(
         any(finding.severity >= args.fail_on for finding in diagnosis.findings)
         for diagnosis in diagnoses
@@ -283,8 +341,8 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _rewind(args: argparse.Namespace) -> int:
-    if args.query is not None or args.output == "json":
-        _print_error("rewind prints its plan for people; --output json and --query do not apply")
+    if args.query is not None or args.output in ("json", "text"):
+        _print_error("rewind prints its plan for people; --output and --query do not apply")
         return EXIT_USAGE
     # Checked before any request, as plan_rewind checks them: a usage error sends nothing.
     check_name("job_name", args.job)
@@ -300,13 +358,15 @@ def _rewind(args: argparse.Namespace) -> int:
                 "--allow-full-reset to process all the job's data again"
             )
             return EXIT_USAGE
-        if not args.yes and not _confirmed(
-            "rewind",
-            args.job,
-            "Apply this plan? [y/N] ",
-            "pass --yes to apply the plan, or --dry-run",
-        ):
-            return EXIT_USAGE
+        if not args.yes:
+            status = _confirm(
+                "rewind",
+                args.job,
+                "Apply this plan? [y/N] ",
+                "pass --yes to apply the plan, or --dry-run",
+            )
+            if status != EXIT_OK:
+                return status
         entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset)
     sys.stdout.write(rewind_text(plan, entry))
     return EXIT_OK
@@ -328,6 +388,16 @@ def _live(
             )
     finally:
         progress.clear()
+    unread = [
+        result
+        for result in results
+        if isinstance(result, GlueBookmarksError)
+        and not isinstance(result, NoBookmarkError | JobNotFoundError)
+    ]
+    if unread and len(unread) == len(names):
+        # Not one answer: the endpoint, the credentials or the permissions are at fault, not
+        # the jobs. One line, and exit 1, as for a listing that fails.
+        raise unread[0]
     for name, result in zip(names, results, strict=True):
         if isinstance(result, JobBookmarkEntry):
             live[name] = result
@@ -338,12 +408,19 @@ def _live(
     return live, failed
 
 
-def _diff(args: argparse.Namespace) -> int:
+def _snapshot(path: str) -> dict[str, JobBookmarkEntry | None]:
+    """The snapshot in the file at `path`, or on stdin for `-`."""
+    return load_snapshot(sys.stdin if path == "-" else path)
+
+
+def _diff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.before == args.after == "-":
+        parser.error("only one of BEFORE and AFTER can be - (stdin)")
     # Both files are read before any request: a bad one sends nothing.
-    before = load_snapshot(args.before)
+    before = _snapshot(args.before)
     failed: list[Outcome] = []
     if args.after is not None:
-        after: Mapping[str, JobBookmarkEntry | None] = load_snapshot(args.after)
+        after: Mapping[str, JobBookmarkEntry | None] = _snapshot(args.after)
     else:
         after, failed = _live(args, list(before))
         # A job whose bookmark could not be read now is left out of the comparison, and
@@ -356,7 +433,7 @@ def _diff(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         for job in failed:
             _print_error(f"job {job.job_name!r} not compared: {note(job)}")
-        _print_error(f"{len(failed)} of {len(failed) + len(diffs)} jobs could not be read")
+        _print_error(f"{len(failed)} of {count(len(failed) + len(diffs), 'job')} could not be read")
         return EXIT_JOBS_FAILED
     return EXIT_OK
 
@@ -398,9 +475,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error, a reset or rewind not confirmed, or a file that is not a snapshot, 3 `list`
-        (or `diff` against the live bookmarks) with some jobs failed or `doctor` with a
-        finding at or above `--fail-on`, 130 interrupted.
+        error (a reset or rewind without `--yes` and without a terminal included) or a file
+        that is not a snapshot, 3 `list` (or `diff` against the live bookmarks) with some jobs
+        failed or `doctor` with a finding at or above `--fail-on`, 4 a reset or rewind
+        declined at its prompt, 130 interrupted.
     """
     parser, commands = parsers()
     try:
@@ -419,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "rewind":
                 status = _rewind(args)
             elif args.command == "diff":
-                status = _diff(args)
+                status = _diff(args, commands["diff"])
             elif args.command == "list":
                 status = _list(args, commands["list"])
             else:

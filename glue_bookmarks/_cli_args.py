@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import botocore
 import jmespath
@@ -20,6 +21,7 @@ from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
 from glue_bookmarks._version import __version__
 
 __all__ = [
+    "EXIT_DECLINED",
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_JOBS_FAILED",
@@ -35,6 +37,8 @@ EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_JOBS_FAILED: Final = 3
+# Not a usage error: the command was right, and the user said no.
+EXIT_DECLINED: Final = 4
 # What a shell reports for a command stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED: Final = 130
 
@@ -42,14 +46,16 @@ _EPILOG: Final = """\
 exit status:
   0    success
   1    a service or transport error, no credentials or region, an answer that does not fit
-  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind not
-       confirmed, a --query expression that cannot be evaluated, a file that is not a
-       snapshot
+  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind
+       without --yes and without a terminal to confirm on, a --query expression that
+       cannot be evaluated, a file that is not a snapshot
   3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
        found, or another error); doctor found something at or above --fail-on
+  4    a reset or rewind declined at its prompt: nothing was changed
   130  interrupted (Ctrl-C)
 
-Global options are accepted before or after the command, as the AWS CLI accepts them.
+Global and output options are accepted before or after the command, as the AWS CLI accepts
+them. A usage error is one line; the command's --help has its usage.
 Documentation: the "Command line" page of the glue-bookmarks docs.
 """
 
@@ -74,6 +80,19 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    """Seconds, as the AWS CLI's --cli-read-timeout takes them: 0 for no timeout."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds, 0 for no timeout, got {text!r}"
+        )
     return value
 
 
@@ -142,14 +161,73 @@ def _query(text: str) -> Any:
 # -- parsers -----------------------------------------------------------------------------------
 
 
-def _global_options(default: Any) -> argparse.ArgumentParser:
-    """A parent parser holding the global options, each with `default`.
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line, naming the command they are about.
+
+    argparse prints the whole usage block above its error; the block is in `--help`, which the
+    line points to. An argument a command does not take is reported by that command's parser
+    rather than passed up to the main parser, which would not say which command it was.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(message.split())
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {line} (see '{self.prog} --help')\n")
+
+    # The signature is typeshed's overloads in one: a namespace given comes back.
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[Any, list[str]]:
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+
+class _Refused(argparse.Action):
+    """A hidden option whose use is a usage error with its own `message`.
+
+    For an option a user brings from elsewhere (the AWS CLI's `--job-name`), or one the command
+    does not take although the others do. `{value}` in `message` is what was given with it.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, *, message: str) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            nargs="?",
+            default=argparse.SUPPRESS,
+            help=argparse.SUPPRESS,
+        )
+        self.message = message
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error(self.message.format(value=values or "JOB"))
+
+
+def _job_name_refused(parser: argparse.ArgumentParser, command: str, *, names: bool) -> None:
+    """`--job-name`, as `aws glue get-job-bookmark` takes it, refused with where the name goes."""
+    what = "the job names as arguments" if names else "the job name as an argument"
+    parser.add_argument(
+        "--job-name",
+        action=_Refused,
+        message=f"{command} takes {what}, not --job-name: {PROG} {command} {{value}}",
+    )
+
+
+def _connection_options(default: Any) -> _Parser:
+    """A parent parser holding the global options every command takes, each with `default`.
 
     The main parser gets them with default None; each command's parser gets them again with
     `argparse.SUPPRESS`, so a value given before the command is not overwritten by the
     command parser's default, while a value given after it is still read.
     """
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = _Parser(add_help=False)
     group = parent.add_argument_group("global options")
     group.add_argument(
         "--profile", default=default, help="the shared-config profile to use (AWS_PROFILE)"
@@ -164,18 +242,19 @@ def _global_options(default: Any) -> argparse.ArgumentParser:
         help="another Glue endpoint, such as http://127.0.0.1:5000 for moto server",
     )
     group.add_argument(
-        "--output",
+        "--cli-read-timeout",
+        type=_timeout,
         default=default,
-        choices=("json", "table"),
-        help="json (the default for get and reset) or table (the default for list and doctor)",
+        metavar="SECONDS",
+        help="the longest wait for an answer to arrive on a connection; 0 for no timeout "
+        "(default 60)",
     )
     group.add_argument(
-        "--query",
-        type=_query,
+        "--cli-connect-timeout",
+        type=_timeout,
         default=default,
-        metavar="JMESPATH",
-        help="print what this JMESPath expression selects from the JSON document, as JSON "
-        "(as the AWS CLI's --query does); not with --output table",
+        metavar="SECONDS",
+        help="the longest wait for a connection to open; 0 for no timeout (default 60)",
     )
     group.add_argument(
         "--debug",
@@ -186,14 +265,45 @@ def _global_options(default: Any) -> argparse.ArgumentParser:
     return parent
 
 
+def _output_options(default: Any) -> _Parser:
+    """A parent parser holding the global options of the commands that print a document, each
+    with `default` as in `_connection_options`."""
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("output options")
+    group.add_argument(
+        "--output",
+        default=default,
+        choices=("json", "text", "table"),
+        help="json (the default for get and reset), text (tab-separated, as the AWS CLI's) or "
+        "table (the default for list, doctor and diff)",
+    )
+    group.add_argument(
+        "--query",
+        type=_query,
+        default=default,
+        metavar="JMESPATH",
+        help="print what this JMESPath expression selects from the JSON document, as JSON, or "
+        "with --output text as text, a string bare (as the AWS CLI's --query does); not with "
+        "--output table",
+    )
+    group.add_argument(
+        "--wide",
+        action="store_true",
+        default=default,
+        help="print every cell of a table in full; by default a table on a terminal is "
+        "fitted to its width, run ids and source names shortened with an ellipsis",
+    )
+    return parent
+
+
 def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The main parser, and each command's parser by command name."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Get, reset, list, rewind and compare AWS Glue job bookmarks.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[_global_options(None)],
+        parents=[_connection_options(None), _output_options(None)],
     )
     parser.add_argument(
         "--version",
@@ -204,7 +314,9 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    parents = [_global_options(argparse.SUPPRESS)]
+    # Each command's parser is a _Parser too: add_parser makes the main parser's class.
+    connection = _connection_options(argparse.SUPPRESS)
+    parents = [connection, _output_options(argparse.SUPPRESS)]
 
     get = commands.add_parser(
         "get",
@@ -217,6 +329,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     get.add_argument("job", metavar="JOB", help="the job name")
     get.add_argument("--run-id", metavar="ID", help="the entry as it stood for this run")
+    _job_name_refused(get, "get", names=False)
 
     reset = commands.add_parser(
         "reset",
@@ -232,6 +345,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     reset.add_argument("job", metavar="JOB", help="the job name")
     reset.add_argument("--run-id", metavar="ID", help="rewind to this run instead of resetting")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _job_name_refused(reset, "reset", names=False)
 
     list_ = commands.add_parser(
         "list",
@@ -283,6 +397,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="give up on the jobs not done after this many seconds; they are listed as "
         "failed (DeadlineExceededError, or the throttle they last met)",
     )
+    _job_name_refused(list_, "list", names=True)
 
     doctor = commands.add_parser(
         "doctor",
@@ -330,10 +445,11 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         metavar="{error,warning,info}",
         help="exit with status 3 when a finding is at or above this severity (default warning)",
     )
+    _job_name_refused(doctor, "doctor", names=True)
 
     rewind = commands.add_parser(
         "rewind",
-        parents=parents,
+        parents=[connection],
         help="rewind a job's bookmark so data since a time is processed again, plan first",
         description=(
             "Plan a rewind of a job's bookmark to the latest succeeded run that started before "
@@ -362,6 +478,13 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="apply a plan that resets the bookmark fully (no run started before --since): "
         "every file is processed again; refused without it",
     )
+    _job_name_refused(rewind, "rewind", names=False)
+    rewind.add_argument(
+        "--output",
+        "--query",
+        action=_Refused,
+        message="rewind prints its plan for people; --output and --query do not apply",
+    )
 
     diff = commands.add_parser(
         "diff",
@@ -371,12 +494,18 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             "Compare two snapshots, as `glue-bookmarks list --output json` writes them, job by "
             "job: unchanged, advanced (with the files added and the latest partition of each "
             "source), rewound, reset, appeared or disappeared. Without AFTER, BEFORE is "
-            "compared with the live bookmarks of its jobs."
+            "compared with the live bookmarks of its jobs; when not one of them can be read, "
+            "the first error is the one line of an exit status 1."
         ),
     )
-    diff.add_argument("before", metavar="BEFORE", help="the earlier snapshot file")
     diff.add_argument(
-        "after", metavar="AFTER", nargs="?", help="the later snapshot file; default: live"
+        "before", metavar="BEFORE", help="the earlier snapshot file; - reads it from stdin"
+    )
+    diff.add_argument(
+        "after",
+        metavar="AFTER",
+        nargs="?",
+        help="the later snapshot file, or - for stdin; default: the live bookmarks",
     )
     diff.add_argument(
         "--max-workers",

@@ -15,6 +15,7 @@ from typing import IO, Any, Final, Literal
 
 import attrs
 
+from glue_bookmarks._cli_table import Column, Row, table_lines
 from glue_bookmarks._diff import JobDiff
 from glue_bookmarks._doctor import JobDiagnosis, Severity
 from glue_bookmarks._entry import JobBookmarkEntry
@@ -49,30 +50,37 @@ __all__ = [
     "plan_text",
     "query_text",
     "rewind_text",
+    "text_output",
 ]
 
 Status = Literal["ok", "no-bookmark", "job-not-found", "error"]
 
 _NO_VALUE: Final = "-"
-_LIST_HEADER: Final = (
-    "JOB",
-    "VERSION",
-    "RUN",
-    "ATTEMPT",
-    "SOURCE",
-    "RUN START TIME",
-    "FILES",
-    "RUN ID",
+_LIST_COLUMNS: Final = (
+    Column("JOB"),
+    Column("VERSION"),
+    Column("RUN"),
+    Column("ATTEMPT"),
+    Column("SOURCE", "shorten"),
+    Column("RUN START TIME"),
+    Column("FILES"),
+    Column("RUN ID", "shorten"),
 )
-_DOCTOR_HEADER: Final = ("JOB", "SEVERITY", "CODE", "SOURCE", "MESSAGE")
-_DIFF_HEADER: Final = (
-    "JOB",
-    "STATUS",
-    "VERSION",
-    "RUN",
-    "SOURCE",
-    "FILES ADDED",
-    "LATEST PARTITION",
+_DOCTOR_COLUMNS: Final = (
+    Column("JOB"),
+    Column("SEVERITY"),
+    Column("CODE"),
+    Column("SOURCE", "shorten"),
+    Column("MESSAGE", "wrap", narrowest=20),
+)
+_DIFF_COLUMNS: Final = (
+    Column("JOB"),
+    Column("STATUS"),
+    Column("VERSION"),
+    Column("RUN"),
+    Column("SOURCE", "shorten"),
+    Column("FILES ADDED", "wrap"),
+    Column("LATEST PARTITION", "wrap"),
 )
 
 
@@ -94,13 +102,75 @@ def json_text(document: object) -> str:
     return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
 
 
-def query_text(expression: Any, document: object) -> str:
-    """What `--query` prints: the selection as JSON, nothing for an empty object.
+def text_output(document: object) -> str:
+    """`document` as the AWS CLI's `--output text` prints it: tab-separated lines.
+
+    The rules are those of the AWS CLI's text formatter (`awscli/text.py` in aws/aws-cli):
+    a scalar is printed bare (None as `None`); a dict's scalar values go on one line in the
+    order of their keys, after the dict's own key in upper case when it has one, and then each
+    of its lists and dicts, named by its key; a list of scalars is one line, or with a key one
+    line per item; the dicts of a list share the scalar keys of them all, an absent one empty.
+    """
+    lines: list[str] = []
+    _text_lines(document, None, None, lines)
+    return "".join(lines)
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, dict | list)
+
+
+def _text_lines(
+    item: object, key: str | None, shared_keys: Sequence[str] | None, lines: list[str]
+) -> None:
+    """The lines of `item`, under `key`; `shared_keys` are the scalar keys of its list's dicts."""
+    if isinstance(item, dict):
+        if shared_keys is None:
+            scalars = [str(value) for _, value in sorted(item.items()) if not _nested(value)]
+            nested = [(name, value) for name, value in sorted(item.items()) if _nested(value)]
+        else:
+            scalars = [str(item.get(name, "")) for name in shared_keys]
+            nested = [(name, item[name]) for name in sorted(item.keys() - set(shared_keys))]
+        if scalars:
+            lines.append("\t".join(scalars if key is None else [key.upper(), *scalars]) + "\n")
+        for name, value in nested:
+            _text_lines(value, name, None, lines)
+    elif isinstance(item, list):
+        if any(isinstance(element, dict) for element in item):
+            keys = sorted(
+                {
+                    name
+                    for element in item
+                    if isinstance(element, dict)
+                    for name, value in element.items()
+                    if not _nested(value)
+                }
+            )
+            for element in item:
+                _text_lines(element, key, keys, lines)
+            return
+        scalars = [str(element) for element in item if not _nested(element)]
+        if key is not None:
+            lines.extend(f"{key.upper()}\t{scalar}\n" for scalar in scalars)
+        elif scalars:
+            lines.append("\t".join(scalars) + "\n")
+        for element in item:
+            if _nested(element):
+                _text_lines(element, key, None, lines)
+    else:
+        lines.append(f"{item}\n")
+
+
+def query_text(expression: Any, document: object, output: Literal["json", "text"] = "json") -> str:
+    """What `--query` prints: the selection as JSON, nothing for an empty object; or as text.
 
     `expression` is a compiled JMESPath expression. The AWS CLI's JSON output prints nothing for
-    `{}` either; `null`, `[]` and a plain string are printed as JSON.
+    `{}` either; `null`, `[]` and a plain string are printed as JSON. In text, a string is bare,
+    as the AWS CLI prints it, so the output can be used as a shell variable's value.
     """
     selected = expression.search(document)
+    if output == "text":
+        return text_output(selected)
     return "" if selected == {} else json_text(selected)
 
 
@@ -128,22 +198,6 @@ def _error_fields(error: GlueBookmarksError) -> dict[str, str | None]:
 
 def _when(moment: datetime | None) -> str:
     return _NO_VALUE if moment is None else format_iso_time(moment)
-
-
-def _widths(rows: Iterable[Sequence[str]], columns: int) -> list[int]:
-    """The width of each of the first `columns` columns: its longest cell."""
-    widths = [0] * columns
-    for row in rows:
-        for column, cell in enumerate(row[:columns]):
-            widths[column] = max(widths[column], len(cell))
-    return widths
-
-
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """`cells` two spaces apart, each padded to its column's width; those past `widths` and
-    the end of the line are not padded."""
-    padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
-    return "  ".join([*padded, *cells[len(widths) :]]).rstrip()
 
 
 # -- get, reset and list -----------------------------------------------------------------------
@@ -184,13 +238,13 @@ def entry_document(entry: JobBookmarkEntry) -> dict[str, object]:
     return {"JobBookmarkEntry": entry.to_dict()}
 
 
-def entry_table(entry: JobBookmarkEntry) -> str:
-    """The table of one entry, as `list` shows it.
+def entry_table(entry: JobBookmarkEntry, width: int | None = None) -> str:
+    """The table of one entry, as `list` shows it, fitted to `width` if given.
 
     Raises:
         BookmarkParseError: The entry's state does not parse.
     """
-    return list_table([Outcome(entry.job_name, "ok", entry=entry, state=entry.state)])
+    return list_table([Outcome(entry.job_name, "ok", entry=entry, state=entry.state)], width)
 
 
 def list_document(outcomes: Iterable[Outcome]) -> dict[str, list[dict[str, object]]]:
@@ -227,19 +281,18 @@ def note(job: Outcome) -> str:
     return f"failed: {fields['Code']}: {fields['Message']}"
 
 
-def list_table(outcomes: Iterable[Outcome]) -> str:
+def list_table(outcomes: Iterable[Outcome], width: int | None = None) -> str:
     """The table `list` prints: one row per job, one more line per further source.
 
     A job without an entry gets its note ("no bookmark yet", or "failed: " with the code and
-    message) in place of the columns after JOB.
+    message) in place of the columns after JOB. With a `width`, the table is fitted to it:
+    source names and run ids are shortened, notes wrap.
     """
-    rows: list[tuple[str, ...]] = []
-    notes: dict[int, str] = {}
+    rows: list[Row] = []
     for job in outcomes:
         entry, state = job.entry, job.state
         if entry is None or state is None:
-            notes[len(rows)] = note(job)
-            rows.append((job.job_name,))
+            rows.append(Row((job.job_name,), note=note(job)))
             continue
         for index, (source, when, files) in enumerate(_source_cells(state)):
             if index == 0:
@@ -247,15 +300,8 @@ def list_table(outcomes: Iterable[Outcome]) -> str:
                 run_id = entry.run_id or _NO_VALUE
             else:
                 columns, run_id = ("", "", "", ""), ""
-            rows.append((*columns, source, when, files, run_id))
-    widths = _widths([_LIST_HEADER, *rows], len(_LIST_HEADER))
-    lines = [_line(_LIST_HEADER, widths)]
-    for index, row in enumerate(rows):
-        if index in notes:
-            lines.append(_line([*row, notes[index]], widths[: len(row)]))
-        else:
-            lines.append(_line(row, widths))
-    return "\n".join(lines) + "\n"
+            rows.append(Row((*columns, source, when, files, run_id)))
+    return "\n".join(table_lines(_LIST_COLUMNS, rows, width)) + "\n"
 
 
 class Progress:
@@ -309,25 +355,26 @@ def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[st
     }
 
 
-def doctor_table(diagnoses: Sequence[JobDiagnosis]) -> str:
+def doctor_table(diagnoses: Sequence[JobDiagnosis], width: int | None = None) -> str:
     """One row per finding, grouped by job (the name on its first row), then a summary line
-    that counts the jobs without findings."""
+    that counts the jobs without findings. With a `width`, messages wrap and source names
+    are shortened to fit it."""
     rows = [
-        (
-            diagnosis.job_name if index == 0 else "",
-            finding.severity.value,
-            finding.code,
-            finding.transformation_ctx or _NO_VALUE,
-            finding.message,
+        Row(
+            (
+                diagnosis.job_name if index == 0 else "",
+                finding.severity.value,
+                finding.code,
+                finding.transformation_ctx or _NO_VALUE,
+                finding.message,
+            )
         )
         for diagnosis in diagnoses
         for index, finding in enumerate(diagnosis.findings)
     ]
     lines: list[str] = []
     if rows:
-        # The message, last, is not padded: it is as long as it is.
-        widths = _widths([_DOCTOR_HEADER, *rows], len(_DOCTOR_HEADER) - 1)
-        lines.extend(_line(row, widths) for row in [_DOCTOR_HEADER, *rows])
+        lines.extend(table_lines(_DOCTOR_COLUMNS, rows, width))
         lines.append("")
     with_findings = sum(bool(diagnosis.findings) for diagnosis in diagnoses)
     by_severity = {severity: 0 for severity in sorted(Severity, reverse=True)}
@@ -406,7 +453,7 @@ def _change(before: object, after: object) -> str:
     return shown[0] if shown[0] == shown[1] else f"{shown[0]} -> {shown[1]}"
 
 
-def _diff_rows(diff: JobDiff) -> list[tuple[str, ...]]:
+def _diff_rows(diff: JobDiff) -> list[Row]:
     before, after = diff.before, diff.after
     version = _change(
         None if before is None else before.version, None if after is None else after.version
@@ -414,10 +461,10 @@ def _diff_rows(diff: JobDiff) -> list[tuple[str, ...]]:
     run = _change(None if before is None else before.run, None if after is None else after.run)
     job = (diff.job_name, diff.status, version, run)
     if diff.error is not None:
-        return [(*job, f"state does not parse: {one_line(str(diff.error))}", "", "")]
+        return [Row(job, note=f"state does not parse: {one_line(str(diff.error))}")]
     if not diff.sources:
-        return [(*job, _NO_VALUE, _NO_VALUE, _NO_VALUE)]
-    rows: list[tuple[str, ...]] = []
+        return [Row((*job, _NO_VALUE, _NO_VALUE, _NO_VALUE))]
+    rows: list[Row] = []
     for index, source in enumerate(diff.sources):
         files = _NO_VALUE if source.files_added is None else str(source.files_added)
         partition = _change(
@@ -429,20 +476,20 @@ def _diff_rows(diff: JobDiff) -> list[tuple[str, ...]]:
             ctx += " (new)"
         elif not source.in_after:
             ctx += " (dropped)"
-        rows.append((*(job if index == 0 else ("", "", "", "")), ctx, files, partition))
+        rows.append(Row((*(job if index == 0 else ("", "", "", "")), ctx, files, partition)))
     return rows
 
 
-def diff_table(diffs: Sequence[JobDiff]) -> str:
-    """One row per source of each job (one for a job without), then the count of each status."""
+def diff_table(diffs: Sequence[JobDiff], width: int | None = None) -> str:
+    """One row per source of each job (one for a job without), then the count of each status.
+    With a `width`, source names are shortened and the partitions wrap to fit it."""
     rows = [row for diff in diffs for row in _diff_rows(diff)]
-    widths = _widths([_DIFF_HEADER, *rows], len(_DIFF_HEADER))
-    lines = [_line(row, widths) for row in [_DIFF_HEADER, *rows]]
+    lines = table_lines(_DIFF_COLUMNS, rows, width)
     counts: dict[str, int] = {}
     for diff in diffs:
         counts[diff.status] = counts.get(diff.status, 0) + 1
     summary = ", ".join(f"{number} {status}" for status, number in counts.items())
-    lines.append(f"{len(diffs)} jobs" + (f": {summary}" if summary else ""))
+    lines.append(count(len(diffs), "job") + (f": {summary}" if summary else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -23,7 +23,15 @@ import pytest
 from glue_bookmarks._cli import main
 from tests._support import ACCESS_KEY, REGION, SECRET_KEY, botocore_session
 
-__all__ = ["PYTHON_M", "Result", "Terminal", "child_env", "run_child", "run_cli"]
+__all__ = [
+    "PYTHON_M",
+    "Result",
+    "Terminal",
+    "child_env",
+    "run_child",
+    "run_cli",
+    "run_cli_on_terminal",
+]
 
 # How a user without the console script on PATH runs the command.
 PYTHON_M = (sys.executable, "-m", "glue_bookmarks")
@@ -60,6 +68,20 @@ def run_cli(
         status = main(argv)
     out, err = capsys.readouterr()
     return Result(status, out, err)
+
+
+def run_cli_on_terminal(
+    capsys: pytest.CaptureFixture[str], argv: Sequence[str], *, columns: int
+) -> Result:
+    """`run_cli`, with stdout a terminal `columns` wide (as `shutil.get_terminal_size()`
+    reads it from `COLUMNS`)."""
+    stdout = Terminal()
+    with (
+        mock.patch.object(sys, "stdout", stdout),
+        mock.patch.dict(os.environ, {"COLUMNS": str(columns)}),
+    ):
+        status, _, err = run_cli(capsys, argv)
+    return Result(status, stdout.getvalue(), err)
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ from typing import IO, Final
 import attrs
 import pytest
 
-from tests._cli_support import Terminal, run_cli
+from tests._cli_support import Terminal, run_cli, run_cli_on_terminal
 from tests._support import glue_client
 
 __all__ = [
@@ -292,6 +292,7 @@ class Shell:
         jq_programs: What each `jq` program the pages use does, as Python (no `jq` here).
         status: The exit status of the last command, for `$?`.
         statuses: The exit status of each `glue-bookmarks` command run, in order.
+        variables: What `NAME=$(command)` lines set, for `$NAME` in later lines.
     """
 
     capsys: pytest.CaptureFixture[str]
@@ -299,6 +300,7 @@ class Shell:
     jq_programs: Mapping[str, Callable[[str], str]]
     status: int = 0
     statuses: list[int] = attrs.Factory(list)
+    variables: dict[str, str] = attrs.Factory(dict)
 
     def run(self, command: Command) -> list[str]:
         """Run one `$` line; return what it printed, as a terminal shows it (stdout, then
@@ -308,14 +310,27 @@ class Shell:
             (m[1] for line in command.output if (m := re.search(r"\[y/N\] (\S*)$", line))),
             None,
         )
+        line = command.line.replace(DOC_SERVER_URL, self.server_url)
+        line = re.sub(r"\$(\w+)", lambda m: self.variables.get(m[1], m[0]), line)
+        assignment = re.fullmatch(r"(\w+)=\$\((.+)\)", line.strip())
+        if assignment is not None:  # NAME=$(command): its stdout, less the last newline
+            out: str | None = None
+            for simple in _parse(assignment[2])[0]:
+                ran = self._run_simple(simple.argv, out, None)
+                self.status, out = ran.status, ran.out
+            self.variables[assignment[1]] = (out or "").removesuffix("\n")
+            return []
+        # A line the page says ran on a terminal of a width runs on one.
+        width = re.search(r"# on a terminal (\d+) columns wide", line)
+        columns = None if width is None else int(width[1])
         printed: list[str] = []
-        for pipeline in _parse(command.line.replace(DOC_SERVER_URL, self.server_url)):
+        for pipeline in _parse(line):
             stdin: str | None = None
             errors = ""
             for simple in pipeline:
                 if simple.stdin_path is not None:
                     stdin = _read(simple.stdin_path)
-                ran = self._run_simple(simple.argv, stdin, answer)
+                ran = self._run_simple(simple.argv, stdin, answer, columns)
                 self.status = ran.status
                 errors += ran.err
                 stdin = ran.out
@@ -325,13 +340,22 @@ class Shell:
             printed += (stdin or "").splitlines() + errors.splitlines()
         return [line.replace(self.server_url, DOC_SERVER_URL) for line in printed]
 
-    def _run_simple(self, argv: Sequence[str], stdin: str | None, answer: str | None) -> _Ran:
+    def _run_simple(
+        self,
+        argv: Sequence[str],
+        stdin: str | None,
+        answer: str | None,
+        columns: int | None = None,
+    ) -> _Ran:
         name, *args = argv
         if name == "glue-bookmarks":
             stdin_stream: IO[str] | str = stdin or ""
             if answer is not None:
                 stdin_stream = Terminal(answer + "\n")
-            status, out, err = run_cli(self.capsys, args, stdin=stdin_stream)
+            if columns is not None:
+                status, out, err = run_cli_on_terminal(self.capsys, args, columns=columns)
+            else:
+                status, out, err = run_cli(self.capsys, args, stdin=stdin_stream)
             if answer is not None:  # the terminal shows the answer after the prompt
                 err = err.replace("[y/N] ", f"[y/N] {answer}\n", 1)
             self.statuses.append(status)

@@ -38,7 +38,14 @@ from glue_bookmarks import (
     _cli_render,
 )
 from glue_bookmarks.testing import bookmark_calls, seed_job_bookmark
-from tests._cli_support import PYTHON_M, Terminal, child_env, run_child, run_cli
+from tests._cli_support import (
+    PYTHON_M,
+    Terminal,
+    child_env,
+    run_child,
+    run_cli,
+    run_cli_on_terminal,
+)
 from tests._support import (
     ACCESS_KEY,
     REGION,
@@ -48,7 +55,7 @@ from tests._support import (
     glue_client,
     refused_endpoint,
 )
-from tests.faults import Answer, Echo, FaultServer, RateLimit, fault_server
+from tests.faults import Answer, Echo, FaultServer, RateLimit, Stall, fault_server
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -312,7 +319,8 @@ def test_only_y_or_yes_confirms(
         assert (status, err) == (0, RESET_PROMPT)
         assert json.loads(out) == {"JobBookmarkEntry": NIGHTLY_WIRE}
     else:
-        assert (status, out) == (2, "")
+        # A decline is not a usage error: it has an exit status of its own.
+        assert (status, out) == (4, "")
         assert err == (
             f"{RESET_PROMPT}glue-bookmarks: reset cancelled; the bookmark of 'nightly' is "
             "unchanged\n"
@@ -445,6 +453,30 @@ def test_list_all_is_sorted_and_exits_0_with_only_missing_bookmarks(
     ]
 
 
+@pytest.mark.parametrize(
+    ("options", "jobs"),
+    [
+        ([], "no jobs"),
+        (["--prefix", "nightly-"], "no jobs starting with 'nightly-'"),
+        (["--prefix", "n", "--tag", "team=data"], "no jobs starting with 'n' tagged team=data"),
+    ],
+)
+@pytest.mark.parametrize("command", ["list", "doctor"])
+def test_no_job_found_says_where_it_looked(
+    glue_moto_server_url: str,
+    command: str,
+    options: list[str],
+    jobs: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [command, "--all", *options, "--region", "eu-west-1"]
+    status, out, err = run_cli(capsys, [*argv, "--endpoint-url", glue_moto_server_url])
+    assert status == 0
+    assert out.startswith("JOB  ") or out.startswith("0 jobs diagnosed")
+    # A region mistyped, or the wrong endpoint, shows here.
+    assert err == f"glue-bookmarks: {jobs} in eu-west-1 ({glue_moto_server_url})\n"
+
+
 def test_list_prefix_alone_means_all_jobs_with_that_prefix(
     jobs: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -488,7 +520,7 @@ def test_list_tags_are_sent_as_the_listjobs_filter(
     assert run_cli(capsys, [*argv, "--endpoint-url", faults.url]) == (
         0,
         "JOB  VERSION  RUN  ATTEMPT  SOURCE  RUN START TIME  FILES  RUN ID\n",
-        "",
+        f"glue-bookmarks: no jobs tagged team=data, cost-centre= in {REGION} ({faults.url})\n",
     )
     assert [(request.target, request.body) for request in faults.requests] == [
         ("AWSGlue.ListJobs", {"Tags": {"team": "data", "cost-centre": ""}})
@@ -587,7 +619,7 @@ def test_stdin_with_other_jobs_is_a_usage_error(
     stdin = io.StringIO("nightly\n")
     status, out, err = run_cli(capsys, [*argv, "--endpoint-url", faults.url], stdin=stdin)
     assert (status, out) == (2, "")
-    assert err.splitlines()[-1] == f"glue-bookmarks list: error: {message}"
+    assert err == f"glue-bookmarks list: error: {message} (see 'glue-bookmarks list --help')\n"
     assert stdin.tell() == 0  # not read
     assert faults.requests == []
 
@@ -607,6 +639,21 @@ def test_list_all_shows_progress_on_a_terminal_and_clears_it(
     # Cleared at the end: blanked, and the cursor back at the start of the line.
     width = len("3 jobs found")
     assert progress.endswith("\r" + " " * width + "\r")
+
+
+def test_progress_and_the_failure_count_of_one_job(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stderr = Terminal()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    listing = Answer(200, b'{"JobNames": ["a"]}', {"Content-Type": "application/x-amz-json-1.1"})
+    faults.script(listing, Answer(500, b"no"), Answer(500, b"no"))
+    status, _, _ = run_cli(capsys, ["list", "--all", "--endpoint-url", faults.url])
+    assert status == 3
+    progress = stderr.getvalue()
+    assert "\r1 job found" in progress and "jobs found" not in progress
+    assert progress.endswith("glue-bookmarks: error: 1 of 1 job failed\n")
 
 
 def test_progress_counts_in_place(
@@ -647,6 +694,60 @@ def test_list_gives_the_client_a_pool_for_its_workers(
     assert config.user_agent_extra == f"glue-bookmarks/{__version__}"
 
 
+# -- tables on a terminal -----------------------------------------------------------------------
+
+STUDIO_SOURCE = "AWSGlueDataCatalog_node1730078287682"
+LONG_RUN_ID = "jr_a8794b6c8465db05881579b638216a8e706ad38f3bd87a60deb680f78c5c50d5"
+
+
+@pytest.fixture
+def studio(glue_moto_server_url: str, glue: GlueClient) -> str:
+    """moto server with `nightly-orders`, a Glue Studio job: a long source name, a run id."""
+    create_job(glue, "nightly-orders")
+    started = datetime(2024, 10, 29, 23, 5, 0, 1000, tzinfo=timezone.utc)
+    state = BookmarkState({STUDIO_SOURCE: HadoopSourceState(run=3, run_start_time=started)})
+    seed_job_bookmark("nightly-orders", version=3, run=3, run_id=LONG_RUN_ID, job_bookmark=state)
+    return glue_moto_server_url
+
+
+def test_a_table_on_a_terminal_fits_its_width(
+    studio: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["list", "nightly-orders", "ghost", "--endpoint-url", studio]
+    # Not a terminal: every cell in full, as a script reading the table expects.
+    full = run_cli(capsys, argv)
+    assert full.status == 3 and LONG_RUN_ID in full.out
+    assert max(len(line) for line in full.out.splitlines()) == 177
+    fitted = run_cli_on_terminal(capsys, argv, columns=100)
+    assert (fitted.status, fitted.err) == full[::2]
+    assert fitted.out == (
+        "JOB             VERSION  RUN  ATTEMPT  SOURCE         RUN START TIME            "
+        "FILES  RUN ID\n"
+        "nightly-orders  3        3    0        AWSGlu…287682  2024-10-29T23:05:00.001Z  "
+        "0      jr_a87…5c50d5\n"
+        # A note wraps in what is left of the line.
+        "ghost           failed: EntityNotFoundException: Job ghost not found.\n"
+    )
+    assert max(len(line) for line in fitted.out.splitlines()) == 100
+    # --wide: in full; and the JSON is the same wherever it goes.
+    assert run_cli_on_terminal(capsys, [*argv, "--wide"], columns=100) == full
+    json_argv = ["list", "nightly-orders", "--output", "json", "--endpoint-url", studio]
+    assert run_cli_on_terminal(capsys, json_argv, columns=100).out == run_cli(capsys, json_argv).out
+
+
+def test_a_table_on_a_narrow_terminal_shortens_to_a_floor(
+    studio: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["get", "nightly-orders", "--output", "table", "--endpoint-url", studio]
+    status, out, _ = run_cli_on_terminal(capsys, argv, columns=40)
+    assert status == 0
+    # The other columns alone are wider: the identifiers keep 12 characters, both ends.
+    assert out.splitlines()[1].split() == [
+        "nightly-orders", "3", "3", "0", "AWSGlu…87682", "2024-10-29T23:05:00.001Z", "0",
+        "jr_a87…c50d5",
+    ]  # fmt: skip
+
+
 # -- --query ------------------------------------------------------------------------------------
 
 
@@ -670,6 +771,55 @@ def test_get_query_prints_as_the_aws_cli_does(
 ) -> None:
     argv = ["--query", query, "get", "nightly", "--endpoint-url", jobs]
     assert run_cli(capsys, argv) == (0, printed, "")
+
+
+# As `aws glue get-job-bookmark --job-name nightly --output text` prints the same answer: the
+# entry's fields in the order of their keys (tests/test_cli_render.py has the AWS CLI's rules).
+NIGHTLY_TEXT = f"JOBBOOKMARKENTRY\t1\t{NIGHTLY_BOOKMARK}\tnightly\tjr_2\t3\tjr_3\t4\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "printed"),
+    [
+        (None, NIGHTLY_TEXT),
+        ("JobBookmarkEntry.PreviousRunId", "jr_2\n"),
+        ("JobBookmarkEntry.Nothing", "None\n"),
+        ("JobBookmarkEntry.[Version, Run]", "4\t3\n"),
+        ('JobBookmarkEntry.{job: JobName, note: `"café ✓"`}', "nightly\tcafé ✓\n"),
+    ],
+)
+def test_get_output_text_prints_as_the_aws_cli_does(
+    jobs: str, query: str | None, printed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = [] if query is None else ["--query", query]
+    argv = ["get", "nightly", "--output", "text", *options, "--endpoint-url", jobs]
+    assert run_cli(capsys, argv) == (0, printed, "")
+
+
+def test_a_run_id_from_text_output_feeds_run_id(
+    jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # RID=$(glue-bookmarks get nightly --query JobBookmarkEntry.PreviousRunId --output text)
+    query = ["--query", "JobBookmarkEntry.PreviousRunId", "--output", "text"]
+    status, out, _ = run_cli(capsys, ["get", "nightly", *query, "--endpoint-url", jobs])
+    assert status == 0
+    run_id = out.removesuffix("\n")  # as $(...) takes it
+    argv = ["get", "nightly", "--run-id", run_id, "--endpoint-url", jobs]
+    status, out, _ = run_cli(capsys, [*argv, "--output", "text", "--query", "JobBookmarkEntry.Run"])
+    assert (status, out) == (0, "2\n")
+
+
+def test_reset_and_list_output_text(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["list", "nightly", "never-ran", "--output", "text", "--endpoint-url", jobs]
+    status, out, err = run_cli(capsys, argv)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == ["JOBBOOKMARKS\tnightly\tok", NIGHTLY_TEXT.removesuffix("\n")]
+    assert lines[2] == "JOBBOOKMARKS\tnever-ran\tno-bookmark"
+    assert lines[3].startswith("ERROR\tEntityNotFoundException\tContinuation for job never-ran")
+    assert len(lines) == 4
+    argv = ["reset", "nightly", "--yes", "--output", "text", "--endpoint-url", jobs]
+    assert run_cli(capsys, argv) == (0, NIGHTLY_TEXT, "")
 
 
 def test_reset_query(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -767,20 +917,104 @@ def test_a_query_that_fails_to_evaluate_exits_2(
         (["--endpoint-url", "ftp://x", "get", "j"], "endpoint_url must be an http(s) URL"),
     ],
 )
-def test_usage_errors_exit_2(
+def test_usage_errors_exit_2_with_one_line(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run_cli(capsys, argv)
     assert (status, out) == (2, "")
-    assert message in err.splitlines()[-1]
+    assert message in err
+    # One line, argparse's errors included: no usage block above it.
+    assert err.count("\n") == 1 and err.startswith("glue-bookmarks"), err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            [],
+            "glue-bookmarks: error: the following arguments are required: COMMAND "
+            "(see 'glue-bookmarks --help')",
+        ),
+        (
+            ["get"],
+            "glue-bookmarks get: error: the following arguments are required: JOB "
+            "(see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["list", "--all", "--max-workers", "0"],
+            "glue-bookmarks list: error: argument --max-workers: must be at least 1, got 0 "
+            "(see 'glue-bookmarks list --help')",
+        ),
+        # An option of another command names the command it was given to.
+        (
+            ["get", "nightly", "--yes"],
+            "glue-bookmarks get: error: unrecognized arguments: --yes "
+            "(see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["list", "--all", "--since", "3d"],
+            "glue-bookmarks list: error: unrecognized arguments: --since "
+            "(see 'glue-bookmarks list --help')",
+        ),
+        (
+            ["--yes", "reset", "nightly"],
+            "glue-bookmarks: error: unrecognized arguments: --yes (see 'glue-bookmarks --help')",
+        ),
+        # The AWS CLI's --job-name: the job is an argument here.
+        (
+            ["get", "--job-name", "nightly"],
+            "glue-bookmarks get: error: get takes the job name as an argument, not --job-name: "
+            "glue-bookmarks get nightly (see 'glue-bookmarks get --help')",
+        ),
+        (
+            ["reset", "--job-name=nightly", "--yes"],
+            "glue-bookmarks reset: error: reset takes the job name as an argument, not "
+            "--job-name: glue-bookmarks reset nightly (see 'glue-bookmarks reset --help')",
+        ),
+        (
+            ["list", "--job-name", "nightly"],
+            "glue-bookmarks list: error: list takes the job names as arguments, not --job-name: "
+            "glue-bookmarks list nightly (see 'glue-bookmarks list --help')",
+        ),
+        (
+            ["rewind", "nightly", "--since", "3d", "--output", "json"],
+            "glue-bookmarks rewind: error: rewind prints its plan for people; --output and "
+            "--query do not apply (see 'glue-bookmarks rewind --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_command(
+    faults: FaultServer, argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(capsys, [*argv, "--endpoint-url", faults.url]) == (2, "", line + "\n")
+    assert faults.requests == []
+
+
+def test_a_command_lists_only_the_options_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, ["rewind", "--help"])
+    assert status == 0
+    assert "--since TIME" in out and "--endpoint-url URL" in out
+    for option in ("--output", "--query", "--job-name"):
+        assert option not in out
+    status, out, _ = run_cli(capsys, ["get", "--help"])
+    assert status == 0
+    assert "--output" in out and "--query" in out
+    assert "--job-name" not in out
 
 
 def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, ["--help"])
     assert status == 0
     assert "exit status:" in out
-    for line in ("0    success", "1    a service", "2    usage error", "3    list", "130  inter"):
+    for line in (
+        "0    success",
+        "1    a service",
+        "2    usage error",
+        "3    list",
+        "4    a reset or rewind declined",
+        "130  inter",
+    ):
         assert f"\n  {line}" in out
 
 
@@ -795,6 +1029,68 @@ def test_connection_refused_exits_1(
     assert_one_error_line(
         err, f'TransportError: Could not connect to the endpoint URL: "{endpoint_url}/"'
     )
+
+
+def test_cli_read_timeout_ends_a_get_that_gets_no_answer(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One attempt: the timeout is the behaviour, not the retries.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    # Accepts, reads the request, and answers nothing for longer than the test lasts.
+    faults.script(default=Stall(600))
+    argv = ["get", "nightly", "--cli-read-timeout", "1", "--endpoint-url", faults.url]
+    started = time.monotonic()
+    status, out, err = run_cli(capsys, argv)
+    elapsed = time.monotonic() - started
+    assert (status, out) == (1, "")
+    assert_one_error_line(err, f'TransportError: Read timeout on endpoint URL: "{faults.url}/"')
+    assert len(faults.requests) == 1
+    assert elapsed < 10  # 1 s, with 10x headroom; botocore's default would wait 60 s
+
+
+@pytest.mark.parametrize(
+    ("options", "read", "connect"),
+    [
+        ([], 60, 60),  # botocore's defaults, as the AWS CLI's
+        (["--cli-read-timeout", "5", "--cli-connect-timeout", "2.5"], 5, 2.5),
+        (["--cli-read-timeout", "0", "--cli-connect-timeout", "0"], None, None),  # no timeout
+    ],
+)
+@pytest.mark.parametrize("command", [["get", "nightly"], ["list", "nightly"]])
+def test_cli_timeouts_reach_the_client_config(
+    jobs: str,
+    command: list[str],
+    options: list[str],
+    read: float | None,
+    connect: float | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configs: list[Any] = []
+
+    class Recording(GlueBookmarks):
+        def close(self) -> None:
+            # The configuration of the client the command made and used.
+            configs.append(self._get_client().meta.config)
+            super().close()
+
+    monkeypatch.setattr(_cli, "GlueBookmarks", Recording)
+    assert run_cli(capsys, [*command, *options, "--endpoint-url", jobs]).status == 0
+    [config] = configs
+    assert (config.read_timeout, config.connect_timeout) == (read, connect)
+    # Merged with the rest: the retry mode is still the environment's, the profile's or ours.
+    assert config.retries["mode"] == "standard"
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "inf", "nan"])
+@pytest.mark.parametrize("option", ["--cli-read-timeout", "--cli-connect-timeout"])
+def test_cli_timeouts_must_be_seconds(
+    faults: FaultServer, option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(capsys, ["get", "j", option, value, "--endpoint-url", faults.url])
+    assert (status, out) == (2, "")
+    assert f"argument {option}: must be a number of seconds, 0 for no timeout" in err
+    assert faults.requests == []
 
 
 def test_an_unknown_profile_is_a_configuration_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -946,9 +1242,9 @@ def test_list_timeout_must_be_a_positive_number(
 def test_python_m_runs_the_command_in_a_child_process() -> None:
     result = run_child("list")
     assert (result.status, result.out) == (2, "")
-    assert result.err.startswith("usage: glue-bookmarks list ")
-    assert result.err.endswith(
-        "glue-bookmarks list: error: give job names, or --all (or --prefix, --tag) for every job\n"
+    assert result.err == (
+        "glue-bookmarks list: error: give job names, or --all (or --prefix, --tag) for every "
+        "job (see 'glue-bookmarks list --help')\n"
     )
 
 

@@ -13,7 +13,7 @@ from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import seed_job_bookmark
-from tests._cli_support import Result, run_cli
+from tests._cli_support import Result, run_cli, run_cli_on_terminal
 from tests._support import glue_client, refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
@@ -154,6 +154,37 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
         ]
     }
     assert out.startswith('{\n    "Jobs": [\n')  # the AWS CLI's indent of 4
+
+
+def test_table_on_a_terminal_wraps_the_messages_to_fit(
+    endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["doctor", "racing", "paused", "--endpoint-url", endpoint]
+    status, out, _ = run_cli_on_terminal(capsys, argv, columns=80)
+    assert status == 3
+    assert out == (
+        "JOB     SEVERITY  CODE             SOURCE  MESSAGE\n"
+        "racing  warning   concurrent-runs  -       bookmarks are set to enable and\n"
+        "                                           MaxConcurrentRuns is 3: concurrent\n"
+        "                                           runs race on one bookmark\n"
+        "paused  info      paused           -       bookmarks are paused: runs read from\n"
+        "                                           the bookmark but never advance it\n"
+        "\n"
+        "2 jobs diagnosed: 2 with findings (0 errors, 1 warning, 1 info), 0 without findings\n"
+    )
+    # --wide, or not a terminal: a line per finding.
+    assert run_cli_on_terminal(capsys, [*argv, "--wide"], columns=80) == run_cli(capsys, argv)
+    assert len(run_cli(capsys, argv).out.splitlines()) == 5
+
+
+def test_output_text(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "--output", "text")
+    assert status == 3
+    assert out == (
+        "JOBS\tenable\t4.0\tracing\tglueetl\t3\n"
+        f"FINDINGS\tconcurrent-runs\t{RACING}\twarning\tNone\n"
+        "JOBS\tenable\t4.0\thealthy\tglueetl\t1\n"
+    )
 
 
 @pytest.mark.parametrize(

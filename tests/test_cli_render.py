@@ -49,6 +49,7 @@ from glue_bookmarks._cli_render import (
     plan_text,
     query_text,
     rewind_text,
+    text_output,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -373,6 +374,7 @@ def test_diff_of_a_state_that_does_not_parse_says_so_in_place_of_its_sources() -
     )
     row = f"state does not parse: the JobBookmark of job 'garbled': {NOT_JSON}"
     assert diff_table([diff]).splitlines()[1].split("  ")[-1] == row
+    assert diff_table([diff]).splitlines()[-1] == "1 job: 1 advanced"
     assert diff_document([diff])["Jobs"][0]["Error"] == row.removeprefix("state does not parse: ")
 
 
@@ -448,6 +450,57 @@ def test_describe_is_one_line_with_the_code_and_the_request_id() -> None:
 def test_query_text_prints_the_selection_as_the_aws_cli_does(expression: str, printed: str) -> None:
     document = entry("nightly", 1, BookmarkState()).to_dict()
     assert query_text(jmespath.compile(expression), document) == printed
+
+
+# What `aws ... --output text` prints for the same document, worked out from the AWS CLI's text
+# formatter (aws/aws-cli, awscli/text.py, format_text): a scalar bare, None as None; a dict's
+# scalars on one line in key order, after its key in upper case; its lists and dicts after them,
+# each named by its key; a list of scalars tab-separated, or a line per item after the key; the
+# dicts of a list share the scalar keys of them all, an absent one empty.
+@pytest.mark.parametrize(
+    ("document", "printed"),
+    [
+        ("jr_3", "jr_3\n"),
+        (None, "None\n"),
+        (3, "3\n"),
+        (True, "True\n"),
+        ("", "\n"),
+        ({}, ""),
+        ([], ""),
+        ([4, 3], "4\t3\n"),
+        ({"run": 3, "job": "nightly"}, "nightly\t3\n"),
+        ({"Version": 4, "Tags": ["a", "b"]}, "4\nTAGS\ta\nTAGS\tb\n"),
+        ([[1, 2], [3], 4], "4\n1\t2\n3\n"),
+        ([{"a": 1}, {"b": None}], "1\t\n\tNone\n"),
+        (
+            {"Jobs": [{"JobName": "a", "Findings": [{"Severity": "info", "Code": "x"}]},
+                      {"JobName": "b", "Findings": []}]},
+            "JOBS\ta\nFINDINGS\tx\tinfo\nJOBS\tb\n",
+        ),
+        (
+            {"Outer": {"Inner": {"Deep": 1}, "Flat": "f"}},
+            "OUTER\tf\nINNER\t1\n",
+        ),
+    ],
+)  # fmt: skip
+def test_text_output_prints_as_the_aws_cli_does(document: object, printed: str) -> None:
+    assert text_output(document) == printed
+
+
+def test_entry_text_is_the_aws_cli_line() -> None:
+    entry = JobBookmarkEntry(
+        job_name="nightly",
+        version=4,
+        run=3,
+        attempt=1,
+        previous_run_id="jr_2",
+        run_id="jr_3",
+        job_bookmark='{"a": 1}',
+    )
+    # `aws glue get-job-bookmark --job-name nightly --output text`: the keys in sorted order.
+    assert text_output(entry_document(entry)) == (
+        'JOBBOOKMARKENTRY\t1\t{"a": 1}\tnightly\tjr_2\t3\tjr_3\t4\n'
+    )
 
 
 def test_json_text_keeps_non_ascii() -> None:

@@ -14,8 +14,9 @@ from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
-from tests._cli_support import Result, Terminal, run_cli
-from tests._support import REGION, create_job, glue_client
+from tests._cli_support import Result, Terminal, run_cli, run_cli_on_terminal
+from tests._support import REGION, create_job, glue_client, refused_endpoint
+from tests.faults import Echo, FaultServer, error_answer
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
@@ -138,7 +139,8 @@ def test_rewind_on_a_terminal_asks_first(
 ) -> None:
     argv = ["rewind", "nightly", "--since", "2024-10-29T03:00:00Z"]
     status, _, err = cli(capsys, glue_moto_server_url, *argv, stdin=Terminal(answer))
-    assert status == (0 if applied else 2)
+    # A decline is not a usage error: it has an exit status of its own.
+    assert status == (0 if applied else 4)
     assert err.startswith("Apply this plan? [y/N] ")
     assert ("rewind cancelled; the bookmark of 'nightly' is unchanged" in err) is not applied
     assert run_id_now(glue_moto_server_url) == (week[1] if applied else week[3])
@@ -195,13 +197,22 @@ def test_rewind_refuses_a_since_in_the_future_before_any_request(
     assert bookmark_calls("nightly")["GetJobBookmark"] == 0
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rewind", "nightly", "--since", "3d", "--output", "json"],
+        ["--output", "json", "rewind", "nightly", "--since", "3d"],
+        ["--output", "text", "rewind", "nightly", "--since", "3d"],
+        ["--query", "JobName", "rewind", "nightly", "--since", "3d"],
+    ],
+)
 def test_rewind_has_no_json_output(
-    glue_moto_server_url: str, capsys: pytest.CaptureFixture[str]
+    glue_moto_server_url: str, argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["rewind", "nightly", "--since", "3d", "--output", "json"]
-    status, _, err = cli(capsys, glue_moto_server_url, *argv)
-    assert status == 2
-    assert "--output json and --query do not apply" in err
+    status, out, err = cli(capsys, glue_moto_server_url, *argv)
+    assert (status, out) == (2, "")
+    assert "rewind prints its plan for people; --output and --query do not apply" in err
+    assert err.count("\n") == 1
 
 
 # -- diff ---------------------------------------------------------------------------------------
@@ -303,6 +314,28 @@ def test_diff_table_against_the_live_bookmarks(
     assert lines[-1] == ("8 jobs: 2 unchanged, 2 advanced, 1 rewound, 2 reset, 1 disappeared")
 
 
+def test_diff_table_on_a_terminal_fits_its_width(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", "growing", "steady", capsys=capsys)
+    change_fleet(fleet, glue)
+    argv = ["diff", str(before), "--endpoint-url", fleet]
+    full = run_cli(capsys, argv)
+    assert max(len(line) for line in full.out.splitlines()) == 115
+    fitted = run_cli_on_terminal(capsys, argv, columns=90)
+    assert (fitted.status, fitted.err) == (0, "")
+    # The change of the latest partition wraps after its arrow.
+    assert fitted.out == (
+        "JOB      STATUS     VERSION  RUN     SOURCE       FILES ADDED  LATEST PARTITION\n"
+        "growing  advanced   1 -> 2   1 -> 2  datasource0  2            "
+        "2024-10-28T00:00:00.000Z ->\n"
+        "                                                               2024-10-29T00:00:00.000Z\n"
+        "steady   unchanged  1        1       -            -            -\n"
+        "2 jobs: 1 advanced, 1 unchanged\n"
+    )
+    assert run_cli_on_terminal(capsys, [*argv, "--wide"], columns=90) == full
+
+
 def test_diff_of_a_file_that_is_not_a_snapshot(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -353,3 +386,112 @@ def test_diff_query_selects_from_the_json(
     status, out, _ = cli(capsys, fleet, "diff", str(before), "--query", query)
     assert status == 0
     assert json.loads(out) == ["growing"]
+
+
+def test_diff_output_text(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", "growing", capsys=capsys)
+    change_fleet(fleet, glue)
+    [job] = json.loads(cli(capsys, fleet, "diff", str(before), "--output", "json").out)["Jobs"]
+    status, out, _ = cli(capsys, fleet, "diff", str(before), "--output", "text")
+    assert status == 0
+    # The AWS CLI's text rules: the keys in order, each nested object on a line of its own.
+    assert out == (
+        "JOBS\tNone\tgrowing\tadvanced\n"
+        f"AFTER\t2\t{job['After']['RunId']}\t2\n"
+        f"BEFORE\t1\t{job['Before']['RunId']}\t1\n"
+        "SOURCES\t2\tTrue\tTrue\t2024-10-29T00:00:00.000Z\t2024-10-28T00:00:00.000Z"
+        "\tdatasource0\n"
+    )
+
+
+@pytest.mark.parametrize("which", ["before", "after"])
+def test_diff_reads_a_snapshot_from_stdin(
+    fleet: str, glue: GlueClient, which: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
+    change_fleet(fleet, glue)
+    after = snapshot(fleet, tmp_path / "after.json", *JOBS, capsys=capsys)
+    from_files = run_cli(capsys, ["diff", str(before), str(after), "--output", "json"])
+    assert from_files.status == 0
+    stdin, argv = (
+        (before.read_text(), ["diff", "-", str(after)])
+        if which == "before"
+        else (after.read_text(), ["diff", str(before), "-"])
+    )
+    assert run_cli(capsys, [*argv, "--output", "json"], stdin=stdin) == from_files
+
+
+def test_diff_of_stdin_against_the_live_bookmarks(
+    fleet: str, glue: GlueClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(fleet, tmp_path / "before.json", *JOBS, capsys=capsys)
+    change_fleet(fleet, glue)
+    from_file = cli(capsys, fleet, "diff", str(before))
+    assert from_file.status == 0
+    assert cli(capsys, fleet, "diff", "-", stdin=before.read_text()) == from_file
+
+
+def test_diff_reads_stdin_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(capsys, ["diff", "-", "-"], stdin="{}") == (
+        2,
+        "",
+        "glue-bookmarks diff: error: only one of BEFORE and AFTER can be - (stdin) "
+        "(see 'glue-bookmarks diff --help')\n",
+    )
+
+
+def test_diff_of_stdin_that_is_not_a_snapshot(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, ["diff", "-"], stdin="[]")
+    assert (status, out) == (2, "")
+    assert err.startswith("glue-bookmarks: error: SnapshotError: ")
+    assert "expected a JSON object, got list" in err
+
+
+TWO_JOBS = json.dumps(
+    {
+        "JobBookmarks": [
+            {
+                "JobName": name,
+                "Status": "ok",
+                "JobBookmarkEntry": {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0},
+            }
+            for name in ("a", "b")
+        ]
+    }
+)
+
+
+def test_diff_against_an_unreachable_endpoint_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    before = tmp_path / "before.json"
+    before.write_text(TWO_JOBS)
+    with refused_endpoint() as url:
+        status, out, err = cli(capsys, url, "diff", str(before))
+    # No job could be read: nothing to compare, as a listing that fails.
+    assert (status, out) == (1, "")
+    assert err == (
+        f'glue-bookmarks: error: TransportError: Could not connect to the endpoint URL: "{url}/"\n'
+    )
+
+
+def test_diff_with_some_jobs_unread_compares_the_others(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    faults.script(Echo(), error_answer(400, "AccessDeniedException", "no GetJobBookmark on b"))
+    argv = ["diff", "-", "--max-workers", "1", "--output", "json"]
+    status, out, err = cli(capsys, faults.url, *argv, stdin=TWO_JOBS)
+    assert status == 3
+    assert [(job["JobName"], job["Status"]) for job in json.loads(out)["Jobs"]] == [
+        ("a", "unchanged")
+    ]
+    lines = err.splitlines()
+    assert lines == [
+        "glue-bookmarks: error: job 'b' not compared: failed: AccessDeniedException: "
+        "no GetJobBookmark on b",
+        "glue-bookmarks: error: 1 of 2 jobs could not be read",
+    ]

@@ -103,8 +103,13 @@ EXIT_STATUS: Final[dict[tuple[str, str], int]] = {
     ("docs/cli.md", "glue-bookmarks reset nightly-orders # asks first, then resets"): 2,
     ("docs/cli.md", "glue-bookmarks get adhoc-backfill"): 1,
     ("docs/cli.md", "glue-bookmarks get hourly-clickstream"): 1,
-    ("docs/cli.md", "glue-bookmarks reset nightly-orders"): 2,
-    ("docs/cli.md", "glue-bookmarks reset hourly-clickstream < /dev/null"): 2,
+    ("docs/cli.md", 'glue-bookmarks reset nightly-orders; echo "exit status $?"'): 4,
+    (
+        "docs/cli.md",
+        'glue-bookmarks reset hourly-clickstream < /dev/null; echo "exit status $?"',
+    ): 2,
+    ("docs/cli.md", "glue-bookmarks get --job-name nightly-orders"): 2,
+    ("docs/cli.md", "glue-bookmarks get nightly-orders --yes"): 2,
     (
         "docs/cli.md",
         'glue-bookmarks list nightly-orders adhoc-backfill no-such-job; echo "exit status $?"',

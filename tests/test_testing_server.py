@@ -19,6 +19,7 @@ from glue_bookmarks import (
     EntityNotFoundError,
     GlueBookmarks,
 )
+from glue_bookmarks.testing.__main__ import main as serve_main
 from tests._support import (
     ENABLE,
     INSTALL_HINT,
@@ -118,6 +119,25 @@ def test_cli_server_help() -> None:
     assert result.returncode == 0
     assert "--port" in result.stdout
     assert "exit status 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [
+        ("abc", "argument --port: must be a whole number from 0 to 65535, got 'abc'"),
+        ("70000", "argument --port: must be a whole number from 0 to 65535, got '70000'"),
+    ],
+)
+def test_cli_server_bad_port_is_a_usage_error(
+    port: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The arguments are parsed before anything else: in this process, no signal is taken over.
+    with pytest.raises(SystemExit) as exited:
+        serve_main(["--port", port])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == f"{ERROR}{message}"
+    assert "_port" not in err
 
 
 def test_cli_server_on_a_port_in_use_exits_at_once_with_one_line() -> None:

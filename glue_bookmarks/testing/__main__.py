@@ -54,9 +54,12 @@ class _StopOnFirstSignal:
 
 
 def _port(text: str) -> int:
-    port = int(text)
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {port}")
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 65535, got {text!r}")
     return port
 
 
