@@ -298,6 +298,10 @@ class FaultServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._released = threading.Event()
+        # Answers being played, each in its connection's (daemon) thread: `stop()` waits for
+        # them, so an answer cut short by the stop still leaves before a process exits.
+        self._playing = 0
+        self._played = threading.Condition(self._lock)
         self._throttle_ids = itertools.count(1)
         server = self
 
@@ -316,7 +320,13 @@ class FaultServer:
                     headers=dict(self.headers.items()),
                     body=json.loads(raw) if raw else None,
                 )
-                server._play(self, server._record(request), request)
+                fault = server._record(request)
+                try:
+                    server._play(self, fault, request)
+                finally:
+                    with server._played:
+                        server._playing -= 1
+                        server._played.notify_all()
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -352,6 +362,7 @@ class FaultServer:
         # throttled request uses up no scripted fault.
         admitted = self.bucket is None or self.bucket.take()
         with self._lock:
+            self._playing += 1
             self.requests.append(request)
             if not admitted:
                 self.throttled += 1
@@ -396,9 +407,12 @@ class FaultServer:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop serving; cut every wait short, and let the answers being played leave."""
         self._stopping.set()
         self._released.set()
         self._httpd.shutdown()
+        with self._played:
+            self._played.wait_for(lambda: self._playing == 0, timeout=30)
         self._httpd.server_close()
         self._thread.join()
 
