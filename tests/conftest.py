@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from botocore.stub import Stubber
 from hypothesis import settings
+from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import AsyncGlueBookmarks, GlueBookmarks
 from tests._support import (
@@ -73,6 +74,12 @@ def moto(request: pytest.FixtureRequest) -> Iterator[Moto]:
     url = request.getfixturevalue("glue_moto_server_url")
     with GlueBookmarks(session=botocore_session(), endpoint_url=url, region_name=REGION) as gb:
         yield Moto(glue_client(endpoint_url=url), gb, url)
+
+
+@pytest.fixture
+def glue(glue_moto_server_url: str) -> GlueClient:
+    """A botocore Glue client on the plugin's moto server, to create jobs with."""
+    return glue_client(glue_moto_server_url)
 
 
 @pytest.fixture

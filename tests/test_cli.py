@@ -52,7 +52,6 @@ from tests._support import (
     SECRET_KEY,
     SESSION_TOKEN,
     create_job,
-    glue_client,
     refused_endpoint,
 )
 from tests.faults import Answer, Echo, FaultServer, RateLimit, Stall, fault_server
@@ -89,12 +88,6 @@ NIGHTLY_TABLE = (
 
 
 # -- fixtures and helpers -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def glue(glue_moto_server_url: str) -> GlueClient:
-    """A botocore Glue client on moto server, to create jobs with."""
-    return glue_client(glue_moto_server_url)
 
 
 @pytest.fixture

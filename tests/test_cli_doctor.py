@@ -14,7 +14,7 @@ from types_boto3_glue.client import GlueClient
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._cli_support import Result, run_cli, run_cli_on_terminal
-from tests._support import glue_client, refused_endpoint
+from tests._support import refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
@@ -27,11 +27,6 @@ GARBLED = (
     "the bookmark's state does not parse: the JobBookmark of job 'garbled': not JSON: "
     "Expecting value: line 1 column 1 (char 0)"
 )
-
-
-@pytest.fixture
-def glue(glue_moto_server_url: str) -> GlueClient:
-    return glue_client(glue_moto_server_url)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from types_boto3_glue.client import GlueClient
 from glue_bookmarks import BookmarkState, GlueBookmarks, HadoopSourceState
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
 from tests._cli_support import Result, Terminal, run_cli, run_cli_on_terminal
-from tests._support import REGION, create_job, glue_client, refused_endpoint
+from tests._support import REGION, create_job, refused_endpoint
 from tests.faults import Echo, FaultServer, error_answer
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
@@ -32,11 +32,6 @@ def state(run: int, files: tuple[str, ...]) -> BookmarkState:
             )
         }
     )
-
-
-@pytest.fixture
-def glue(glue_moto_server_url: str) -> GlueClient:
-    return glue_client(glue_moto_server_url)
 
 
 @pytest.fixture
