@@ -28,6 +28,7 @@ from glue_bookmarks._cli_args import (
     EXIT_OK,
     EXIT_USAGE,
     PROG,
+    REWIND_OUTPUT,
     parsers,
 )
 from glue_bookmarks._cli_render import (
@@ -341,8 +342,8 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _rewind(args: argparse.Namespace) -> int:
-    if args.query is not None or args.output in ("json", "text"):
-        _print_error("rewind prints its plan for people; --output and --query do not apply")
+    if args.query is not None or args.output in ("json", "text") or args.wide:
+        _print_error(REWIND_OUTPUT)
         return EXIT_USAGE
     # Checked before any request, as plan_rewind checks them: a usage error sends nothing.
     check_name("job_name", args.job)

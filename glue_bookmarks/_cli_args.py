@@ -28,6 +28,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "PROG",
+    "REWIND_OUTPUT",
     "parsers",
 ]
 
@@ -41,6 +42,11 @@ EXIT_JOBS_FAILED: Final = 3
 EXIT_DECLINED: Final = 4
 # What a shell reports for a command stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED: Final = 130
+
+# Why rewind refuses the output options, given before or after the command.
+REWIND_OUTPUT: Final = (
+    "rewind prints its plan for people; --output, --query and --wide do not apply"
+)
 
 _EPILOG: Final = """\
 exit status:
@@ -479,12 +485,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "every file is processed again; refused without it",
     )
     _job_name_refused(rewind, "rewind", names=False)
-    rewind.add_argument(
-        "--output",
-        "--query",
-        action=_Refused,
-        message="rewind prints its plan for people; --output and --query do not apply",
-    )
+    rewind.add_argument("--output", "--query", "--wide", action=_Refused, message=REWIND_OUTPUT)
 
     diff = commands.add_parser(
         "diff",

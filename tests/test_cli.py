@@ -972,8 +972,8 @@ def test_usage_errors_exit_2_with_one_line(
         ),
         (
             ["rewind", "nightly", "--since", "3d", "--output", "json"],
-            "glue-bookmarks rewind: error: rewind prints its plan for people; --output and "
-            "--query do not apply (see 'glue-bookmarks rewind --help')",
+            "glue-bookmarks rewind: error: rewind prints its plan for people; --output, "
+            "--query and --wide do not apply (see 'glue-bookmarks rewind --help')",
         ),
     ],
 )
@@ -988,7 +988,7 @@ def test_a_command_lists_only_the_options_it_takes(capsys: pytest.CaptureFixture
     status, out, _ = run_cli(capsys, ["rewind", "--help"])
     assert status == 0
     assert "--since TIME" in out and "--endpoint-url URL" in out
-    for option in ("--output", "--query", "--job-name"):
+    for option in ("--output", "--query", "--wide", "--job-name"):
         assert option not in out
     status, out, _ = run_cli(capsys, ["get", "--help"])
     assert status == 0

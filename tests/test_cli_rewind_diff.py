@@ -199,6 +199,8 @@ def test_rewind_refuses_a_since_in_the_future_before_any_request(
         ["--output", "json", "rewind", "nightly", "--since", "3d"],
         ["--output", "text", "rewind", "nightly", "--since", "3d"],
         ["--query", "JobName", "rewind", "nightly", "--since", "3d"],
+        ["--wide", "rewind", "nightly", "--since", "3d"],
+        ["rewind", "nightly", "--wide", "--since", "3d"],
     ],
 )
 def test_rewind_has_no_json_output(
@@ -206,7 +208,7 @@ def test_rewind_has_no_json_output(
 ) -> None:
     status, out, err = cli(capsys, glue_moto_server_url, *argv)
     assert (status, out) == (2, "")
-    assert "rewind prints its plan for people; --output and --query do not apply" in err
+    assert "rewind prints its plan for people; --output, --query and --wide do not apply" in err
     assert err.count("\n") == 1
 
 
