@@ -254,20 +254,21 @@ def _stale(entry: JobBookmarkEntry, stale_after: timedelta, now: datetime) -> Fi
         severity=Severity.WARNING,
         message=(
             f"the newest run start time in the bookmark is {format_iso_time(newest[0])}, "
-            f"{_age(age)} ago, longer than {_age(stale_after)}"
+            f"{_age(age)} ago, longer than {_age(stale_after, exact=True)}"
         ),
         transformation_ctx=newest[1],
     )
 
 
-def _age(delta: timedelta) -> str:
-    """A duration as a person says it: `12 days`, `5 hours`, `40 minutes`."""
+def _age(delta: timedelta, *, exact: bool = False) -> str:
+    """A duration as a person says it: `12 days`, `5 hours`, `40 minutes`; rounded down, or,
+    `exact`, in the largest unit that divides it (`36 hours`, not `1 day`)."""
     seconds = int(delta.total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
+        if seconds >= size and (not exact or seconds % size == 0):
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def _bookmark_findings(

@@ -496,6 +496,22 @@ def test_stale_names_the_newest_source_and_ignores_sources_without_a_time() -> N
     assert rules(config(), entry(only_jdbc)).findings == ()
 
 
+@pytest.mark.parametrize(
+    ("stale_after", "said"),
+    [
+        (timedelta(hours=36), "longer than 36 hours"),
+        (timedelta(days=2), "longer than 2 days"),
+        (timedelta(minutes=90), "longer than 90 minutes"),
+        (timedelta(seconds=1), "longer than 1 second"),
+    ],
+)
+def test_stale_says_the_threshold_as_given(stale_after: timedelta, said: str) -> None:
+    # The threshold is not rounded down: 36h was "longer than 1 day".
+    state = BookmarkState({"ds": HadoopSourceState(run_start_time=NOW - timedelta(days=9))})
+    (finding,) = rules(config(), entry(state), stale_after=stale_after).findings
+    assert finding.message.endswith(f"9 days ago, {said}")
+
+
 def test_unparseable_state_names_the_source() -> None:
     bad = '{"ds0": {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {"RUN": "x"}}}'
     (finding,) = rules(config(), entry(bad)).findings
