@@ -170,10 +170,11 @@ class AsyncGlueBookmarks(BaseBookmarks):
         """Await the operation's requests, one at a time, and return its result."""
         if isinstance(operation, OneCall):
             try:
-                return operation.read(await self._send(operation.call))
+                return operation.read(await self._send(operation.call), operation.call)
             except GlueBookmarksError as exc:
                 if operation.recover is not None:
-                    await self._run(operation.recover(exc))  # raises what the caller gets instead
+                    # Raises what the caller gets instead.
+                    await self._run(operation.recover(exc, operation.call))
                 raise
         answer: Any = None
         while True:

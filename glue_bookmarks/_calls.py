@@ -37,12 +37,13 @@ class Call(NamedTuple):
 
 
 class OneCall(Generic[T]):
-    """An operation of one request: `read(answer)` is its result.
+    """An operation of one request: `read(answer, call)` is its result.
 
     The drivers send it without a generator, so the single calls cost what they did; an
     operation of several requests takes one with `yield from one.steps()`. When the request
-    fails, `recover(error)`, if given, is the operation that raises what the caller gets
-    instead (it may send requests of its own: only on that path).
+    fails, `recover(error, call)`, if given, is the operation that raises what the caller
+    gets instead (it may send requests of its own: only on that path). Both are plain
+    functions of the call, so an operation of one request costs one object to make.
     """
 
     __slots__ = ("call", "read", "recover")
@@ -50,8 +51,8 @@ class OneCall(Generic[T]):
     def __init__(
         self,
         call: Call,
-        read: Callable[[Any], T],
-        recover: Callable[[GlueBookmarksError], Generator[Any, Any, Any]] | None = None,
+        read: Callable[[Any, Call], T],
+        recover: Callable[[GlueBookmarksError, Call], Generator[Any, Any, Any]] | None = None,
     ) -> None:
         self.call = call
         self.read = read
@@ -64,9 +65,9 @@ class OneCall(Generic[T]):
         except GlueBookmarksError as exc:
             if self.recover is None:
                 raise
-            yield from self.recover(exc)
+            yield from self.recover(exc, self.call)
             raise
-        return self.read(answer)
+        return self.read(answer, self.call)
 
 
 @functools.cache

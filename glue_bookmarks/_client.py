@@ -147,10 +147,11 @@ class GlueBookmarks(BaseBookmarks):
         """Send the operation's requests, one at a time, and return its result."""
         if isinstance(operation, OneCall):
             try:
-                return operation.read(self._send(operation.call))
+                return operation.read(self._send(operation.call), operation.call)
             except GlueBookmarksError as exc:
                 if operation.recover is not None:
-                    self._run(operation.recover(exc))  # raises what the caller gets instead
+                    # Raises what the caller gets instead.
+                    self._run(operation.recover(exc, operation.call))
                 raise
         answer: Any = None
         while True:

@@ -11,7 +11,6 @@ sends its requests.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Generic, TypeAlias, TypeVar
@@ -105,32 +104,31 @@ def _bookmark_call(operation_name: str, job_name: object, run_id: object) -> Cal
 def get_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
     """`GetJobBookmark`: the job's entry; an `EntityNotFoundException` is raised as
     `JobNotFoundError` or `NoBookmarkError`, told apart by one `GetJob` on that path only."""
-    one = _entry_of(_bookmark_call("GetJobBookmark", job_name, run_id))
-    return OneCall(one.call, one.read, functools.partial(_raise_narrowed, job_name=job_name))
+    call = _bookmark_call("GetJobBookmark", job_name, run_id)
+    return OneCall(call, _entry, _raise_narrowed)
 
 
-def _raise_narrowed(error: GlueBookmarksError, *, job_name: str) -> Operation[None]:
+def _raise_narrowed(error: GlueBookmarksError, call: Call) -> Operation[None]:
     if isinstance(error, EntityNotFoundError):
-        raise (yield from _narrowed(error, job_name))
+        raise (yield from _narrowed(error, call.params["JobName"]))
     raise error
 
 
 def reset_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmarkEntry]:
     """`ResetJobBookmark`: the entry the service returns."""
-    return _entry_of(_bookmark_call("ResetJobBookmark", job_name, run_id))
+    return OneCall(_bookmark_call("ResetJobBookmark", job_name, run_id), _entry)
 
 
-def _entry_of(call: Call) -> OneCall[JobBookmarkEntry]:
-    read = functools.partial(
-        entry_from_response, job_name=call.params["JobName"], operation_name=call.operation_name
+def _entry(response: Any, call: Call) -> JobBookmarkEntry:
+    return entry_from_response(
+        response, job_name=call.params["JobName"], operation_name=call.operation_name
     )
-    return OneCall(call, read)
 
 
 def _plain_get(job_name: str) -> OneCall[JobBookmarkEntry]:
     """`GetJobBookmark` whose `EntityNotFoundException` stays as it is, for the operations
     that make their own sense of it."""
-    return _entry_of(_bookmark_call("GetJobBookmark", job_name, None))
+    return OneCall(_bookmark_call("GetJobBookmark", job_name, None), _entry)
 
 
 def current_entry(job_name: str) -> Operation[JobBookmarkEntry | None]:
