@@ -12,7 +12,7 @@ sends its requests.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping
 from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
@@ -70,7 +70,7 @@ class Batch(Generic[T]):
         on_progress: Called as `on_progress(done, total)` after each result.
     """
 
-    names: list[str]
+    names: Collection[str]
     operation: Callable[[str], Operation[T]]
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     timeout: float | None = None
@@ -184,7 +184,8 @@ def bookmarks_batch(
     distinct: bool = False,
 ) -> Batch[JobBookmarkEntry | GlueBookmarksError]:
     """The batch of `get_job_bookmarks` (or, `distinct`, of `iter_job_bookmarks`), checked."""
-    names = list(distinct_job_names(job_names)) if distinct else check_job_names(job_names)
+    # Distinct: the names' one dict, not a list made of it as well (memory for 10,000 jobs).
+    names = distinct_job_names(job_names) if distinct else check_job_names(job_names)
     if max_workers is not None:
         # The caller's line: this function, the client's method, the caller.
         warnings.warn(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Final, Generic, TypeVar
 
 import attrs
@@ -245,7 +245,7 @@ class InOrder(Generic[T]):
     """
 
     def __init__(
-        self, names: list[str], on_progress: Callable[[int, int], object] | None = None
+        self, names: Collection[str], on_progress: Callable[[int, int], object] | None = None
     ) -> None:
         self._names = names
         self._copies = Counter(names)
