@@ -30,7 +30,7 @@ from glue_bookmarks._schedule import Schedule
 from glue_bookmarks._validation import check_endpoint_url, check_optional
 from glue_bookmarks._version import __version__
 
-__all__ = ["BaseBookmarks", "creation_error", "default_config", "pool_size"]
+__all__ = ["BaseBookmarks", "creation_error", "default_config"]
 
 # Connections are opened only as they are needed, so a large pool costs nothing idle; it
 # bounds the requests a many-jobs run has in flight over a client created here.
@@ -89,7 +89,7 @@ def client_config(
     return merged
 
 
-def pool_size(client: BaseClient) -> int:
+def _pool_size(client: BaseClient) -> int:
     """The client's connection pool size: the most requests it runs at once."""
     pool = getattr(client.meta.config, "max_pool_connections", None)
     if not isinstance(pool, int) or pool < 1:
@@ -182,7 +182,7 @@ class BaseBookmarks:
     ) -> Schedule[T]:
         """A new run of the many-jobs schedule over `names`, with pacing hooked into `client`."""
         hook_pacing(client, asynchronous=self._asynchronous)
-        workers = min(batch.max_concurrency, pool_size(client), len(batch.names))
+        workers = min(batch.max_concurrency, _pool_size(client), len(batch.names))
         return Schedule(names, PacedRun(Pace()), workers=workers, timeout=batch.timeout)
 
     def _closed_error(self) -> ConfigurationError:

@@ -36,7 +36,6 @@ __all__ = [
     "check_job_names",
     "check_options",
     "distinct_job_names",
-    "expired",
 ]
 
 DEFAULT_MAX_CONCURRENCY: Final = 16
@@ -94,7 +93,7 @@ def check_options(max_concurrency: object, on_progress: object, timeout: object 
         )
 
 
-def expired(
+def _expired_result(
     job_name: str, throttle: ThrottlingError | None, timeout: float | None
 ) -> GlueBookmarksError:
     """The result of a job not done when a run ended early: its last throttle, if it had
@@ -221,9 +220,9 @@ class Schedule(Generic[T]):
             # the service last answered.
             untried = self._last_throttle if starved else None
             for name, throttle in self._working.items():
-                results.append((name, expired(name, throttle or untried, self._timeout)))
+                results.append((name, _expired_result(name, throttle or untried, self._timeout)))
             for name in self._names:
-                results.append((name, expired(name, untried, self._timeout)))
+                results.append((name, _expired_result(name, untried, self._timeout)))
         return Settled(results, over or finished)
 
     def wait_time(self, now: float) -> float:
