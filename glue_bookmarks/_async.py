@@ -9,7 +9,17 @@ the task shell of the many-jobs schedule (`_tasks`). aiobotocore is imported whe
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
+import sys
+import time
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+)
 from datetime import datetime, timedelta
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -17,15 +27,30 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _operations, _rewind, _tasks
+from glue_bookmarks import _doctor, _limits, _operations, _rewind, _tasks
 from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
-from glue_bookmarks._calls import Call, OneCall, answered, failed, method_name, started
+from glue_bookmarks._calls import (
+    Call,
+    OneCall,
+    answered,
+    async_send_errors,
+    failed,
+    method_name,
+    started,
+)
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
-from glue_bookmarks._exceptions import ConfigurationError, GlueBookmarksError, async_call_errors
+from glue_bookmarks._exceptions import ConfigurationError, GlueBookmarksError
+from glue_bookmarks._limits import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    LimitReachedError,
+    Limits,
+    hook_limits_async,
+)
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
 from glue_bookmarks._rewind import RewindPlan
-from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
+from glue_bookmarks._validation import check_timeout
 
 if TYPE_CHECKING:
     # asyncio too is imported where it is used: `import glue_bookmarks` stays as quick as it
@@ -76,6 +101,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         endpoint_url: Another endpoint, such as `"http://127.0.0.1:5000"` for moto server.
         config: A `botocore.config.Config` (or aiobotocore's `AioConfig`), merged over our
             defaults as `GlueBookmarks` merges it.
+        max_answer_bytes: The most bytes an answer's body may have, as for `GlueBookmarks`.
 
     Raises:
         ConfigurationError: aiobotocore is not installed (`pip install 'glue-bookmarks[async]'`).
@@ -93,6 +119,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         profile_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         aiobotocore = _aiobotocore()
         super().__init__(
@@ -102,12 +129,15 @@ class AsyncGlueBookmarks(BaseBookmarks):
             profile_name=profile_name,
             endpoint_url=endpoint_url,
             config=config,
+            max_answer_bytes=max_answer_bytes,
             client_type=aiobotocore.client.AioBaseClient,
             session_type=aiobotocore.session.AioSession,
             client_hint=" (for a botocore or boto3 client, use GlueBookmarks)",
             session_hint=" (for a botocore Session, use GlueBookmarks)",
         )
         self._client: AioBaseClient | None = client
+        if client is not None:
+            hook_limits_async(client)
         self._context: Any = None  # the `async with` of a client created here
         import asyncio
 
@@ -162,19 +192,31 @@ class AsyncGlueBookmarks(BaseBookmarks):
         except (BotoCoreError, ValueError) as exc:
             raise creation_error(exc) from exc
         self._context = context
+        hook_limits_async(client)
         return client
 
     # -- the driver --------------------------------------------------------------------------
 
-    async def _run(self, operation: Operation[T] | OneCall[T]) -> T:
-        """Await the operation's requests, one at a time, and return its result."""
+    async def _run(self, operation: Operation[T] | OneCall[T], timeout: float | None = None) -> T:
+        """Await the operation's requests, one at a time, and return its result; all within
+        `timeout` seconds, if given."""
+        if timeout is None:
+            return await self._steps(operation)
+        check_timeout(timeout)
+        token = _limits.enter(timeout)
+        try:
+            return await self._steps(operation)
+        finally:
+            _limits.leave(token)
+
+    async def _steps(self, operation: Operation[T] | OneCall[T]) -> T:
         if isinstance(operation, OneCall):
             try:
                 return operation.read(await self._send(operation.call), operation.call)
             except GlueBookmarksError as exc:
                 if operation.recover is not None:
                     # Raises what the caller gets instead.
-                    await self._run(operation.recover(exc, operation.call))
+                    await self._steps(operation.recover(exc, operation.call))
                 raise
         answer: Any = None
         while True:
@@ -185,8 +227,14 @@ class AsyncGlueBookmarks(BaseBookmarks):
                 return result
             answer = await self._answer(step)
 
-    async def _stream(self, operation: Stream[T]) -> AsyncIterator[T]:
-        """Await the stream's requests as the iteration reaches them; yield its items."""
+    def _stream(self, operation: Stream[T], timeout: float | None = None) -> AsyncIterator[T]:
+        """Await the stream's requests as the iteration reaches them; yield its items. With
+        `timeout`, every request ends within that many seconds of the first `__anext__()`."""
+        check_timeout(timeout)
+        return self._streamed(operation, timeout)
+
+    async def _streamed(self, operation: Stream[T], timeout: float | None) -> AsyncIterator[T]:
+        deadline = None if timeout is None else time.monotonic() + timeout
         answer: Any = None
         while True:
             try:
@@ -194,7 +242,11 @@ class AsyncGlueBookmarks(BaseBookmarks):
             except StopIteration:
                 return
             if isinstance(step, Call):
-                answer = await self._answer(step)
+                token = _limits.enter(timeout, deadline=deadline)
+                try:
+                    answer = await self._answer(step)
+                finally:
+                    _limits.leave(token)
             else:
                 answer = None
                 yield step
@@ -210,32 +262,54 @@ class AsyncGlueBookmarks(BaseBookmarks):
 
     async def _send(self, call: Call) -> Any:
         method = getattr(await self._get_client(), method_name(call.operation_name))
+        token = _limits.enter(max_bytes=self._max_answer_bytes)
         start = started()
         try:
-            return answered(call, start, await method(**call.params))
-        except async_call_errors() as exc:
+            limits = _limits.current()
+            if limits is None or limits.deadline is None:
+                answer = await method(**call.params)
+            else:
+                answer = await _within(limits, method(**call.params))
+            return answered(call, start, answer)
+        except async_send_errors() as exc:
             error = failed(call, start, exc)
             if error is None:
                 raise
             raise error from exc
+        finally:
+            _limits.leave(token)
 
     async def _batch(self, batch: Batch[T]) -> list[T | GlueBookmarksError]:
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
         schedule = self._new_schedule(await self._get_client(), batch, order.distinct)
-        return await _tasks.gather(order, schedule, lambda name: self._run(batch.operation(name)))
+        return await _tasks.gather(order, schedule, self._fetcher(batch, schedule))
+
+    def _fetcher(self, batch: Batch[T], schedule: Schedule[T]) -> Callable[[str], Awaitable[T]]:
+        """What a worker task awaits for one job: its operation, within the run's limits."""
+
+        async def fetch(name: str) -> T:
+            token = self._job_limits(schedule)
+            try:
+                return await self._steps(batch.operation(name))
+            finally:
+                _limits.leave(token)
+
+        return fetch
 
     # -- the operations ----------------------------------------------------------------------
 
     async def get_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None
+        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
     ) -> JobBookmarkEntry:
         """Get a job's bookmark entry (`GetJobBookmark`), as `GlueBookmarks.get_job_bookmark`.
 
         Args:
             job_name: The name of the job.
             run_id: The id of a run of the job.
+            timeout: Seconds the call may take, as `GlueBookmarks` takes it: the request in
+                flight is cancelled then, with `DeadlineExceededError`.
 
         Returns:
             The job's bookmark entry.
@@ -247,16 +321,18 @@ class AsyncGlueBookmarks(BaseBookmarks):
                 permission), the plain `EntityNotFoundError` is raised.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_operations.get_job_bookmark(job_name, run_id))
+        return await self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
     async def reset_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None
+        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
     ) -> JobBookmarkEntry:
         """Reset or rewind a job's bookmark (`ResetJobBookmark`), as the sync client does.
 
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            timeout: Seconds the call may take, as `GlueBookmarks` takes it: the request in
+                flight is cancelled then, with `DeadlineExceededError`.
 
         Returns:
             The entry the service returns.
@@ -266,16 +342,22 @@ class AsyncGlueBookmarks(BaseBookmarks):
             TransportError: No answer; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_operations.reset_job_bookmark(job_name, run_id))
+        return await self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
 
     def iter_job_names(
-        self, *, prefix: str | None = None, tags: Mapping[str, str] | None = None
+        self,
+        *,
+        prefix: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> AsyncIterator[str]:
         """Yield every job name in the account and region (`ListJobs`), page by page.
 
         Args:
             prefix: Only the names that start with it (case-sensitive).
             tags: Only the jobs with these tags, as ListJobs' `Tags` filter selects them.
+            timeout: Seconds, from the first `__anext__()`, within which every page request
+                ends; None: none.
 
         Returns:
             An async iterator of job names (`async for name in gb.iter_job_names()`).
@@ -284,7 +366,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument, at the call, before any request.
             GlueBookmarksError: A page request failed or did not fit, at the iteration.
         """
-        return self._stream(_operations.job_names(prefix, tags))
+        return self._stream(_operations.job_names(prefix, tags), timeout)
 
     async def get_job_bookmarks(
         self,
@@ -365,7 +447,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
     ) -> AsyncGenerator[tuple[str, T | GlueBookmarksError], None]:
         if batch.names:
             schedule = self._new_schedule(await self._get_client(), batch, batch.names)
-            pairs = _tasks.stream(schedule, lambda name: self._run(batch.operation(name)))
+            pairs = _tasks.stream(schedule, self._fetcher(batch, schedule))
             # Closed here, not left to the garbage collector: leaving early cancels at once.
             async with contextlib.aclosing(pairs):
                 async for pair in pairs:
@@ -378,6 +460,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         prefix: str | None = None,
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
+        timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them, as `GlueBookmarks.diagnose`.
 
@@ -387,6 +470,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             prefix: Only the jobs whose name starts with it.
             tags: Only the jobs with these tags.
             stale_after: The age past which an enabled bookmark is `stale`.
+            timeout: Seconds the whole diagnosis may take, as `GlueBookmarks.diagnose`.
 
         Returns:
             One diagnosis per job.
@@ -395,14 +479,17 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument; nothing was sent.
             GlueBookmarksError: A `GetJobs` (or `ListJobs`) request failed or did not fit.
         """
-        return await self._run(_doctor.diagnose(job_names, prefix, tags, stale_after))
+        return await self._run(_doctor.diagnose(job_names, prefix, tags, stale_after), timeout)
 
-    async def plan_rewind(self, job_name: str, *, since: datetime) -> RewindPlan:
+    async def plan_rewind(
+        self, job_name: str, *, since: datetime, timeout: float | None = None
+    ) -> RewindPlan:
         """Plan to rewind a job's bookmark to a time, as `GlueBookmarks.plan_rewind`.
 
         Args:
             job_name: The name of the job.
             since: Process again the data that arrived from this time on; timezone-aware.
+            timeout: Seconds the reads may take in all; None: none.
 
         Returns:
             The plan, for `apply_rewind()`.
@@ -411,10 +498,10 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument; nothing was sent.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_rewind.plan_rewind(job_name, since))
+        return await self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     async def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False
+        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()`, as `GlueBookmarks.apply_rewind`.
 
@@ -423,6 +510,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
+            timeout: Seconds the read and the reset may take in all.
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
@@ -434,4 +522,29 @@ class AsyncGlueBookmarks(BaseBookmarks):
             BookmarkChangedError: The bookmark's version changed since the plan.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_rewind.apply_rewind(plan, allow_full_reset))
+        return await self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
+
+
+async def _within(limits: Limits, call: Coroutine[Any, Any, Any]) -> Any:
+    """Await `call`, cancelled (mid-answer, if need be) at the deadline of `limits`, which
+    then raises `LimitReachedError`."""
+    import asyncio
+
+    left = limits.left()
+    if left <= 0:
+        call.close()
+        raise LimitReachedError(limits)  # nothing is sent after the deadline
+    if sys.version_info >= (3, 11):
+        try:
+            async with asyncio.timeout(left) as scope:
+                return await call
+        except TimeoutError:
+            if scope.expired():
+                raise LimitReachedError(limits) from None
+            raise
+    try:
+        return await asyncio.wait_for(call, left)
+    except asyncio.TimeoutError:
+        if limits.left() <= 0:
+            raise LimitReachedError(limits) from None
+        raise

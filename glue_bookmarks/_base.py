@@ -9,6 +9,7 @@ subclass creates it, lazily, with its own I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import Token
 from typing import Any, Final, TypeVar
 
 import botocore.session
@@ -18,16 +19,22 @@ from botocore.configprovider import ConfigChainFactory
 from botocore.endpoint import MAX_POOL_CONNECTIONS
 from botocore.exceptions import BotoCoreError
 
+from glue_bookmarks import _limits
 from glue_bookmarks._exceptions import (
     ConfigurationError,
     GlueBookmarksError,
     InvalidParameterError,
     from_botocore_error,
 )
+from glue_bookmarks._limits import Limits
 from glue_bookmarks._operations import Batch
 from glue_bookmarks._pacing import Pace, PacedRun, hook_pacing
 from glue_bookmarks._schedule import Schedule
-from glue_bookmarks._validation import check_endpoint_url, check_optional
+from glue_bookmarks._validation import (
+    check_endpoint_url,
+    check_max_answer_bytes,
+    check_optional,
+)
 from glue_bookmarks._version import __version__
 
 __all__ = ["BaseBookmarks", "creation_error", "default_config"]
@@ -134,6 +141,7 @@ class BaseBookmarks:
         profile_name: str | None,
         endpoint_url: str | None,
         config: Config | None,
+        max_answer_bytes: int,
         client_type: type,
         session_type: type,
         client_hint: str = "",
@@ -163,6 +171,7 @@ class BaseBookmarks:
         check_optional("profile_name", profile_name, str)
         check_optional("config", config, Config)
         check_endpoint_url(endpoint_url)
+        check_max_answer_bytes(max_answer_bytes)
         self._client = client
         self._owns_client = client is None
         self._session = session
@@ -170,6 +179,7 @@ class BaseBookmarks:
         self._profile_name = profile_name
         self._endpoint_url = endpoint_url
         self._config = config
+        self._max_answer_bytes = max_answer_bytes
         self._closed = False
 
     def __repr__(self) -> str:
@@ -183,7 +193,23 @@ class BaseBookmarks:
         """A new run of the many-jobs schedule over `names`, with pacing hooked into `client`."""
         hook_pacing(client, asynchronous=self._asynchronous)
         workers = min(batch.max_concurrency, _pool_size(client), len(batch.names))
-        return Schedule(names, PacedRun(Pace()), workers=workers, timeout=batch.timeout)
+        timeout = batch.timeout
+        outer = _limits.current()
+        if outer is not None and outer.deadline is not None:
+            # Within a deadline already set (an operation's, the command's): no later.
+            left = max(outer.left(), 0.0)
+            timeout = left if timeout is None else min(timeout, left)
+        return Schedule(names, PacedRun(Pace()), workers=workers, timeout=timeout)
+
+    def _job_limits(self, schedule: Schedule[Any]) -> Token[Limits | None]:
+        """Set the limits of one job of a many-jobs run, in its worker: the run's deadline
+        and stop event, and this client's `max_answer_bytes`. `_limits.leave` after."""
+        return _limits.enter(
+            schedule.timeout,
+            deadline=schedule.deadline,
+            max_bytes=self._max_answer_bytes,
+            stopped=schedule.run.stopped,
+        )
 
     def _closed_error(self) -> ConfigurationError:
         return ConfigurationError(f"this {type(self).__name__} is closed; create a new one")

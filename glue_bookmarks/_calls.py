@@ -16,13 +16,35 @@ from typing import Any, Final, Generic, NamedTuple, TypeVar
 from botocore import xform_name
 
 from glue_bookmarks._exceptions import (
+    CALL_ERRORS,
     GlueBookmarksError,
     ServiceError,
+    async_call_errors,
     from_call_error,
     response_context,
 )
+from glue_bookmarks._limits import LimitReachedError
 
-__all__ = ["Call", "OneCall", "answered", "failed", "method_name", "started"]
+__all__ = [
+    "SEND_ERRORS",
+    "Call",
+    "OneCall",
+    "answered",
+    "async_send_errors",
+    "failed",
+    "method_name",
+    "started",
+]
+
+# What a botocore call can raise that `failed` makes a typed error of.
+SEND_ERRORS: Final = (*CALL_ERRORS, LimitReachedError)
+
+
+def async_send_errors() -> tuple[type[Exception], ...]:
+    """What an aiobotocore call can raise that `failed` makes a typed error of (aiohttp's
+    transport errors once aiohttp is imported)."""
+    return (*async_call_errors(), LimitReachedError)
+
 
 _logger: Final = logging.getLogger("glue_bookmarks")
 
@@ -91,7 +113,11 @@ def answered(call: Call, start: float | None, response: Any) -> Any:
 def failed(call: Call, start: float | None, exc: Exception) -> GlueBookmarksError | None:
     """Our error for what the call raised, logged; None when it is not ours to map (a user's
     event hook raised it), for the driver to re-raise unchanged."""
-    error = from_call_error(exc, operation_name=call.operation_name)
+    error = (
+        exc.error(call.operation_name, call.params.get("JobName"))
+        if isinstance(exc, LimitReachedError)
+        else from_call_error(exc, operation_name=call.operation_name)
+    )
     if error is None:
         return None
     error.__cause__, error.__suppress_context__ = exc, True

@@ -183,7 +183,7 @@ def _bookmarks(args: argparse.Namespace, *, workers: int | None = None) -> GlueB
 
 def _get(args: argparse.Namespace) -> int:
     with _bookmarks(args) as gb:
-        entry = gb.get_job_bookmark(args.job, run_id=args.run_id)
+        entry = gb.get_job_bookmark(args.job, run_id=args.run_id, timeout=args.timeout)
     _write(args, entry, entry_document, entry_table, default="json")
     return EXIT_OK
 
@@ -205,7 +205,7 @@ def _reset(args: argparse.Namespace) -> int:
         if status != EXIT_OK:
             return status
     with _bookmarks(args) as gb:
-        entry = gb.reset_job_bookmark(args.job, run_id=args.run_id)
+        entry = gb.reset_job_bookmark(args.job, run_id=args.run_id, timeout=args.timeout)
     _write(args, entry, entry_document, entry_table, default="json")
     return EXIT_OK
 
@@ -281,7 +281,7 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         with _bookmarks(args, workers=args.max_workers) as gb:
             if every_job:
-                for name in gb.iter_job_names(prefix=args.prefix, tags=tags):
+                for name in gb.iter_job_names(prefix=args.prefix, tags=tags, timeout=args.timeout):
                     names.append(name)
                     progress.show(f"{count(len(names), 'job')} found")
                 # The service lists jobs in no order a person can use.
@@ -319,10 +319,13 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     with _bookmarks(args, workers=DEFAULT_MAX_CONCURRENCY) as gb:
         if every_job:
             diagnoses = gb.diagnose(
-                prefix=args.prefix, tags=tags or None, stale_after=args.stale_after
+                prefix=args.prefix,
+                tags=tags or None,
+                stale_after=args.stale_after,
+                timeout=args.timeout,
             )
         else:
-            diagnoses = gb.diagnose(given, stale_after=args.stale_after)
+            diagnoses = gb.diagnose(given, stale_after=args.stale_after, timeout=args.timeout)
         nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
     _say(nothing_found)
@@ -348,7 +351,7 @@ def _rewind(args: argparse.Namespace) -> int:
     # Checked before any request, as plan_rewind checks them: a usage error sends nothing.
     check_name("job_name", args.job)
     with _bookmarks(args) as gb:
-        plan = gb.plan_rewind(args.job, since=args.since)
+        plan = gb.plan_rewind(args.job, since=args.since, timeout=args.timeout)
         sys.stdout.write(plan_text(plan))
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
@@ -368,7 +371,7 @@ def _rewind(args: argparse.Namespace) -> int:
             )
             if status != EXIT_OK:
                 return status
-        entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset)
+        entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset, timeout=args.timeout)
     sys.stdout.write(rewind_text(plan, entry))
     return EXIT_OK
 
@@ -386,6 +389,7 @@ def _live(
                 names,
                 max_concurrency=args.max_workers,
                 on_progress=lambda done, total: progress.show(f"{done}/{total} jobs"),
+                timeout=args.timeout,
             )
     finally:
         progress.clear()

@@ -263,6 +263,15 @@ def _connection_options(default: Any) -> _Parser:
         help="the longest wait for a connection to open; 0 for no timeout (default 60)",
     )
     group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=default,
+        metavar="SECONDS",
+        help="end each call to the service (a read, a reset, the bookmarks of many jobs) "
+        "within this many seconds, even mid-answer; jobs of many not done by then are listed "
+        "as failed (DeadlineExceededError, or the throttle they last met)",
+    )
+    group.add_argument(
         "--debug",
         action="store_true",
         default=default,
@@ -395,13 +404,6 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         default=DEFAULT_MAX_CONCURRENCY,
         metavar="N",
         help=f"fetch up to N bookmarks at once (default {DEFAULT_MAX_CONCURRENCY})",
-    )
-    list_.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="give up on the jobs not done after this many seconds; they are listed as "
-        "failed (DeadlineExceededError, or the throttle they last met)",
     )
     _job_name_refused(list_, "list", names=True)
 

@@ -8,6 +8,7 @@ batches on the thread shell of the many-jobs schedule (`_threads`).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -18,15 +19,25 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _operations, _rewind, _threads
+from glue_bookmarks import _doctor, _limits, _operations, _rewind, _threads
 from glue_bookmarks._base import BaseBookmarks, creation_error
-from glue_bookmarks._calls import Call, OneCall, answered, failed, method_name, started
+from glue_bookmarks._calls import (
+    SEND_ERRORS,
+    Call,
+    OneCall,
+    answered,
+    failed,
+    method_name,
+    started,
+)
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
-from glue_bookmarks._exceptions import CALL_ERRORS, GlueBookmarksError
+from glue_bookmarks._exceptions import GlueBookmarksError
+from glue_bookmarks._limits import DEFAULT_MAX_ANSWER_BYTES, LimitReachedError, hook_limits
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
 from glue_bookmarks._rewind import RewindPlan
-from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder
+from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
+from glue_bookmarks._validation import check_timeout
 
 __all__ = ["GlueBookmarks", "get_job_bookmark", "reset_job_bookmark"]
 
@@ -73,6 +84,9 @@ class GlueBookmarks(BaseBookmarks):
             first: `config`, the environment (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`), the
             profile (`retry_mode`, `max_attempts`), our defaults, botocore's. The Quickstart
             page has the details.
+        max_answer_bytes: The most bytes an answer may have, headers included (64 MiB by
+            default, far above any bookmark); a larger one ends its call with
+            `ResponseValidationError`, unread. The Reliability page has the details.
 
     Raises:
         InvalidParameterError: `client` is not a Glue client or is combined with other
@@ -89,6 +103,7 @@ class GlueBookmarks(BaseBookmarks):
         profile_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         super().__init__(
             client=client,
@@ -97,12 +112,15 @@ class GlueBookmarks(BaseBookmarks):
             profile_name=profile_name,
             endpoint_url=endpoint_url,
             config=config,
+            max_answer_bytes=max_answer_bytes,
             client_type=BaseClient,
             session_type=botocore.session.Session,
             session_hint=" (for a boto3.Session, pass client=boto3_session.client('glue'))",
         )
         self._client: BaseClient | None = client
         self._lock = threading.Lock()
+        if client is not None:
+            hook_limits(client)
 
     def __enter__(self) -> GlueBookmarks:
         return self
@@ -136,22 +154,35 @@ class GlueBookmarks(BaseBookmarks):
             if self._client is None:
                 try:
                     session, options = self._creation(botocore.session.Session)
-                    self._client = session.create_client("glue", **options)
+                    client = session.create_client("glue", **options)
                 except (BotoCoreError, ValueError) as exc:
                     raise creation_error(exc) from exc
+                hook_limits(client)
+                self._client = client
             return self._client
 
     # -- the driver --------------------------------------------------------------------------
 
-    def _run(self, operation: Operation[T] | OneCall[T]) -> T:
-        """Send the operation's requests, one at a time, and return its result."""
+    def _run(self, operation: Operation[T] | OneCall[T], timeout: float | None = None) -> T:
+        """Send the operation's requests, one at a time, and return its result; all within
+        `timeout` seconds, if given."""
+        if timeout is None:
+            return self._steps(operation)
+        check_timeout(timeout)
+        token = _limits.enter(timeout)
+        try:
+            return self._steps(operation)
+        finally:
+            _limits.leave(token)
+
+    def _steps(self, operation: Operation[T] | OneCall[T]) -> T:
         if isinstance(operation, OneCall):
             try:
                 return operation.read(self._send(operation.call), operation.call)
             except GlueBookmarksError as exc:
                 if operation.recover is not None:
                     # Raises what the caller gets instead.
-                    self._run(operation.recover(exc, operation.call))
+                    self._steps(operation.recover(exc, operation.call))
                 raise
         answer: Any = None
         while True:
@@ -162,8 +193,14 @@ class GlueBookmarks(BaseBookmarks):
                 return result
             answer = self._answer(step)
 
-    def _stream(self, operation: Stream[T]) -> Iterator[T]:
-        """Send the stream's requests as the iteration reaches them; yield its items."""
+    def _stream(self, operation: Stream[T], timeout: float | None = None) -> Iterator[T]:
+        """Send the stream's requests as the iteration reaches them; yield its items. With
+        `timeout`, every request ends within that many seconds of the first `next()`."""
+        check_timeout(timeout)
+        return self._streamed(operation, timeout)
+
+    def _streamed(self, operation: Stream[T], timeout: float | None) -> Iterator[T]:
+        deadline = None if timeout is None else time.monotonic() + timeout
         answer: Any = None
         while True:
             try:
@@ -171,7 +208,11 @@ class GlueBookmarks(BaseBookmarks):
             except StopIteration:
                 return
             if isinstance(step, Call):
-                answer = self._answer(step)
+                token = _limits.enter(timeout, deadline=deadline)
+                try:
+                    answer = self._answer(step)
+                finally:
+                    _limits.leave(token)
             else:
                 answer = None
                 yield step
@@ -187,31 +228,54 @@ class GlueBookmarks(BaseBookmarks):
 
     def _send(self, call: Call) -> Any:
         method = getattr(self._get_client(), method_name(call.operation_name))
+        token = _limits.enter(max_bytes=self._max_answer_bytes)
         start = started()
         try:
+            limits = _limits.current()
+            if limits is not None and limits.left() <= 0:
+                raise LimitReachedError(limits)  # nothing is sent after the deadline
             return answered(call, start, method(**call.params))
-        except CALL_ERRORS as exc:
+        except SEND_ERRORS as exc:
             error = failed(call, start, exc)
             if error is None:
                 raise
             raise error from exc
+        finally:
+            _limits.leave(token)
 
     def _batch(self, batch: Batch[T]) -> list[T | GlueBookmarksError]:
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
         schedule = self._new_schedule(self._get_client(), batch, order.distinct)
-        return _threads.gather(order, schedule, lambda name: self._run(batch.operation(name)))
+        return _threads.gather(order, schedule, self._fetcher(batch, schedule))
+
+    def _fetcher(self, batch: Batch[T], schedule: Schedule[T]) -> Callable[[str], T]:
+        """What a worker calls for one job: its operation, within the run's limits."""
+
+        def fetch(name: str) -> T:
+            token = self._job_limits(schedule)
+            try:
+                return self._steps(batch.operation(name))
+            finally:
+                _limits.leave(token)
+
+        return fetch
 
     # -- the operations ----------------------------------------------------------------------
 
-    def get_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+    def get_job_bookmark(
+        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+    ) -> JobBookmarkEntry:
         """Get a job's bookmark entry (`GetJobBookmark`).
 
         Args:
             job_name: The name of the job.
             run_id: The id of a run of the job. AWS documents it only as "the unique run
                 identifier associated with this job run"; see the bookmark state guide.
+            timeout: Seconds the call may take, retries included; a request still in flight
+                then is ended, even mid-answer, with `DeadlineExceededError`. None: no
+                deadline (botocore's `read_timeout` still bounds each read).
 
         Returns:
             The job's bookmark entry; its `state` is the parsed bookmark.
@@ -223,9 +287,11 @@ class GlueBookmarks(BaseBookmarks):
                 permission), the plain `EntityNotFoundError` is raised.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_operations.get_job_bookmark(job_name, run_id))
+        return self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
-    def reset_job_bookmark(self, job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+    def reset_job_bookmark(
+        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+    ) -> JobBookmarkEntry:
         """Reset a job's bookmark, or rewind it to a previous run (`ResetJobBookmark`).
 
         Without `run_id` the next run with bookmarks enabled processes all its data again.
@@ -235,6 +301,9 @@ class GlueBookmarks(BaseBookmarks):
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            timeout: Seconds the call may take, retries included; a request still in flight
+                then is ended, even mid-answer, with `DeadlineExceededError`. None: no
+                deadline (botocore's `read_timeout` still bounds each read).
 
         Returns:
             The entry the service returns, which AWS describes as "the reset bookmark entry".
@@ -242,12 +311,17 @@ class GlueBookmarks(BaseBookmarks):
         Raises:
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
             TransportError: No answer; the reset may or may not have happened.
+            DeadlineExceededError: `timeout` passed; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_operations.reset_job_bookmark(job_name, run_id))
+        return self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
 
     def iter_job_names(
-        self, *, prefix: str | None = None, tags: Mapping[str, str] | None = None
+        self,
+        *,
+        prefix: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Iterator[str]:
         """Yield the name of every job in the account and region (`ListJobs`, paginated).
 
@@ -260,6 +334,8 @@ class GlueBookmarks(BaseBookmarks):
             tags: Only the jobs with these tags (`{"team": "data"}`), as Glue's `Tags`
                 filter selects them: at most 50 tags, keys of 1 to 128 characters, values of
                 up to 256. An empty mapping filters nothing, and is not sent.
+            timeout: Seconds, from the first `next()`, within which every page request
+                ends (`DeadlineExceededError` at the iteration that meets it); None: none.
 
         Returns:
             An iterator of job names. Bad arguments raise at the call; what a page request
@@ -271,7 +347,7 @@ class GlueBookmarks(BaseBookmarks):
             ResponseValidationError: A page whose `JobNames` is not a list of strings.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._stream(_operations.job_names(prefix, tags))
+        return self._stream(_operations.job_names(prefix, tags), timeout)
 
     def get_job_bookmarks(
         self,
@@ -360,7 +436,7 @@ class GlueBookmarks(BaseBookmarks):
     ) -> Generator[tuple[str, T | GlueBookmarksError], None, None]:
         if batch.names:
             schedule = self._new_schedule(self._get_client(), batch, batch.names)
-            yield from _threads.stream(schedule, lambda name: self._run(batch.operation(name)))
+            yield from _threads.stream(schedule, self._fetcher(batch, schedule))
 
     def diagnose(
         self,
@@ -369,6 +445,7 @@ class GlueBookmarks(BaseBookmarks):
         prefix: str | None = None,
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
+        timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them: one `JobDiagnosis` per job.
 
@@ -388,6 +465,9 @@ class GlueBookmarks(BaseBookmarks):
                 (its pages are read for the names); an empty mapping filters nothing.
             stale_after: A bookmark with bookmarks enabled whose newest run start time is
                 older than this gets a `stale` finding; a positive `timedelta`.
+            timeout: Seconds the whole diagnosis may take: a job not read by then is a
+                `fetch-failed` finding (`DeadlineExceededError`); a `GetJobs` page not read,
+                the call's `DeadlineExceededError`. None: no deadline.
 
         Returns:
             One diagnosis per job, in the order of `job_names` (repeats included), or sorted
@@ -400,9 +480,11 @@ class GlueBookmarks(BaseBookmarks):
                 its answer does not fit: there is nothing to diagnose. A failure reading one
                 job's bookmark or runs is that job's `fetch-failed` finding instead.
         """
-        return self._run(_doctor.diagnose(job_names, prefix, tags, stale_after))
+        return self._run(_doctor.diagnose(job_names, prefix, tags, stale_after), timeout)
 
-    def plan_rewind(self, job_name: str, *, since: datetime) -> RewindPlan:
+    def plan_rewind(
+        self, job_name: str, *, since: datetime, timeout: float | None = None
+    ) -> RewindPlan:
         """Plan to rewind a job's bookmark so data since a time is processed again.
 
         Reads the job's runs (`GetJobRuns`, every page) and its entry (`GetJobBookmark`);
@@ -417,6 +499,7 @@ class GlueBookmarks(BaseBookmarks):
             job_name: The name of the job.
             since: Process again the data that arrived from this time on; timezone-aware,
                 not in the future.
+            timeout: Seconds the reads may take in all (`DeadlineExceededError`); None: none.
 
         Returns:
             The plan, for `apply_rewind()`.
@@ -428,10 +511,10 @@ class GlueBookmarks(BaseBookmarks):
             ResponseValidationError: A `GetJobRuns` page that does not fit.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_rewind.plan_rewind(job_name, since))
+        return self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False
+        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()` (`ResetJobBookmark`).
 
@@ -445,6 +528,8 @@ class GlueBookmarks(BaseBookmarks):
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
+            timeout: Seconds the read and the reset may take in all; past it,
+                `DeadlineExceededError` (the reset may or may not have happened).
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
@@ -458,7 +543,7 @@ class GlueBookmarks(BaseBookmarks):
                 was reset.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_rewind.apply_rewind(plan, allow_full_reset))
+        return self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
 
 
 _default: GlueBookmarks | None = None
@@ -474,7 +559,9 @@ def _default_client() -> GlueBookmarks:
     return _default
 
 
-def get_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+def get_job_bookmark(
+    job_name: str, *, run_id: str | None = None, timeout: float | None = None
+) -> JobBookmarkEntry:
     """Get a job's bookmark entry with one default `GlueBookmarks()`, created on first use.
 
     The default client uses the standard AWS chain for credentials and region. Use a
@@ -483,6 +570,7 @@ def get_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmark
     Args:
         job_name: The name of the job.
         run_id: The id of a run of the job.
+        timeout: Seconds the call may take, as `GlueBookmarks.get_job_bookmark` takes it.
 
     Returns:
         The job's bookmark entry.
@@ -490,10 +578,12 @@ def get_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmark
     Raises:
         GlueBookmarksError: As `GlueBookmarks.get_job_bookmark` raises.
     """
-    return _default_client().get_job_bookmark(job_name, run_id=run_id)
+    return _default_client().get_job_bookmark(job_name, run_id=run_id, timeout=timeout)
 
 
-def reset_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookmarkEntry:
+def reset_job_bookmark(
+    job_name: str, *, run_id: str | None = None, timeout: float | None = None
+) -> JobBookmarkEntry:
     """Reset or rewind a job's bookmark with the default `GlueBookmarks()`.
 
     The same default client as `get_job_bookmark()`, created on first use.
@@ -501,6 +591,7 @@ def reset_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookma
     Args:
         job_name: The name of the job.
         run_id: The id of the run to rewind to.
+        timeout: Seconds the call may take, as `GlueBookmarks.reset_job_bookmark` takes it.
 
     Returns:
         The entry the service returns.
@@ -508,4 +599,4 @@ def reset_job_bookmark(job_name: str, *, run_id: str | None = None) -> JobBookma
     Raises:
         GlueBookmarksError: As `GlueBookmarks.reset_job_bookmark` raises.
     """
-    return _default_client().reset_job_bookmark(job_name, run_id=run_id)
+    return _default_client().reset_job_bookmark(job_name, run_id=run_id, timeout=timeout)

@@ -9,7 +9,7 @@ GlueBookmarksError
 │   └── SnapshotError          a file that is not a snapshot (`glue-bookmarks list --output json`)
 ├── ConfigurationError       no credentials, no region, unknown profile, a closed client
 ├── TransportError           no usable answer: connection refused or closed, connect/read timeout
-├── DeadlineExceededError    a job not done when the many-jobs timeout passed
+├── DeadlineExceededError    a call (or a job of many) not done when its timeout passed
 ├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
 │   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
 ├── BookmarkChangedError     a rewind refused: the bookmark changed since its plan was made
@@ -149,20 +149,27 @@ class TransportError(GlueBookmarksError):
 
 
 class DeadlineExceededError(GlueBookmarksError):
-    """A job of `get_job_bookmarks()` or `iter_job_bookmarks()` was not done by its `timeout`.
+    """A call, or a job of `get_job_bookmarks()` or `iter_job_bookmarks()`, was not done by
+    its `timeout`.
 
-    Its request was not sent, or was sent and not answered in time (its answer is ignored).
-    A job whose last answer was a throttle gets that `ThrottlingError` instead.
+    A request in flight at the deadline is ended there, even mid-answer, and not tried again.
+    A job of a many-jobs call whose request was not sent, or not answered in time, gets this
+    error; one whose last answer was a throttle gets that `ThrottlingError` instead.
 
     Attributes:
-        job_name: The job.
+        job_name: The job, when the call was about one.
         timeout: The timeout that passed, in seconds.
     """
 
     def __init__(
-        self, message: str, *, job_name: str | None = None, timeout: float | None = None
+        self,
+        message: str,
+        *,
+        job_name: str | None = None,
+        timeout: float | None = None,
+        operation_name: str | None = "GetJobBookmark",
     ) -> None:
-        super().__init__(message, operation_name="GetJobBookmark")
+        super().__init__(message, operation_name=operation_name)
         self.job_name = job_name
         self.timeout = timeout
 
@@ -512,6 +519,7 @@ CALL_ERRORS: Final = (
     AttributeError,
     TypeError,
     ValueError,
+    RecursionError,  # an answer nested too deep for botocore's parser
 )
 
 
@@ -561,6 +569,11 @@ def from_call_error(exc: Exception, *, operation_name: str) -> GlueBookmarksErro
         return from_botocore_error(exc, operation_name=operation_name)
     if isinstance(exc, _aiohttp_transport_errors()):
         return TransportError(f"{type(exc).__name__}: {exc}", operation_name=operation_name)
+    if isinstance(exc, RecursionError) and _raised_reading_the_answer(exc):
+        return ResponseValidationError(
+            f"botocore could not parse the {operation_name} answer: it is nested too deep",
+            operation_name=operation_name,
+        )
     if isinstance(exc, ResponseParserError) or _raised_reading_the_answer(exc):
         return ResponseValidationError(
             f"botocore could not parse the {operation_name} answer: {type(exc).__name__}: {exc}",

@@ -11,7 +11,6 @@ threads under a `threading.Condition`, `_tasks` with asyncio tasks under an
 from __future__ import annotations
 
 import enum
-import math
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Final, Generic, TypeVar
@@ -19,13 +18,14 @@ from typing import Final, Generic, TypeVar
 import attrs
 
 from glue_bookmarks._exceptions import (
+    ConfigurationError,
     DeadlineExceededError,
     GlueBookmarksError,
     InvalidParameterError,
     ThrottlingError,
 )
 from glue_bookmarks._pacing import PacedRun
-from glue_bookmarks._validation import check_name
+from glue_bookmarks._validation import check_name, check_timeout
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -82,15 +82,7 @@ def check_options(max_concurrency: object, on_progress: object, timeout: object 
             f"on_progress must be callable or None, got {type(on_progress).__name__}",
             parameter="on_progress",
         )
-    if timeout is not None and (
-        type(timeout) not in (int, float)
-        or not math.isfinite(timeout)  # type: ignore[arg-type]
-        or timeout <= 0  # type: ignore[operator]
-    ):
-        raise InvalidParameterError(
-            f"timeout must be a positive number of seconds or None, got {timeout!r}",
-            parameter="timeout",
-        )
+    check_timeout(timeout)
 
 
 def _expired_result(
@@ -151,6 +143,15 @@ class Schedule(Generic[T]):
         self.failure: BaseException | None = None
 
     @property
+    def deadline(self) -> float | None:
+        """When the run ends (`start`'s clock), if it has a timeout and has started."""
+        return self._deadline
+
+    @property
+    def timeout(self) -> float | None:
+        return self._timeout
+
+    @property
     def stopped(self) -> bool:
         return self.run.stopped.is_set()
 
@@ -183,11 +184,24 @@ class Schedule(Generic[T]):
             self._working[name] = self._last_throttle = error
             self._retry.append(name)
 
-    def done(self, name: str, result: T) -> None:
+    def done(self, name: str, result: T | GlueBookmarksError) -> None:
         """`name`'s result, for the caller."""
         if not self.stopped:
             del self._working[name]
             self._ready.append((name, result))
+
+    def raised(self, name: str, exc: Exception) -> None:
+        """Fetching `name` raised `exc`: that job's error. Only a `ConfigurationError` (no job
+        can succeed) ends the run; an exception not ours (a user's event hook, a bug) is a
+        `GlueBookmarksError` of its own, whose `__cause__` it is."""
+        if isinstance(exc, ConfigurationError):
+            self.failed(exc)
+            return
+        if not isinstance(exc, GlueBookmarksError):
+            error = GlueBookmarksError(f"fetching job {name!r} raised {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
+            exc = error
+        self.done(name, exc)
 
     def failed(self, exc: BaseException) -> None:
         """A worker raised what is not a job's result: the run ends, `exc` goes to the caller."""

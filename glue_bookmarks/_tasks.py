@@ -43,8 +43,8 @@ async def stream(
     """Yield `(name, result)` as results arrive, from `schedule.workers` tasks awaiting
     `fetch(name)`; the work starts at the first `__anext__()`.
 
-    `fetch` raises `ThrottledAttemptError` for the name to be tried again; what else it
-    raises stops the work and propagates here.
+    `fetch` raises `ThrottledAttemptError` for the name to be tried again; another
+    exception is the job's error (`Schedule.raised`); cancellation ends the work.
     """
     import asyncio
 
@@ -66,11 +66,11 @@ async def stream(
                     schedule.throttled(name, throttled.error)
                     condition.notify_all()
                 continue
-            except Exception as exc:  # handed to the caller's task
+            except Exception as exc:  # the job's error, or the end of the run
                 async with condition:
-                    schedule.failed(exc)
+                    schedule.raised(name, exc)
                     condition.notify_all()
-                return
+                continue
             async with condition:
                 schedule.done(name, result)
                 condition.notify_all()

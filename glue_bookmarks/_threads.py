@@ -43,8 +43,9 @@ def stream(
     """Yield `(name, result)` as results arrive, from `schedule.workers` threads calling
     `fetch(name)`; the work starts at the first `next()`.
 
-    `fetch` raises `ThrottledAttemptError` for the name to be tried again; what else it
-    raises stops the work and propagates here.
+    `fetch` raises `ThrottledAttemptError` for the name to be tried again; another
+    exception is the job's error (`Schedule.raised`); a `BaseException` that is not an
+    `Exception` (`KeyboardInterrupt`, `SystemExit`) stops the work and propagates here.
     """
     condition = threading.Condition()
 
@@ -61,6 +62,11 @@ def stream(
             except ThrottledAttemptError as throttled:
                 with condition:
                     schedule.throttled(name, throttled.error)
+                    condition.notify_all()
+                continue
+            except Exception as exc:  # the job's error, or the end of the run
+                with condition:
+                    schedule.raised(name, exc)
                     condition.notify_all()
                 continue
             except BaseException as exc:  # handed to the caller's thread

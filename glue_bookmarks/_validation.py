@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from typing import Final
@@ -12,7 +13,14 @@ from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from glue_bookmarks._exceptions import InvalidParameterError
 
-__all__ = ["check_endpoint_url", "check_name", "check_optional", "check_tags"]
+__all__ = [
+    "check_endpoint_url",
+    "check_max_answer_bytes",
+    "check_name",
+    "check_optional",
+    "check_tags",
+    "check_timeout",
+]
 
 # Glue's pattern for names and run ids (SingleLine in the service model), 1 to 255 characters:
 # [\u0020-\uD7FF\uE000-\uFFFF\t]*. Python strings count code points; characters above U+FFFF
@@ -122,3 +130,25 @@ def check_tags(parameter: str, value: object) -> dict[str, str] | None:
                 parameter=parameter,
             )
     return tags
+
+
+def check_timeout(timeout: object) -> None:
+    """Raise unless `timeout` is a positive, finite number of seconds, or None."""
+    if timeout is not None and (
+        type(timeout) not in (int, float)
+        or not math.isfinite(timeout)  # type: ignore[arg-type]
+        or timeout <= 0  # type: ignore[operator]
+    ):
+        raise InvalidParameterError(
+            f"timeout must be a positive number of seconds or None, got {timeout!r}",
+            parameter="timeout",
+        )
+
+
+def check_max_answer_bytes(value: object) -> None:
+    """Raise unless `value` is a positive int."""
+    if type(value) is not int or value < 1:
+        raise InvalidParameterError(
+            f"max_answer_bytes must be a positive int, got {value!r}",
+            parameter="max_answer_bytes",
+        )

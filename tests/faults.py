@@ -47,6 +47,7 @@ __all__ = [
     "Counts",
     "Drop",
     "Echo",
+    "Endless",
     "Fault",
     "FaultServer",
     "Held",
@@ -55,6 +56,7 @@ __all__ = [
     "ServerProcess",
     "Stall",
     "TokenBucket",
+    "Trickle",
     "Truncate",
     "echo_server_process",
     "error_answer",
@@ -114,7 +116,25 @@ class Held:
     then: Answer | Truncate | Drop | Stall | Echo = attrs.field(factory=Echo)
 
 
-Fault = Answer | Truncate | Drop | Stall | Echo | Held
+@attrs.frozen
+class Trickle:
+    """`answer` whole (status line, headers, body) a byte every `interval` seconds, as a
+    hostile endpoint holds a client whose read timeout is per read; until it is sent, the
+    client hangs up, or the server stops."""
+
+    answer: Answer
+    interval: float = 0.5
+
+
+@attrs.frozen
+class Endless:
+    """A 200 answer with a chunked body that never ends: `chunk` bytes of JSON whitespace
+    after an opening `{`, again and again, until the client hangs up or the server stops."""
+
+    chunk: int = 64 * 1024
+
+
+Fault = Answer | Truncate | Drop | Stall | Echo | Held | Trickle | Endless
 
 
 @attrs.frozen
@@ -303,6 +323,8 @@ class FaultServer:
         self._playing = 0
         self._played = threading.Condition(self._lock)
         self._throttle_ids = itertools.count(1)
+        # Connections open now: a client that ends a call mid-answer must close its own.
+        self.open_connections = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -327,6 +349,18 @@ class FaultServer:
                     with server._played:
                         server._playing -= 1
                         server._played.notify_all()
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server.open_connections += 1
+
+            def finish(self) -> None:
+                try:
+                    super().finish()
+                finally:
+                    with server._lock:
+                        server.open_connections -= 1
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -392,6 +426,11 @@ class FaultServer:
                     self.succeeded += 1
             return
         handler.close_connection = True
+        if isinstance(fault, Trickle | Endless):
+            try:
+                self._pour(handler, fault)
+            except OSError:
+                return  # the client hung up: what a client ending its call does
         if isinstance(fault, Truncate):
             handler.send_response(fault.status)
             handler.send_header("Content-Type", "application/x-amz-json-1.1")
@@ -402,6 +441,26 @@ class FaultServer:
         elif isinstance(fault, Stall):
             self._stopping.wait(fault.seconds)
         handler.connection.shutdown(socket.SHUT_RDWR)
+
+    def _pour(self, handler: BaseHTTPRequestHandler, fault: Trickle | Endless) -> None:
+        if isinstance(fault, Trickle):
+            answer = fault.answer
+            head = f"HTTP/1.1 {answer.status} OK\r\nContent-Length: {len(answer.body)}\r\n"
+            head += "Content-Type: application/x-amz-json-1.1\r\n\r\n"
+            for byte in head.encode() + answer.body:
+                if self._stopping.wait(fault.interval):
+                    return
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            return
+        handler.wfile.write(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/x-amz-json-1.1\r\n\r\n1\r\n{\r\n"
+        )
+        chunk = f"{fault.chunk:x}\r\n".encode() + b" " * fault.chunk + b"\r\n"
+        while not self._stopping.is_set():
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
 
     def start(self) -> None:
         self._thread.start()
