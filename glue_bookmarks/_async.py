@@ -203,7 +203,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         if timeout is None:
             return await self._steps(operation)
         check_timeout(timeout)
-        token = _limits.enter(timeout)
+        token = _limits.enter(timeout, max_bytes=self._max_answer_bytes)
         try:
             return await self._steps(operation)
         finally:
@@ -242,7 +242,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             except StopIteration:
                 return
             if isinstance(step, Call):
-                token = _limits.enter(timeout, deadline=deadline)
+                token = _limits.enter(timeout, deadline=deadline, max_bytes=self._max_answer_bytes)
                 try:
                     answer = await self._answer(step)
                 finally:
@@ -262,11 +262,10 @@ class AsyncGlueBookmarks(BaseBookmarks):
 
     async def _send(self, call: Call) -> Any:
         method = getattr(await self._get_client(), method_name(call.operation_name))
-        token = _limits.enter(max_bytes=self._max_answer_bytes)
+        limits, token = _limits.for_call(self._limits)
         start = started()
         try:
-            limits = _limits.current()
-            if limits is None or limits.deadline is None:
+            if limits.deadline is None:
                 answer = await method(**call.params)
             else:
                 answer = await _within(limits, method(**call.params))

@@ -180,6 +180,8 @@ class BaseBookmarks:
         self._endpoint_url = endpoint_url
         self._config = config
         self._max_answer_bytes = max_answer_bytes
+        # The limits of a call made outside any operation or run with a deadline.
+        self._limits = Limits(None, None, max_answer_bytes)
         self._closed = False
 
     def __repr__(self) -> str:

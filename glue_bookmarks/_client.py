@@ -169,7 +169,7 @@ class GlueBookmarks(BaseBookmarks):
         if timeout is None:
             return self._steps(operation)
         check_timeout(timeout)
-        token = _limits.enter(timeout)
+        token = _limits.enter(timeout, max_bytes=self._max_answer_bytes)
         try:
             return self._steps(operation)
         finally:
@@ -208,7 +208,7 @@ class GlueBookmarks(BaseBookmarks):
             except StopIteration:
                 return
             if isinstance(step, Call):
-                token = _limits.enter(timeout, deadline=deadline)
+                token = _limits.enter(timeout, deadline=deadline, max_bytes=self._max_answer_bytes)
                 try:
                     answer = self._answer(step)
                 finally:
@@ -228,11 +228,10 @@ class GlueBookmarks(BaseBookmarks):
 
     def _send(self, call: Call) -> Any:
         method = getattr(self._get_client(), method_name(call.operation_name))
-        token = _limits.enter(max_bytes=self._max_answer_bytes)
+        limits, token = _limits.for_call(self._limits)
         start = started()
         try:
-            limits = _limits.current()
-            if limits is not None and limits.left() <= 0:
+            if limits.deadline is not None and limits.left() <= 0:
                 raise LimitReachedError(limits)  # nothing is sent after the deadline
             return answered(call, start, method(**call.params))
         except SEND_ERRORS as exc:

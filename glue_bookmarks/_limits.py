@@ -41,6 +41,7 @@ __all__ = [
     "Limits",
     "current",
     "enter",
+    "for_call",
     "hook_limits",
     "hook_limits_async",
     "leave",
@@ -138,8 +139,22 @@ def enter(
     return _current.set(Limits(deadline, timeout, max_bytes, stopped))
 
 
-def leave(token: Token[Limits | None]) -> None:
-    _current.reset(token)
+def leave(token: Token[Limits | None] | None) -> None:
+    if token is not None:
+        _current.reset(token)
+
+
+def for_call(plain: Limits) -> tuple[Limits, Token[Limits | None] | None]:
+    """The limits of one request, and the token to `leave` them by (None: nothing was set).
+
+    `plain` is the client's own (its `max_bytes`, no deadline): set when no operation or run
+    set limits, as on a single call without `timeout`; else theirs, which carry the same
+    `max_bytes`, hold. Made for the call path, where it costs one `ContextVar.get`.
+    """
+    outer = _current.get()
+    if outer is None:
+        return plain, _current.set(plain)
+    return outer, None
 
 
 # -- botocore ---------------------------------------------------------------------------------
@@ -165,9 +180,16 @@ def hook_limits(client: BaseClient) -> None:
 
 
 def _hook_retry(client: Any) -> None:
-    client.meta.events.register_first(
-        "needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-limits-retry"
-    )
+    events = client.meta.events
+    events.register_first("needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-limits-retry")
+    events.register("before-send.glue", _before_send, unique_id="glue-bookmarks-limits-send")
+
+
+def _before_send(**kwargs: Any) -> None:
+    """Send no attempt past the deadline (one botocore tries again after its back-off)."""
+    limits = _current.get()
+    if limits is not None and limits.deadline is not None and limits.left() <= 0:
+        raise LimitReachedError(limits)
 
 
 def _limited_pool(pool_class: Any) -> type:

@@ -174,6 +174,7 @@ def test_a_deadline_holds_through_botocore_retries(faults: FaultServer) -> None:
         with pytest.raises(DeadlineExceededError):
             gb.reset_job_bookmark("a", timeout=DEADLINE)
         assert time.monotonic() - start < ROOM
+    assert len(faults.requests) == 1  # no attempt is sent past the deadline
 
 
 @pytest.mark.asyncio
@@ -305,3 +306,19 @@ def test_asyncio_is_not_left_with_tasks(faults: FaultServer) -> None:
 
     assert asyncio.run(main()) == set()
     wait_until(lambda: faults.open_connections == 0, "the connections to close", PATIENCE)
+
+
+def test_ctrl_c_in_a_many_jobs_call_leaves_nothing_working(
+    faults: FaultServer, sync_http: GlueBookmarks
+) -> None:
+    faults.script(Echo(), default=TRICKLE)
+
+    def interrupt(done: int, total: int) -> None:
+        wait_until(lambda: faults.open_connections >= 3, "the trickles to start")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sync_http.get_job_bookmarks(
+            [f"j{n}" for n in range(6)], max_concurrency=3, on_progress=interrupt
+        )
+    _nothing_left(faults)
