@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import http.client
 import inspect
 import json
 import os
@@ -18,11 +19,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import attrs
 import botocore.loaders
@@ -56,6 +58,7 @@ __all__ = [
     "DISABLE",
     "ENABLE",
     "ERROR_CASES",
+    "GLUE_GET_JOBS",
     "HADOOP_STATE",
     "INSTALL_HINT",
     "LEVELS",
@@ -82,6 +85,7 @@ __all__ = [
     "client_error",
     "create_job",
     "glue_client",
+    "http_request",
     "modules_imported_by",
     "post_json",
     "refused_endpoint",
@@ -338,15 +342,22 @@ Stubbed = tuple[GlueBookmarks, Stubber]
 MOTO_LEVELS = ["mock_aws", "server"]
 
 
-def post_json(endpoint: str, route: str, body: object, method: str = "POST") -> tuple[int, Any]:
+def post_json(
+    endpoint: str,
+    route: str,
+    body: object,
+    method: str = "POST",
+    content_type: str = "application/json",
+) -> tuple[int, Any]:
     """Send `body` to a seeding route of a moto server (`glue_bookmarks.testing`): bytes as
-    they are, anything else as JSON. The status and the JSON answer, an error's too."""
+    they are, anything else as JSON, as `content_type`. The status and the JSON answer, an
+    error's too."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     request = urllib.request.Request(
         f"{endpoint}/glue-bookmarks/{route}",
         data=data if method == "POST" else None,
         method=method,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": content_type},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
@@ -355,6 +366,43 @@ def post_json(endpoint: str, route: str, body: object, method: str = "POST") -> 
     except urllib.error.HTTPError as exc:
         assert exc.headers["Content-Type"] == "application/json"
         return exc.code, json.load(exc)
+
+
+# The headers of a raw Glue `GetJobs` request, as botocore signs one (moto reads the credential
+# scope, not the signature); its body is b"{}".
+GLUE_GET_JOBS = {
+    "Content-Type": "application/x-amz-json-1.1",
+    "X-Amz-Target": "AWSGlue.GetJobs",
+    "Authorization": (
+        "AWS4-HMAC-SHA256 Credential=testing/20241028/us-east-1/glue/aws4_request, "
+        "SignedHeaders=host;x-amz-target, Signature=0"
+    ),
+}
+
+
+def http_request(
+    endpoint: str,
+    method: str,
+    path: str,
+    *,
+    headers: Mapping[str, str | None] | None = None,
+    body: bytes = b"",
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request to the server at `endpoint`, with exactly `headers` (`Host` the endpoint's
+    unless given; None leaves a header out); its status, headers and body."""
+    address = urlsplit(endpoint)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+    sent = {"Host": address.netloc, "Content-Length": str(len(body)), **(headers or {})}
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in sent.items():
+            if value is not None:
+                connection.putheader(name, value)
+        connection.endheaders(body)
+        answer = connection.getresponse()
+        return answer.status, answer.headers, answer.read()
+    finally:
+        connection.close()
 
 
 @attrs.frozen

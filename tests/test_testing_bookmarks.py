@@ -196,6 +196,16 @@ MONDAY = datetime(2024, 10, 28, tzinfo=timezone.utc)
         ({"job_name": ""}, "job_name", "job_name must be 1 to 255"),
         ({"started_on": "2024-10-28"}, "started_on", "started_on must be a datetime, got str"),
         ({"started_on": datetime(2024, 10, 28)}, "started_on", "must be timezone-aware"),
+        (
+            {"started_on": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))},
+            "started_on",
+            "started_on must be within years 1 to 9999 in UTC, got 0001-01-01T00:00:00+01:00",
+        ),
+        (
+            {"started_on": datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1)))},
+            "started_on",
+            "started_on must be within years 1 to 9999 in UTC",
+        ),
         ({"state": "DONE"}, "state", "state must be one of ERROR, EXPIRED, FAILED, RUNNING"),
         ({"run_id": "jr_taken"}, "run_id", "job 'nightly' already has a run 'jr_taken'"),
         ({"run_id": 7}, "run_id", "run_id must be a str"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glue_bookmarks import (
     EntityNotFoundError,
@@ -21,6 +23,7 @@ from tests._support import (
     as_utc,
     create_job,
     glue_client,
+    http_request,
     post_json,
     runs_of,
     seed_nightly,
@@ -105,6 +108,24 @@ def test_http_seed_job_run(glue_moto_server_url: str) -> None:
         ("seed-job-run", {"job_name": "nightly"}, 400, "started_on is required", "started_on"),
         ("seed-job-run", {"job_name": "nightly", "started_on": 1730078400}, 400,
          "started_on must be a datetime, got int", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "0001-01-01T00:00:00+01:00"}, 400,
+         "started_on must be within years 1 to 9999 in UTC, got 0001-01-01T00:00:00+01:00",
+         "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "9999-12-31T23:30:00-01:00"}, 400,
+         "started_on must be within years 1 to 9999 in UTC", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "99999-01-01T00:00:00Z"}, 400,
+         "started_on must be an ISO 8601 date and time, got '99999-01-01T00:00:00Z'",
+         "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": 10**400}, 400,
+         "started_on must be a datetime, got int", "started_on"),
+        ("seed-job-run", b"[" * 100_000 + b"]" * 100_000, 400, "the body is nested too deeply",
+         None),
+        ("seed-job-run", b'{"job_name": "nightly", "started_on": "2024-10-28T00:00:00Z", '
+         b'"arguments": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 400,
+         "the body is nested too deeply", None),
+        ("seed-job-bookmark", b'{"job_name": "nightly", "job_bookmark": '
+         + b'{"a": ' * 100_000 + b"null" + b"}" * 100_001, 400, "the body is nested too deeply",
+         None),
         ("seed-job-run", {"job_name": "nightly", "started_on": "2024-10-28T00:00Z",
          "state": "FAILED", "job_bookmark": "{}"}, 400, "job_bookmark is committed only",
          "job_bookmark"),
@@ -140,6 +161,45 @@ def test_http_seeding_refuses_bad_requests(
     assert runs_of(glue_client(endpoint_url=glue_moto_server_url), "nightly") == {}
 
 
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
+)
+def test_http_seeding_takes_json_only(glue_moto_server_url: str, content_type: str | None) -> None:
+    # A web page may send the first three to any address without asking first (CORS).
+    create_job(glue_client(endpoint_url=glue_moto_server_url), "nightly")
+    status, headers, body = http_request(
+        glue_moto_server_url,
+        "POST",
+        "/glue-bookmarks/seed-job-bookmark",
+        headers={"Content-Type": content_type},
+        body=b'{"job_name": "nightly"}',
+    )
+    assert (status, headers["Content-Type"]) == (415, "application/json")
+    assert json.loads(body) == {
+        "message": f"the body must be Content-Type: application/json, got {content_type or ''!r}",
+        "parameter": None,
+    }
+    with (
+        GlueBookmarks(endpoint_url=glue_moto_server_url) as gb,
+        pytest.raises(EntityNotFoundError, match="Continuation for job nightly not found"),
+    ):
+        gb.get_job_bookmark("nightly")  # nothing seeded
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_http_seeding_reads_any_json_content_type(
+    glue_moto_server_url: str, content_type: str
+) -> None:
+    create_job(glue_client(endpoint_url=glue_moto_server_url), "nightly")
+    status, answer = post_json(
+        glue_moto_server_url,
+        "seed-job-bookmark",
+        {"job_name": "nightly"},
+        content_type=content_type,
+    )
+    assert (status, answer["JobBookmarkEntry"]["JobName"]) == (200, "nightly")
+
+
 def test_http_seeding_takes_post_only(glue_moto_server_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(f"{glue_moto_server_url}/glue-bookmarks/seed-job-run", timeout=10)
@@ -148,3 +208,59 @@ def test_http_seeding_takes_post_only(glue_moto_server_url: str) -> None:
         "message": "/glue-bookmarks/seed-job-run takes POST",
         "parameter": None,
     }
+
+
+# Any JSON value, nested a little; and the values the routes read.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+# Times with a zone, the ends of datetime's range among them.
+iso_times = st.builds(
+    lambda moment, hours: moment.replace(tzinfo=timezone(timedelta(hours=hours))).isoformat(),
+    st.datetimes() | st.sampled_from([datetime.min, datetime.max]),
+    st.integers(-23, 23),
+)
+field_values = json_values | iso_times | st.sampled_from(["nightly", "jr_1", "SUCCEEDED"])
+job_names = st.just("nightly") | json_values
+# Each route with a body of its own fields, any values; or any JSON at all.
+seeding_requests = st.one_of(
+    st.tuples(
+        st.just("seed-job-bookmark"),
+        st.fixed_dictionaries(
+            {"job_name": job_names},
+            optional=dict.fromkeys(
+                ["version", "run", "attempt", "run_id", "previous_run_id", "job_bookmark",
+                 "account_id", "region_name"],
+                field_values,
+            ),
+        ),
+    ),
+    st.tuples(
+        st.just("seed-job-run"),
+        st.fixed_dictionaries(
+            {"job_name": job_names, "started_on": iso_times | field_values},
+            optional=dict.fromkeys(
+                ["state", "run_id", "arguments", "job_bookmark", "account_id", "region_name"],
+                field_values,
+            ),
+        ),
+    ),
+    st.tuples(st.sampled_from(["seed-job-bookmark", "seed-job-run"]), json_values),
+)  # fmt: skip
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=seeding_requests)
+def test_http_seeding_answers_any_json_body_with_json(
+    glue_moto_server_url: str, request: tuple[str, object]
+) -> None:
+    route, body = request
+    glue = glue_client(endpoint_url=glue_moto_server_url)
+    if not glue.get_jobs()["Jobs"]:
+        create_job(glue, "nightly", DefaultArguments=ENABLE)
+    status, answer = post_json(glue_moto_server_url, route, body)
+    assert status in (200, 400), answer
+    if status == 400:
+        assert set(answer) == {"message", "parameter"}

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from subprocess import Popen
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +23,7 @@ from glue_bookmarks import (
 from glue_bookmarks.testing.__main__ import main as serve_main
 from tests._support import (
     ENABLE,
+    GLUE_GET_JOBS,
     INSTALL_HINT,
     NO_MOTO,
     PATIENCE,
@@ -29,6 +31,7 @@ from tests._support import (
     REGION,
     create_job,
     glue_client,
+    http_request,
     post_json,
     with_sitecustomize,
 )
@@ -122,22 +125,38 @@ def test_cli_server_help() -> None:
 
 
 @pytest.mark.parametrize(
-    ("port", "message"),
+    ("args", "message"),
     [
-        ("abc", "argument --port: must be a whole number from 0 to 65535, got 'abc'"),
-        ("70000", "argument --port: must be a whole number from 0 to 65535, got '70000'"),
+        (["--port", "abc"], "argument --port: must be a whole number from 0 to 65535, got 'abc'"),
+        (
+            ["--port", "70000"],
+            "argument --port: must be a whole number from 0 to 65535, got '70000'",
+        ),
+        (
+            ["--idle-timeout", "0"],
+            "argument --idle-timeout: must be a number of seconds above 0, got '0'",
+        ),
+        (
+            ["--idle-timeout", "soon"],
+            "argument --idle-timeout: must be a number of seconds above 0, got 'soon'",
+        ),
+        (
+            ["--idle-timeout", "inf"],
+            "argument --idle-timeout: must be a number of seconds above 0, got 'inf'",
+        ),
     ],
 )
-def test_cli_server_bad_port_is_a_usage_error(
-    port: str, message: str, capsys: pytest.CaptureFixture[str]
+def test_cli_server_bad_argument_is_a_usage_error(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The arguments are parsed before anything else: in this process, no signal is taken over.
     with pytest.raises(SystemExit) as exited:
-        serve_main(["--port", port])
+        serve_main(args)
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == f"{ERROR}{message}"
     assert "_port" not in err
+    assert "_seconds" not in err
 
 
 def test_cli_server_on_a_port_in_use_exits_at_once_with_one_line() -> None:
@@ -222,5 +241,46 @@ def test_cli_server_serves_the_seeding_routes() -> None:
             assert (entry.run_id, entry.job_bookmark) == (answer["JobRunId"], "{}")
         status, answer = post_json(endpoint, "seed-job-bookmark", {"job_name": "nightly", "run": 7})
         assert (status, answer["JobBookmarkEntry"]["Run"]) == (200, 7)
+        _, stderr, _ = stop(process, signal.SIGTERM)
+        assert process.returncode == 0, stderr
+
+
+def read_until_closed(connection: socket.socket) -> bytes:
+    """What the server sends on `connection` until it closes it (socket.timeout if it does
+    not within the socket's timeout)."""
+    received = b""
+    try:
+        while chunk := connection.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",
+        b"POST /glue-bookmarks/seed-job-run HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        b"POST /glue-bookmarks/seed-job-run HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"job_name"',
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+        + b"".join(f"{name}: {value}\r\n".encode() for name, value in GLUE_GET_JOBS.items())
+        + b'\r\n{"Max',
+    ],
+    ids=["nothing", "headers-unfinished", "seeding-body-short", "aws-body-short"],
+)
+def test_cli_server_closes_a_connection_that_goes_quiet(sent: bytes) -> None:
+    with server_process("--port", "0", "--idle-timeout", "0.5") as process:
+        endpoint = endpoint_of(process)
+        port = urlsplit(endpoint).port
+        assert port is not None
+        with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as connection:
+            connection.sendall(sent)
+            # Closed after half a second of silence (moto answers its own 400 to a body cut
+            # short); a wait of PATIENCE ends in socket.timeout.
+            assert not read_until_closed(connection).startswith(b"HTTP/1.1 200")
+        status, _, body = http_request(endpoint, "POST", "/", headers=GLUE_GET_JOBS, body=b"{}")
+        assert (status, body) == (200, b'{"Jobs": []}')
         _, stderr, _ = stop(process, signal.SIGTERM)
         assert process.returncode == 0, stderr

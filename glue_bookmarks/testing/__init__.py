@@ -40,7 +40,8 @@ of those answers are our choice where AWS does not document Glue's behaviour.
 Run `python -m glue_bookmarks.testing --port 5000` to serve moto with the extension on
 127.0.0.1, for clients in any language (`aws glue get-job-bookmark --endpoint-url ...`);
 there, and behind the `glue_moto_server_url` fixture, `POST /glue-bookmarks/seed-job-bookmark`
-and `POST /glue-bookmarks/seed-job-run` seed over HTTP.
+and `POST /glue-bookmarks/seed-job-run` seed over HTTP. Either server answers this machine only
+(a loopback `Host`, no web page's `Origin`), and of moto's own API only `POST /moto-api/reset`.
 
 Importing this package does not import moto; using it does.
 """

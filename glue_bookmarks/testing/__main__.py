@@ -1,6 +1,7 @@
 """`python -m glue_bookmarks.testing`: moto, with Glue job bookmarks, served until stopped.
 
-Besides moto's own requests, the server answers the `/glue-bookmarks/` seeding routes.
+It answers AWS requests, the `/glue-bookmarks/` seeding routes and moto's reset, to clients on
+this machine only (`_guard`).
 
 Exit status: 0 when stopped by Ctrl-C (SIGINT) or SIGTERM, at any point; 1, with one line on
 stderr, when it cannot start (moto not installed, the port in use, the sample jobs refused);
@@ -20,9 +21,10 @@ import botocore.exceptions
 import botocore.session
 
 from glue_bookmarks import GlueBookmarksError, InvalidParameterError
+from glue_bookmarks.testing._guard import is_wildcard
 from glue_bookmarks.testing._moto import FALLBACK_REGION, glue_backend, install
 from glue_bookmarks.testing._samples import seed_all_samples
-from glue_bookmarks.testing._server import CannotServeError, listen, make_server
+from glue_bookmarks.testing._server import IDLE_TIMEOUT, CannotServeError, listen, make_server
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -63,6 +65,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=_PROG,
@@ -70,13 +82,21 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "Ctrl-C and SIGTERM stop it with exit status 0. It exits with status 1 and one line "
             "on stderr when it cannot start, such as when moto is not installed or the port is "
-            "in use. Besides moto's requests, it answers POST /glue-bookmarks/seed-job-bookmark "
+            "in use. Besides AWS requests, it answers POST /glue-bookmarks/seed-job-bookmark "
             "and POST /glue-bookmarks/seed-job-run, which seed a job's bookmark and runs from a "
-            "JSON body (see the docs' Testing with moto page)."
+            "JSON body, and POST /moto-api/reset; only to a Host header naming a loopback "
+            "address or --host (see the docs' Testing with moto page)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     parser.add_argument("--port", type=_port, default=5000, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection that sends nothing for this long ({IDLE_TIMEOUT:g})",
+    )
     parser.add_argument(
         "--samples",
         action="store_true",
@@ -129,7 +149,7 @@ def _serve(args: argparse.Namespace) -> NoReturn:
         except InvalidParameterError as exc:
             raise CannotServeError(f"{exc} (--region)") from None
     with listen(args.host, args.port) as listener:
-        server = make_server(listener, args.host)
+        server = make_server(listener, args.host, idle_timeout=args.idle_timeout)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": _POLL_INTERVAL},
@@ -138,7 +158,11 @@ def _serve(args: argparse.Namespace) -> NoReturn:
     )
     try:
         _start_without_signals(thread)
-        host = f"[{server.host}]" if ":" in server.host else server.host
+        # Bound to every address, it is reached at the loopback one (and answers only there).
+        host = server.host
+        if is_wildcard(host):
+            host = "::1" if ":" in host else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
         endpoint = f"http://{host}:{server.port}"
         if args.samples:
             try:

@@ -79,6 +79,14 @@ def _check_started_on(value: object) -> datetime:
         raise InvalidParameterError(
             f"started_on must be timezone-aware, got {value.isoformat()}", parameter="started_on"
         )
+    # moto keeps the time in UTC, which the first and last hours of datetime's range leave.
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidParameterError(
+            f"started_on must be within years 1 to 9999 in UTC, got {value.isoformat()}",
+            parameter="started_on",
+        ) from None
     return value
 
 

@@ -9,8 +9,11 @@ JSON, and every other request goes to moto unchanged.
   answers `{"JobRunId": "..."}`.
 
 A bad request is answered 400 with `{"message": ..., "parameter": ...}` (`parameter` null when
-no single argument is at fault); an unknown path under the prefix 404; a method other than POST
-405. Both routes take a JSON object whose keys are the functions' parameter names.
+no single argument is at fault), also one nested too deeply to read; an unknown path under the
+prefix 404; a method other than POST 405; a body that does not say `Content-Type:
+application/json` 415 (a web page can send a cross-origin `text/plain` POST without asking
+first, but not a JSON one). Both routes take a JSON object whose keys are the functions'
+parameter names.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from glue_bookmarks import InvalidParameterError
+from glue_bookmarks.testing._answers import error, respond
 from glue_bookmarks.testing._bookmarks import seed_job_bookmark, seed_job_run
 
 if TYPE_CHECKING:
@@ -31,7 +35,7 @@ __all__ = ["PREFIX", "SeedRoutes"]
 PREFIX: Final = "/glue-bookmarks/"
 # A seeding request is a handful of fields; anything much larger is a mistake.
 _MAX_BODY: Final = 1 << 20
-_REASONS: Final = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+_CONTENT_TYPE: Final = "application/json"
 
 
 class _BadRequestError(Exception):
@@ -150,18 +154,21 @@ def _answer(environ: WSGIEnvironment) -> tuple[int, dict[str, object]]:
     path = environ.get("PATH_INFO", "")
     route = _ROUTES.get(path[len(PREFIX) :])
     if route is None:
-        return 404, {
-            "message": f"no route {path}; the routes are "
-            + ", ".join(f"POST {PREFIX}{name}" for name in _ROUTES),
-            "parameter": None,
-        }
+        routes = ", ".join(f"POST {PREFIX}{name}" for name in _ROUTES)
+        return 404, error(f"no route {path}; the routes are {routes}")
     if environ.get("REQUEST_METHOD") != "POST":
-        return 405, {"message": f"{path} takes POST", "parameter": None}
+        return 405, error(f"{path} takes POST")
+    content_type = str(environ.get("CONTENT_TYPE", ""))
+    if content_type.partition(";")[0].strip().lower() != _CONTENT_TYPE:
+        return 415, error(f"the body must be Content-Type: {_CONTENT_TYPE}, got {content_type!r}")
     handler, required, parameters = route
     try:
         return 200, handler(_fields(environ, required, parameters))
     except (_BadRequestError, InvalidParameterError) as exc:
-        return 400, {"message": str(exc), "parameter": exc.parameter}
+        return 400, error(str(exc), exc.parameter)
+    except RecursionError:
+        # Reading, converting or quoting a value nested thousands deep: json and repr() recurse.
+        return 400, error("the body is nested too deeply")
 
 
 class SeedRoutes:
@@ -174,9 +181,5 @@ class SeedRoutes:
         if not str(environ.get("PATH_INFO", "")).startswith(PREFIX):
             return self.app(environ, start_response)
         status, answer = _answer(environ)
-        body = json.dumps(answer).encode()
-        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        if status == 405:
-            headers.append(("Allow", "POST"))
-        start_response(f"{status} {_REASONS[status]}", headers)
-        return [body]
+        headers = [("Allow", "POST")] if status == 405 else []
+        return respond(start_response, status, answer, headers)
