@@ -459,6 +459,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         prefix: str | None = None,
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
+        history: bool = False,
         timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them, as `GlueBookmarks.diagnose`.
@@ -469,6 +470,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
             prefix: Only the jobs whose name starts with it.
             tags: Only the jobs with these tags.
             stale_after: The age past which an enabled bookmark is `stale`.
+            history: Also read the latest runs of every job with bookmarks enabled, as
+                `GlueBookmarks.diagnose`.
             timeout: Seconds the whole diagnosis may take, as `GlueBookmarks.diagnose`.
 
         Returns:
@@ -478,7 +481,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument; nothing was sent.
             GlueBookmarksError: A `GetJobs` (or `ListJobs`) request failed or did not fit.
         """
-        return await self._run(_doctor.diagnose(job_names, prefix, tags, stale_after), timeout)
+        operation = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        return await self._run(operation, timeout)
 
     async def plan_rewind(
         self, job_name: str, *, since: datetime, timeout: float | None = None

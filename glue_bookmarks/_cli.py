@@ -322,10 +322,13 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 prefix=args.prefix,
                 tags=tags or None,
                 stale_after=args.stale_after,
+                history=args.history,
                 timeout=args.timeout,
             )
         else:
-            diagnoses = gb.diagnose(given, stale_after=args.stale_after, timeout=args.timeout)
+            diagnoses = gb.diagnose(
+                given, stale_after=args.stale_after, history=args.history, timeout=args.timeout
+            )
         nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
     _say(nothing_found)

@@ -446,6 +446,14 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="a bookmark whose newest run started longer ago is stale: 7d (the default), 36h, 90m",
     )
     doctor.add_argument(
+        "--history",
+        action="store_true",
+        help=(
+            "also read the latest runs of each job with bookmarks enabled: runs that "
+            "overlapped, a latest run that failed"
+        ),
+    )
+    doctor.add_argument(
         "--fail-on",
         type=Severity,
         default=Severity.WARNING,

@@ -337,6 +337,7 @@ def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[st
             {
                 "JobName": diagnosis.job_name,
                 "BookmarkOption": diagnosis.bookmark_option,
+                "BookmarkOptionSource": diagnosis.bookmark_option_source,
                 "MaxConcurrentRuns": diagnosis.max_concurrent_runs,
                 "JobType": diagnosis.job_type,
                 "GlueVersion": diagnosis.glue_version,

@@ -444,15 +444,18 @@ class GlueBookmarks(BaseBookmarks):
         prefix: str | None = None,
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
+        history: bool = False,
         timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them: one `JobDiagnosis` per job.
 
         Job configurations come from `GetJobs` pages (botocore's paginator), one request per
         page, never one per job; bookmarks from `get_job_bookmarks()`, with its parallelism
-        and per-job errors; and, only for a job with bookmarks enabled and no bookmark, one
-        `GetJobRuns` request (the latest 25 runs) to tell `enabled-never-committed` from
-        `enabled-no-runs-yet`. The "Doctor" page lists every finding code and its fix.
+        and per-job errors; for a job with bookmarks enabled and no bookmark (with `history`,
+        for every job with bookmarks enabled), one `GetJobRuns` request (the latest 25 runs),
+        on the same many-jobs engine; and one `GetSecurityConfiguration` per distinct
+        security configuration of the jobs with bookmarks enabled. The "Doctor" page lists
+        every finding code and its fix, and the "Permissions" page the IAM actions.
 
         Args:
             job_names: The jobs to diagnose, in the order wanted; a name `GetJobs` does not
@@ -464,6 +467,9 @@ class GlueBookmarks(BaseBookmarks):
                 (its pages are read for the names); an empty mapping filters nothing.
             stale_after: A bookmark with bookmarks enabled whose newest run start time is
                 older than this gets a `stale` finding; a positive `timedelta`.
+            history: Also read the latest runs of every job with bookmarks enabled, for
+                `runs-overlapped` (two runs with bookmarks enabled ran at the same time) and
+                `last-run-failed`: one `GetJobRuns` request per such job.
             timeout: Seconds the whole diagnosis may take: a job not read by then is a
                 `fetch-failed` finding (`DeadlineExceededError`); a `GetJobs` page not read,
                 the call's `DeadlineExceededError`. None: no deadline.
@@ -477,9 +483,11 @@ class GlueBookmarks(BaseBookmarks):
                 `tags`; nothing was sent.
             GlueBookmarksError: A `GetJobs` (or, with `tags`, `ListJobs`) request failed or
                 its answer does not fit: there is nothing to diagnose. A failure reading one
-                job's bookmark or runs is that job's `fetch-failed` finding instead.
+                job's bookmark or runs is that job's `fetch-failed` finding instead, and one
+                reading a security configuration an `encryption-unknown` finding of its jobs.
         """
-        return self._run(_doctor.diagnose(job_names, prefix, tags, stale_after), timeout)
+        operation = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        return self._run(operation, timeout)
 
     def plan_rewind(
         self, job_name: str, *, since: datetime, timeout: float | None = None

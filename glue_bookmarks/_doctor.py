@@ -1,16 +1,17 @@
 """The doctor: `JobDiagnosis`, `Finding`, `Severity`, the rules that find what bookmarks fail,
 and `diagnose`, the operation that reads what the rules need.
 
-The rules are pure: a job's configuration (`_jobs.JobConfig`), its bookmark result and what
-its runs say go in; a `JobDiagnosis` comes out (`diagnose_job`). The finding codes are stable:
-the "Doctor" docs page lists each with its fix.
+The rules are pure: a job's configuration (`_jobs.JobConfig`), its bookmark result, what its
+runs say and how its security configuration encrypts bookmarks go in; a `JobDiagnosis` comes
+out (`diagnose_job`). The finding codes are stable: the "Doctor" docs page lists each with its
+fix.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Final
 
@@ -26,12 +27,18 @@ from glue_bookmarks._exceptions import (
     JobNotFoundError,
     NoBookmarkError,
     ServiceError,
+    ThrottlingError,
 )
 from glue_bookmarks._jobs import (
     BOOKMARK_OPTION_ARGUMENT,
+    BOOKMARK_OPTION_VALUES,
+    CONTINUATION_OPTION_ARGUMENT,
+    CONTINUATION_OPTION_VALUES,
     BookmarkOption,
     JobConfig,
-    committing_runs,
+    JobRun,
+    bookmarks_encryption_mode,
+    job_runs_from_page,
     jobs_from_page,
 )
 from glue_bookmarks._operations import (
@@ -41,6 +48,7 @@ from glue_bookmarks._operations import (
     fetch_bookmark,
     job_names_list,
 )
+from glue_bookmarks._pacing import ThrottledAttemptError
 from glue_bookmarks._schedule import check_job_names
 from glue_bookmarks._state import HadoopSourceState, format_iso_time
 from glue_bookmarks._validation import check_optional, check_tags
@@ -54,8 +62,27 @@ __all__ = [
     "diagnose_job",
 ]
 
-# The one GetJobRuns request for an enabled job without a bookmark asks for this many runs.
+# The one GetJobRuns request for an enabled job (without a bookmark, or with history) asks
+# for this many runs.
 RUNS_LOOKED_AT: Final = 25
+
+# A key this close to `--job-bookmark-option` (Damerau-Levenshtein: insertions, deletions,
+# substitutions and swaps of two neighbours), or to the same without its dashes, is taken for
+# a misspelling of it.
+_TYPO_EDITS: Final = 2
+_TYPO_TARGETS: Final = (BOOKMARK_OPTION_ARGUMENT, BOOKMARK_OPTION_ARGUMENT.lstrip("-"))
+# Where the bookmark option comes from in the common case: messages name the source otherwise.
+_USUAL_SOURCE: Final = f"DefaultArguments {BOOKMARK_OPTION_ARGUMENT}"
+
+# Run states (`JobRunState`) of a run still going, of one that never started (queued, then
+# expired), and of one that ended in failure.
+_RUNNING_STATES: Final = frozenset({"STARTING", "RUNNING", "STOPPING"})
+_NOT_STARTED_STATES: Final = frozenset({"WAITING", "EXPIRED"})
+_FAILED_STATES: Final = frozenset({"FAILED", "TIMEOUT", "ERROR"})
+# The longest run error message a finding quotes.
+_ERROR_MESSAGE_CHARS: Final = 300
+# The `JobBookmarksEncryptionMode` that encrypts bookmarks with the caller's KMS key.
+_ENCRYPTED_MODE: Final = "CSE-KMS"
 
 # `Command.Name` of the job types the Glue developer guide says keep no bookmark: streaming
 # jobs use checkpoints instead, and Python shell jobs cannot use job bookmarks.
@@ -119,10 +146,19 @@ class JobDiagnosis:
 
     Attributes:
         job_name: The name of the job.
-        bookmark_option: `"enable"`, `"disable"` or `"pause"`, from the job's
-            `--job-bookmark-option` default argument; `"disable"` when the job sets none, as
-            Glue does. None when the value is none of Glue's three (an
-            `unknown-bookmark-option` finding names it) or the job was not found.
+        bookmark_option: `"enable"`, `"disable"` or `"pause"`: the option the job's runs get
+            unless a run sets its own, read as Glue reads it (`bookmark_option_source` says
+            from which argument); `"disable"` when the job sets none, as Glue does. None when
+            the value is none of its argument's three (an `unknown-bookmark-option` finding
+            names it) or the job was not found.
+        bookmark_option_source: Which argument set `bookmark_option`: the set of arguments
+            and the argument, one of `"NonOverridableArguments --job-bookmark-option"`,
+            `"DefaultArguments --job-bookmark-option"`, `"NonOverridableArguments
+            --continuation-option"` and `"DefaultArguments --continuation-option"`, highest
+            first (the first present wins). `--continuation-option` is the older argument,
+            read only where no `--job-bookmark-option` is set: `continuation-enabled` is
+            enable, `continuation-readonly` pause, `continuation-ignore` disable. None when
+            no argument sets it (Glue's default, disable) or the job was not found.
         max_concurrent_runs: The job's `ExecutionProperty.MaxConcurrentRuns`; 1, Glue's
             default, when the job sets none.
         job_type: The job's `Command.Name`, such as `"glueetl"`, `"gluestreaming"` or
@@ -136,6 +172,7 @@ class JobDiagnosis:
 
     job_name: str
     bookmark_option: BookmarkOption | None
+    bookmark_option_source: str | None = None
     max_concurrent_runs: int | None
     job_type: str | None
     glue_version: str | None
@@ -162,6 +199,14 @@ def _check_stale_after(value: object) -> timedelta:
     return value
 
 
+def _check_history(value: object) -> bool:
+    if type(value) is not bool:
+        raise InvalidParameterError(
+            f"history must be True or False, got {type(value).__name__}", parameter="history"
+        )
+    return value
+
+
 # -- the rules ---------------------------------------------------------------------------------
 
 
@@ -183,51 +228,121 @@ def _fetch_failed(what: str, error: GlueBookmarksError) -> Finding:
     )
 
 
+def _within_edits(word: str, target: str, edits: int) -> bool:
+    """Whether `word` is at most `edits` insertions, deletions, substitutions or swaps of two
+    neighbours away from `target` (the optimal string alignment distance), row by row, given
+    up as soon as a row shows it is not."""
+    if abs(len(word) - len(target)) > edits:
+        return False
+    before: list[int] = []
+    previous = list(range(len(target) + 1))
+    for i, letter in enumerate(word, 1):
+        row = [i] + [0] * len(target)
+        for j, other in enumerate(target, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == target[j - 2] and word[i - 2] == other:
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) > edits:
+            return False
+        before, previous = previous, row
+    return previous[-1] <= edits
+
+
+def _nearest(value: str, candidates: Iterable[str]) -> str | None:
+    """The first of `candidates` within two edits of `value`, if any."""
+    return next((c for c in candidates if _within_edits(value, c, _TYPO_EDITS)), None)
+
+
+def _typo_findings(config: JobConfig) -> list[Finding]:
+    """A key of the job's arguments that is a misspelt `--job-bookmark-option`."""
+    findings = []
+    for where, key in config.argument_keys:
+        folded = key.lower()
+        if not any(_within_edits(folded, target, _TYPO_EDITS) for target in _TYPO_TARGETS):
+            continue
+        if config.bookmark_option_source is None:
+            effect = ", so bookmarks are off (disable, Glue's default)"
+        else:
+            effect = f"; the bookmark option comes from {config.bookmark_option_source} instead"
+        findings.append(
+            Finding(
+                code="bookmark-option-typo",
+                severity=Severity.WARNING,
+                message=(
+                    f"{where} has {key!r}, which Glue does not read (it should be "
+                    f"{BOOKMARK_OPTION_ARGUMENT!r}){effect}"
+                ),
+            )
+        )
+    return findings
+
+
+def _unknown_option(config: JobConfig) -> Finding:
+    """The finding of a bookmark option value none of its argument's three."""
+    raw = config.raw_bookmark_option or ""
+    source = config.bookmark_option_source or BOOKMARK_OPTION_ARGUMENT
+    values = (
+        CONTINUATION_OPTION_VALUES
+        if source.endswith(CONTINUATION_OPTION_ARGUMENT)
+        else BOOKMARK_OPTION_VALUES
+    )
+    first, second, third = values
+    message = f"{source} is {raw!r}, none of {first}, {second} or {third}"
+    nearest = _nearest(raw.lower(), values)
+    if nearest is not None:
+        message += f": it should probably be {nearest!r}"
+    return Finding(code="unknown-bookmark-option", severity=Severity.ERROR, message=message)
+
+
+def _origin(config: JobConfig) -> str:
+    """Where the option comes from, for a message, when not the usual default argument:
+    ` (NonOverridableArguments --job-bookmark-option)`; else nothing."""
+    source = config.bookmark_option_source
+    if source is None or source == _USUAL_SOURCE:
+        return ""
+    return f" ({source} {config.raw_bookmark_option})"
+
+
 def _configuration_findings(config: JobConfig) -> list[Finding]:
     """What the job's configuration alone says."""
     option = config.bookmark_option
+    findings = _typo_findings(config)
     if option is None:
-        return [
-            Finding(
-                code="unknown-bookmark-option",
-                severity=Severity.ERROR,
-                message=(
-                    f"{BOOKMARK_OPTION_ARGUMENT} is {config.raw_bookmark_option!r}, none of "
-                    "job-bookmark-enable, job-bookmark-disable or job-bookmark-pause"
-                ),
-            )
-        ]
-    findings = []
+        return [_unknown_option(config), *findings]
     reason = _NO_BOOKMARK_JOB_TYPES.get(config.job_type or "")
     if option != "disable" and reason is not None:
         # The rules below are about a bookmark this job never keeps.
-        return [
+        findings.append(
             Finding(
                 code="unsupported-job-type",
                 severity=Severity.WARNING,
                 message=(
-                    f"bookmarks are set to {option} on a {config.job_type} job, which keeps "
-                    f"no bookmark: {reason}"
-                ),
-            )
-        ]
-    if option != "disable" and config.max_concurrent_runs > 1:
-        findings.append(
-            Finding(
-                code="concurrent-runs",
-                severity=Severity.WARNING,
-                message=(
-                    f"bookmarks are set to {option} and MaxConcurrentRuns is "
-                    f"{config.max_concurrent_runs}: concurrent runs race on one bookmark"
+                    f"bookmarks are set to {option}{_origin(config)} on a {config.job_type} "
+                    f"job, which keeps no bookmark: {reason}"
                 ),
             )
         )
+        return findings
+    if option != "disable" and config.max_concurrent_runs > 1:
+        message = (
+            f"bookmarks are set to {option}{_origin(config)} and MaxConcurrentRuns is "
+            f"{config.max_concurrent_runs}: concurrent runs race on one bookmark"
+        )
+        if not config.run_queuing:
+            message += (
+                "; set it to 1 with JobRunQueuingEnabled (off for this job), so that a run "
+                "started while another runs waits rather than fails"
+            )
+        findings.append(Finding(code="concurrent-runs", severity=Severity.WARNING, message=message))
     if option == "pause":
         findings.append(
             Finding(
                 code="paused",
                 severity=Severity.INFO,
-                message="bookmarks are paused: runs read from the bookmark but never advance it",
+                message=(
+                    f"bookmarks are paused{_origin(config)}: runs read from the bookmark but "
+                    "never advance it"
+                ),
             )
         )
     return findings
@@ -271,10 +386,18 @@ def _age(delta: timedelta, *, exact: bool = False) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
+def _may_have_committed(config: JobConfig, runs: Sequence[JobRun]) -> bool:
+    """Whether a run succeeded with bookmarks enabled (a run whose own arguments pause or
+    disable them commits nothing)."""
+    return any(
+        run.state == "SUCCEEDED" and config.run_bookmark_option(run) == "enable" for run in runs
+    )
+
+
 def _bookmark_findings(
     config: JobConfig,
     result: JobBookmarkEntry | GlueBookmarksError,
-    runs: bool | GlueBookmarksError | None,
+    runs: Sequence[JobRun] | GlueBookmarksError | None,
     stale_after: timedelta,
     now: datetime,
 ) -> list[Finding]:
@@ -284,7 +407,7 @@ def _bookmark_findings(
             return []
         if isinstance(runs, GlueBookmarksError):
             return [_fetch_failed("GetJobRuns failed", runs)]
-        if runs:
+        if runs is not None and _may_have_committed(config, runs):
             return [
                 Finding(
                     code="enabled-never-committed",
@@ -324,8 +447,8 @@ def _bookmark_findings(
                 code="disabled-with-bookmark",
                 severity=Severity.INFO,
                 message=(
-                    f"bookmarks are disabled but a bookmark exists (run {result.run}); "
-                    "enabling them later resumes from that old state"
+                    f"bookmarks are disabled{_origin(config)} but a bookmark exists (run "
+                    f"{result.run}); enabling them later resumes from that old state"
                 ),
             )
         ]
@@ -346,12 +469,125 @@ def _bookmark_findings(
     return [] if stale is None else [stale]
 
 
+def _run_span(config: JobConfig, run: JobRun, now: datetime) -> tuple[datetime, datetime] | None:
+    """When a run with bookmarks enabled ran (until `now` for one still running); None for a
+    run that ran without them, never started, or whose times the page does not give."""
+    if run.state in _NOT_STARTED_STATES or run.started_on is None:
+        return None
+    if config.run_bookmark_option(run) != "enable":
+        return None
+    end = now if run.state in _RUNNING_STATES else run.ended_on
+    if end is None or end <= run.started_on:
+        return None
+    return run.started_on, end
+
+
+def _duration(delta: timedelta) -> str:
+    return "less than a second" if delta < timedelta(seconds=1) else _age(delta)
+
+
+def _overlap(config: JobConfig, runs: Sequence[JobRun], now: datetime) -> Finding | None:
+    """The latest two runs with bookmarks enabled that ran at the same time, if any."""
+    spans = sorted(
+        (span[0], span[1], run) for run in runs if (span := _run_span(config, run, now)) is not None
+    )
+    pairs = []
+    for index, (_, end, first) in enumerate(spans):
+        for start, other_end, second in spans[index + 1 :]:
+            if start >= end:
+                break  # sorted by start: no later run began before `first` ended
+            pairs.append((start, min(end, other_end), first, second))
+    if not pairs:
+        return None
+    start, end, first, second = max(pairs, key=lambda pair: pair[0])
+    message = (
+        f"runs {first.run_id} and {second.run_id}, both with bookmarks enabled, ran at the "
+        f"same time for {_duration(end - start)} from {format_iso_time(start)}: concurrent "
+        "runs race on one bookmark"
+    )
+    if len(pairs) > 1:
+        more = len(pairs) - 1
+        message += (
+            f" ({more} more overlapping pair{'s' if more != 1 else ''} among the latest "
+            f"{RUNS_LOOKED_AT} runs)"
+        )
+    return Finding(code="runs-overlapped", severity=Severity.WARNING, message=message)
+
+
+def _last_run_failed(runs: Sequence[JobRun]) -> Finding | None:
+    """The latest run (by start) if it failed, timed out or ended in error."""
+    started = [(run.started_on, run) for run in runs if run.started_on is not None]
+    if not started:
+        return None
+    started_on, latest = max(started, key=lambda pair: pair[0])
+    if latest.state not in _FAILED_STATES:
+        return None
+    message = (
+        f"the latest run, {latest.run_id}, started {format_iso_time(started_on)} and ended "
+        f"{latest.state}"
+    )
+    if latest.error_message:
+        said = " ".join(latest.error_message.split())
+        if len(said) > _ERROR_MESSAGE_CHARS:
+            said = said[: _ERROR_MESSAGE_CHARS - 3] + "..."
+        message += f": {said}"
+    return Finding(code="last-run-failed", severity=Severity.INFO, message=message)
+
+
+def _history_findings(
+    config: JobConfig, runs: Sequence[JobRun] | GlueBookmarksError | None, now: datetime
+) -> list[Finding]:
+    """What the job's latest runs say, for an enabled job whose runs were read."""
+    if not _keeps_bookmark(config) or runs is None:
+        return []
+    if isinstance(runs, GlueBookmarksError):
+        return [_fetch_failed("GetJobRuns failed", runs)]
+    return [finding for finding in (_overlap(config, runs, now), _last_run_failed(runs)) if finding]
+
+
+def _encryption_findings(
+    config: JobConfig, encryption: str | GlueBookmarksError | None
+) -> list[Finding]:
+    """Whether the bookmarks an enabled job writes are encrypted with the caller's KMS key."""
+    if not _keeps_bookmark(config):
+        return []
+    name = config.security_configuration
+    if name is None:
+        why = "the job has no security configuration"
+    elif encryption is None or encryption == _ENCRYPTED_MODE:
+        return []  # not read, or encrypted
+    elif isinstance(encryption, GlueBookmarksError):
+        message = encryption.message if isinstance(encryption, ServiceError) else str(encryption)
+        return [
+            Finding(
+                code="encryption-unknown",
+                severity=Severity.INFO,
+                message=(
+                    f"reading security configuration {name!r} failed: "
+                    f"{_error_name(encryption)}: {' '.join(message.split())}; whether "
+                    "bookmarks are encrypted is not known"
+                ),
+            )
+        ]
+    else:
+        why = f"its security configuration {name!r} has JobBookmarksEncryption {encryption}"
+    return [
+        Finding(
+            code="bookmarks-unencrypted",
+            severity=Severity.INFO,
+            message=(f"{why}: bookmarks are not encrypted with a KMS key of yours (CSE-KMS)"),
+        )
+    ]
+
+
 def diagnose_job(
     config: JobConfig | None,
     job_name: str,
     result: JobBookmarkEntry | GlueBookmarksError,
     *,
-    runs: bool | GlueBookmarksError | None = None,
+    runs: Sequence[JobRun] | GlueBookmarksError | None = None,
+    history: bool = False,
+    encryption: str | GlueBookmarksError | None = None,
     stale_after: timedelta,
     now: datetime,
 ) -> JobDiagnosis:
@@ -361,11 +597,15 @@ def diagnose_job(
         config: The job's configuration from `GetJobs`; None when `GetJobs` did not list it.
         job_name: The job's name.
         result: Its bookmark entry, or the error reading it ended with.
-        runs: For an enabled job without a bookmark: whether one `GetJobRuns` page holds a
-            run that may have committed (`committing_runs`), or the error that request ended with;
-            None when it was not asked.
+        runs: For an enabled job without a bookmark, or with `history`: the runs of one
+            `GetJobRuns` page, or the error that request ended with; None when it was not
+            asked.
+        history: Whether to apply the rules about the runs (`runs-overlapped`,
+            `last-run-failed`).
+        encryption: The `JobBookmarksEncryptionMode` of the job's security configuration, or
+            the error reading it ended with; None when it was not read (or the job has none).
         stale_after: How old the newest run start time in the state may be.
-        now: The time to measure staleness against; timezone-aware.
+        now: The time to measure staleness and running runs against; timezone-aware.
 
     Returns:
         The diagnosis, its findings most severe first (in rule order within a severity).
@@ -374,6 +614,7 @@ def diagnose_job(
         return JobDiagnosis(
             job_name=job_name,
             bookmark_option=None,
+            bookmark_option_source=None,
             max_concurrent_runs=None,
             job_type=None,
             glue_version=None,
@@ -387,12 +628,17 @@ def diagnose_job(
     findings = _configuration_findings(config)
     if config.bookmark_option is not None:
         findings += _bookmark_findings(config, result, runs, stale_after, now)
+        if history and not (isinstance(result, NoBookmarkError) and isinstance(runs, Exception)):
+            # (A failed GetJobRuns of a job without a bookmark is already its finding.)
+            findings += _history_findings(config, runs, now)
+        findings += _encryption_findings(config, encryption)
     elif isinstance(result, GlueBookmarksError) and not isinstance(result, NoBookmarkError):
         findings.append(_fetch_failed("reading the bookmark failed", result))
     findings.sort(key=lambda finding: -finding.severity.rank)
     return JobDiagnosis(
         job_name=job_name,
         bookmark_option=config.bookmark_option,
+        bookmark_option_source=config.bookmark_option_source,
         max_concurrent_runs=config.max_concurrent_runs,
         job_type=config.job_type,
         glue_version=config.glue_version,
@@ -409,6 +655,7 @@ def diagnose(
     prefix: str | None,
     tags: Mapping[str, str] | None,
     stale_after: timedelta,
+    history: bool = False,
 ) -> Operation[list[JobDiagnosis]]:
     """Diagnose jobs: `GlueBookmarks.diagnose()`, checked, before any request."""
     names = None if job_names is None else check_job_names(job_names)
@@ -419,7 +666,9 @@ def diagnose(
             "give job_names, or prefix and tags to select jobs, not both",
             parameter="job_names",
         )
-    return _diagnose(names, prefix, tag_filter, _check_stale_after(stale_after))
+    return _diagnose(
+        names, prefix, tag_filter, _check_stale_after(stale_after), _check_history(history)
+    )
 
 
 def _diagnose(
@@ -427,6 +676,7 @@ def _diagnose(
     prefix: str | None,
     tag_filter: dict[str, str] | None,
     stale_after: timedelta,
+    history: bool,
 ) -> Operation[list[JobDiagnosis]]:
     # Configurations from GetJobs pages, never one request per job.
     configs = {
@@ -442,19 +692,25 @@ def _diagnose(
     found = [name for name in dict.fromkeys(names) if name in configs]
     entries = yield Batch(names=found, operation=fetch_bookmark)
     results = dict(zip(found, entries, strict=True))
-    unrun = [
-        name
-        for name in found
-        if _keeps_bookmark(configs[name]) and isinstance(results[name], NoBookmarkError)
-    ]
-    runs = dict(zip(unrun, (yield Batch(names=unrun, operation=_committed)), strict=True))
+    # One GetJobRuns page per enabled job: those without a bookmark, to tell a run that
+    # committed nothing; every one, with history.
+    enabled = [name for name in found if _keeps_bookmark(configs[name])]
+    asked = [name for name in enabled if history or isinstance(results[name], NoBookmarkError)]
+    runs = dict(zip(asked, (yield Batch(names=asked, operation=_latest_runs)), strict=True))
+    encryption = yield from _encryption_modes(
+        sorted({configs[name].security_configuration or "" for name in enabled} - {""})
+    )
     now = datetime.now(timezone.utc)
     return [
         diagnose_job(
-            configs.get(name),
+            config := configs.get(name),
             name,
             results[name] if name in results else _not_listed(name),
             runs=runs.get(name),
+            history=history,
+            encryption=(
+                None if config is None else encryption.get(config.security_configuration or "")
+            ),
             stale_after=stale_after,
             now=now,
         )
@@ -462,16 +718,39 @@ def _diagnose(
     ]
 
 
-def _committed(job_name: str) -> Operation[bool | GlueBookmarksError]:
-    """Whether the job's latest runs hold one that may have committed, or the error asking
-    ended with; only a `ConfigurationError` is raised."""
+def _latest_runs(job_name: str) -> Operation[list[JobRun] | GlueBookmarksError]:
+    """The job's latest runs (one `GetJobRuns` page), or the error asking ended with.
+
+    Raises only a `ConfigurationError`, and `ThrottledAttemptError` for the schedule to try
+    the job again.
+    """
     try:
         page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
-        return bool(committing_runs(page))
+        return job_runs_from_page(page)
+    except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
+        raise ThrottledAttemptError(exc) from exc
     except ConfigurationError:
         raise
     except GlueBookmarksError as exc:
         return exc
+
+
+def _encryption_modes(
+    names: Iterable[str],
+) -> Operation[dict[str, str | GlueBookmarksError]]:
+    """Each security configuration's `JobBookmarksEncryptionMode`, or the error reading it
+    ended with: one `GetSecurityConfiguration` per name, one after the other (a few names
+    serve a whole account). Only a `ConfigurationError` is raised."""
+    modes: dict[str, str | GlueBookmarksError] = {}
+    for name in names:
+        try:
+            answer = yield Call("GetSecurityConfiguration", {"Name": name})
+            modes[name] = bookmarks_encryption_mode(answer)
+        except ConfigurationError:
+            raise
+        except GlueBookmarksError as exc:
+            modes[name] = exc
+    return modes
 
 
 def _not_listed(job_name: str) -> JobNotFoundError:

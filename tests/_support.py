@@ -445,6 +445,8 @@ class Moto:
         if self.endpoint_url is None:
             return seed_job_run(job_name, started_on=started_on, **fields)
         body = {"job_name": job_name, "started_on": started_on.isoformat(), **fields}
+        if isinstance(body.get("completed_on"), datetime):
+            body["completed_on"] = body["completed_on"].isoformat()
         run_id: str = self._seed("seed-job-run", body)["JobRunId"]
         return run_id
 

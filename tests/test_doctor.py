@@ -34,7 +34,7 @@ from glue_bookmarks import (
     UnknownSourceState,
 )
 from glue_bookmarks._doctor import diagnose_job
-from glue_bookmarks._jobs import JobConfig, jobs_from_page
+from glue_bookmarks._jobs import BookmarkArguments, JobConfig, JobRun, jobs_from_page
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import ENABLE, PAUSE, REGION, Moto, Stubbed, refused_endpoint
 from tests.faults import Answer, FaultServer, error_answer
@@ -56,19 +56,33 @@ def codes(diagnosis: JobDiagnosis) -> list[str]:
 
 # Each scenario job and the finding codes diagnose() must report for it, in order.
 EXPECTED = {
+    "clear-text": ["bookmarks-unencrypted"],
     "committed-never": ["enabled-never-committed"],
+    "continued": ["paused"],
     "empty": ["empty-state"],
     "fresh": ["enabled-no-runs-yet"],
     "garbled": ["unparseable-state"],
     "healthy": [],
     "leftover": ["disabled-with-bookmark"],
+    "locked": ["concurrent-runs"],
     "old": ["stale"],
     "paused": ["paused"],
+    "plain": ["bookmarks-unencrypted"],
     "racing": ["concurrent-runs"],
     "shell": ["unsupported-job-type"],
     "streaming": ["unsupported-job-type"],
+    "typo": ["bookmark-option-typo"],
+    "unreadable": ["encryption-unknown"],
     "weird": ["unknown-bookmark-option"],
 }
+
+# The security configurations the scenario's jobs use: bookmarks encrypted (every job's but
+# three), and not.
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ENCRYPTED = {
+    "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "CSE-KMS", "KmsKeyArn": KMS_KEY}
+}
+NOT_ENCRYPTED = {"JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "DISABLED"}}
 
 
 def build_scenario(moto: Moto) -> None:
@@ -76,9 +90,16 @@ def build_scenario(moto: Moto) -> None:
     client = moto.client
     now = datetime.now(timezone.utc)
     recent = state_started(now - timedelta(hours=1))
+    client.create_security_configuration(Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED)
+    client.create_security_configuration(Name="s3-only", EncryptionConfiguration=NOT_ENCRYPTED)
 
     def job(name: str, arguments: dict[str, str], **options: Any) -> None:
-        defaults = {"Role": "etl-role", "Command": {"Name": "glueetl"}, "GlueVersion": "4.0"}
+        defaults = {
+            "Role": "etl-role",
+            "Command": {"Name": "glueetl"},
+            "GlueVersion": "4.0",
+            "SecurityConfiguration": "bookmarks-kms",
+        }
         client.create_job(**{**defaults, **options}, Name=name, DefaultArguments=arguments)
 
     # A run succeeded with bookmarks enabled, yet there is no bookmark: moto's runs always
@@ -107,6 +128,25 @@ def build_scenario(moto: Moto) -> None:
     job("weird", {"--job-bookmark-option": "on"})
     job("healthy", ENABLE)
     moto.seed_job_run("healthy", now - timedelta(hours=2), job_bookmark=recent)
+    # The bookmark option from elsewhere than DefaultArguments' --job-bookmark-option.
+    job("typo", {"--job-bookmarks-option": "job-bookmark-enable"})
+    job("continued", {"--continuation-option": "continuation-readonly"})
+    moto.seed_job_bookmark("continued", job_bookmark=recent)
+    job(
+        "locked",
+        PAUSE,
+        NonOverridableArguments=ENABLE,
+        ExecutionProperty={"MaxConcurrentRuns": 2},
+    )
+    moto.seed_job_bookmark("locked", job_bookmark=recent)
+    # How the bookmarks of an enabled job are encrypted.
+    client.create_job(
+        Name="plain", Role="etl-role", Command={"Name": "glueetl"}, DefaultArguments=ENABLE
+    )
+    moto.seed_job_bookmark("plain", job_bookmark=recent)
+    for name, configuration in (("clear-text", "s3-only"), ("unreadable", "deleted-since")):
+        job(name, ENABLE, SecurityConfiguration=configuration)
+        moto.seed_job_bookmark(name, job_bookmark=recent)
 
 
 def count_operations(client: GlueClient) -> Counter[str]:
@@ -134,23 +174,27 @@ def test_every_finding_code_for_every_job(scenario: GlueClient) -> None:
     assert {d.job_name: codes(d) for d in diagnoses} == EXPECTED
     assert [d.job_name for d in diagnoses] == sorted(EXPECTED)  # sorted by name
     # Configurations come from GetJobs pages, never GetJob; GetJobRuns only for the two
-    # enabled jobs without a bookmark; GetJob only to tell "no bookmark" apart.
-    no_bookmark = ["committed-never", "fresh", "shell", "streaming", "weird"]
+    # enabled jobs without a bookmark; GetJob only to tell "no bookmark" apart; one
+    # GetSecurityConfiguration per distinct name among the enabled jobs.
+    no_bookmark = ["committed-never", "fresh", "shell", "streaming", "typo", "weird"]
     assert sent == {
         "GetJobs": 1,
         "GetJobBookmark": len(EXPECTED),
         "GetJob": len(no_bookmark),
         "GetJobRuns": 2,
+        "GetSecurityConfiguration": 3,
     }
 
     by_name = {d.job_name: d for d in diagnoses}
     racing = by_name["racing"]
     assert (racing.bookmark_option, racing.max_concurrent_runs) == ("enable", 3)
+    assert racing.bookmark_option_source == "DefaultArguments --job-bookmark-option"
     assert (racing.job_type, racing.glue_version) == ("glueetl", "4.0")
     assert isinstance(racing.result, JobBookmarkEntry)
     assert racing.entry is racing.result
     assert racing.findings[0].severity is Severity.WARNING
-    assert by_name["leftover"].bookmark_option == "disable"  # no argument: Glue's default
+    leftover = by_name["leftover"]  # no argument: Glue's default
+    assert (leftover.bookmark_option, leftover.bookmark_option_source) == ("disable", None)
     assert by_name["weird"].bookmark_option is None
     assert "'on'" in by_name["weird"].findings[0].message
     assert by_name["streaming"].job_type == "gluestreaming"
@@ -161,6 +205,65 @@ def test_every_finding_code_for_every_job(scenario: GlueClient) -> None:
     assert by_name["committed-never"].findings[0].severity is Severity.ERROR
     assert by_name["garbled"].findings[0].severity is Severity.ERROR
     assert by_name["paused"].findings[0].severity is Severity.INFO
+
+
+def test_where_the_bookmark_option_comes_from(scenario: GlueClient) -> None:
+    with GlueBookmarks(client=scenario) as gb:
+        by_name = {d.job_name: d for d in gb.diagnose(["typo", "continued", "locked"])}
+    typo = by_name["typo"]
+    assert (typo.bookmark_option, typo.bookmark_option_source) == ("disable", None)
+    assert typo.findings == (
+        Finding(
+            code="bookmark-option-typo",
+            severity=Severity.WARNING,
+            message=(
+                "DefaultArguments has '--job-bookmarks-option', which Glue does not read (it "
+                "should be '--job-bookmark-option'), so bookmarks are off (disable, Glue's "
+                "default)"
+            ),
+        ),
+    )
+    continued = by_name["continued"]
+    assert (continued.bookmark_option, continued.bookmark_option_source) == (
+        "pause",
+        "DefaultArguments --continuation-option",
+    )
+    assert continued.findings[0].message == (
+        "bookmarks are paused (DefaultArguments --continuation-option continuation-readonly): "
+        "runs read from the bookmark but never advance it"
+    )
+    locked = by_name["locked"]  # pause by default, enable not to be overridden: enable
+    assert (locked.bookmark_option, locked.bookmark_option_source) == (
+        "enable",
+        "NonOverridableArguments --job-bookmark-option",
+    )
+    assert locked.findings[0].message.startswith(
+        "bookmarks are set to enable (NonOverridableArguments --job-bookmark-option "
+        "job-bookmark-enable) and MaxConcurrentRuns is 2: concurrent runs race on one "
+        "bookmark; set it to 1 with JobRunQueuingEnabled (off for this job)"
+    )
+
+
+def test_how_bookmarks_are_encrypted(scenario: GlueClient) -> None:
+    with GlueBookmarks(client=scenario) as gb:
+        by_name = {d.job_name: d for d in gb.diagnose(["plain", "clear-text", "unreadable"])}
+    messages = {name: [f.message for f in d.findings] for name, d in by_name.items()}
+    assert messages == {
+        "plain": [
+            "the job has no security configuration: bookmarks are not encrypted with a KMS key "
+            "of yours (CSE-KMS)"
+        ],
+        "clear-text": [
+            "its security configuration 's3-only' has JobBookmarksEncryption DISABLED: "
+            "bookmarks are not encrypted with a KMS key of yours (CSE-KMS)"
+        ],
+        "unreadable": [
+            "reading security configuration 'deleted-since' failed: EntityNotFoundError "
+            "(EntityNotFoundException): SecurityConfiguration deleted-since not found; whether "
+            "bookmarks are encrypted is not known"
+        ],
+    }
+    assert all(f.severity is Severity.INFO for d in by_name.values() for f in d.findings)
 
 
 def test_named_jobs_in_order_and_a_missing_one_is_fetch_failed(scenario: GlueClient) -> None:
@@ -183,8 +286,9 @@ def test_named_jobs_in_order_and_a_missing_one_is_fetch_failed(scenario: GlueCli
         ),
     )
     assert codes(diagnoses[0]) == ["concurrent-runs"] == codes(diagnoses[3])
-    # Each distinct job that exists is read once; the missing one not at all.
-    assert sent == {"GetJobs": 1, "GetJobBookmark": 2}
+    # Each distinct job that exists is read once, the missing one not at all; the one
+    # security configuration of both once.
+    assert sent == {"GetJobs": 1, "GetJobBookmark": 2, "GetSecurityConfiguration": 1}
 
 
 def test_prefix_and_tags_select_jobs(glue_moto_client: GlueClient) -> None:
@@ -208,8 +312,11 @@ def test_stale_after_is_the_callers(glue_moto_client: GlueClient) -> None:
         "daily", job_bookmark=state_started(datetime.now(timezone.utc) - timedelta(days=2))
     )
     with GlueBookmarks(client=glue_moto_client) as gb:
-        assert codes(gb.diagnose(["daily"])[0]) == []
-        assert codes(gb.diagnose(["daily"], stale_after=timedelta(days=1))[0]) == ["stale"]
+        assert codes(gb.diagnose(["daily"])[0]) == ["bookmarks-unencrypted"]
+        assert codes(gb.diagnose(["daily"], stale_after=timedelta(days=1))[0]) == [
+            "stale",
+            "bookmarks-unencrypted",
+        ]
 
 
 # -- arguments: checked before any request -------------------------------------------------------
@@ -276,7 +383,7 @@ def test_a_job_whose_bookmark_fails_gets_fetch_failed_and_its_configuration_find
     )
     (diagnosis,) = gb.diagnose(["busy"])
     assert isinstance(diagnosis.result, AccessDeniedError)
-    assert codes(diagnosis) == ["fetch-failed", "concurrent-runs"]
+    assert codes(diagnosis) == ["fetch-failed", "concurrent-runs", "bookmarks-unencrypted"]
     assert diagnosis.findings[0].message == (
         "reading the bookmark failed: AccessDeniedError (AccessDeniedException): Not for you"
     )
@@ -291,13 +398,12 @@ def test_a_failed_getjobruns_is_fetch_failed(stubbed: Stubbed) -> None:
     stubber.add_client_error("get_job_runs", "AccessDeniedException", "no", http_status_code=403)
     (diagnosis,) = gb.diagnose()
     assert isinstance(diagnosis.result, NoBookmarkError)
-    assert diagnosis.findings == (
-        Finding(
-            code="fetch-failed",
-            severity=Severity.ERROR,
-            message="GetJobRuns failed: AccessDeniedError (AccessDeniedException): no",
-        ),
+    assert diagnosis.findings[0] == Finding(
+        code="fetch-failed",
+        severity=Severity.ERROR,
+        message="GetJobRuns failed: AccessDeniedError (AccessDeniedException): no",
     )
+    assert codes(diagnosis) == ["fetch-failed", "bookmarks-unencrypted"]
 
 
 def test_a_getjobs_failure_raises(faults: FaultServer, http_bookmarks: GlueBookmarks) -> None:
@@ -374,11 +480,36 @@ def config(**fields: Any) -> JobConfig:
         "name": "job",
         "bookmark_option": "enable",
         "raw_bookmark_option": "job-bookmark-enable",
+        "bookmark_option_source": "DefaultArguments --job-bookmark-option",
+        "default_arguments": BookmarkArguments("job-bookmark-enable"),
         "max_concurrent_runs": 1,
         "job_type": "glueetl",
         "glue_version": "4.0",
+        "security_configuration": "bookmarks-kms",
     }
     return JobConfig(**{**defaults, **fields})
+
+
+def run(
+    state: str = "SUCCEEDED",
+    started_on: datetime | None = NOW - timedelta(hours=3),
+    ended_on: datetime | None = None,
+    run_id: str = "jr_1",
+    option: str | None = None,
+    error_message: str | None = None,
+) -> JobRun:
+    """A run read from a GetJobRuns page; `option` its own --job-bookmark-option."""
+    return JobRun(
+        run_id=run_id,
+        state=state,
+        started_on=started_on,
+        ended_on=ended_on,
+        arguments=BookmarkArguments(option),
+        error_message=error_message,
+    )
+
+
+SUCCEEDED = [run()]
 
 
 def entry(job_bookmark: BookmarkState | str | None) -> JobBookmarkEntry:
@@ -392,14 +523,19 @@ NO_BOOKMARK = NoBookmarkError("Continuation for job job not found", code="Entity
 def rules(
     job: JobConfig | None,
     result: JobBookmarkEntry | GlueBookmarksError,
-    runs: bool | GlueBookmarksError | None = None,
+    runs: list[JobRun] | GlueBookmarksError | None = None,
     stale_after: timedelta = WEEK,
+    *,
+    history: bool = False,
+    encryption: str | GlueBookmarksError | None = "CSE-KMS",
 ) -> JobDiagnosis:
     return diagnose_job(
         job,
         "job",
         result,
         runs=runs,
+        history=history,
+        encryption=encryption,
         stale_after=stale_after,
         now=NOW,
     )
@@ -408,8 +544,17 @@ def rules(
 @pytest.mark.parametrize(
     ("job", "result", "runs", "expected"),
     [
-        (config(), NO_BOOKMARK, True, ["enabled-never-committed"]),
-        (config(), NO_BOOKMARK, False, ["enabled-no-runs-yet"]),
+        (config(), NO_BOOKMARK, SUCCEEDED, ["enabled-never-committed"]),
+        (config(), NO_BOOKMARK, [], ["enabled-no-runs-yet"]),
+        (config(), NO_BOOKMARK, [run("FAILED"), run("RUNNING")], ["enabled-no-runs-yet"]),
+        # A run that paused or disabled bookmarks for itself committed nothing.
+        (config(), NO_BOOKMARK, [run(option="job-bookmark-pause")], ["enabled-no-runs-yet"]),
+        (
+            config(non_overridable_arguments=BookmarkArguments("job-bookmark-enable")),
+            NO_BOOKMARK,
+            [run(option="job-bookmark-pause")],  # not to be overridden: enabled still
+            ["enabled-never-committed"],
+        ),
         (config(max_concurrent_runs=2), entry(state_started(NOW)), None, ["concurrent-runs"]),
         (
             config(bookmark_option="pause", max_concurrent_runs=5),
@@ -426,7 +571,7 @@ def rules(
             ["unsupported-job-type"],
         ),
         (config(bookmark_option="disable", job_type="gluestreaming"), NO_BOOKMARK, None, []),
-        (config(job_type="glueray"), NO_BOOKMARK, False, ["enabled-no-runs-yet"]),
+        (config(job_type="glueray"), NO_BOOKMARK, [], ["enabled-no-runs-yet"]),
         (config(), entry(state_started(NOW - timedelta(days=8))), None, ["stale"]),
         (config(), entry(state_started(NOW - WEEK)), None, []),
         (config(bookmark_option="pause"), entry(state_started(NOW - WEEK * 9)), None, ["paused"]),
@@ -527,6 +672,7 @@ def test_diagnosis_carries_the_configuration() -> None:
     assert diagnosis == JobDiagnosis(
         job_name="job",
         bookmark_option="enable",
+        bookmark_option_source="DefaultArguments --job-bookmark-option",
         max_concurrent_runs=1,
         job_type="glueetl",
         glue_version=None,
@@ -549,6 +695,6 @@ def test_models_are_frozen() -> None:
     finding = Finding(code="paused", severity=Severity.INFO, message="m")
     with pytest.raises(AttributeError):
         finding.code = "x"  # type: ignore[misc]
-    diagnosis = rules(config(), NO_BOOKMARK, False)
+    diagnosis = rules(config(), NO_BOOKMARK, [])
     with pytest.raises(AttributeError):
         diagnosis.findings = ()  # type: ignore[misc]

@@ -69,23 +69,23 @@ def _bookmark_string(job_bookmark: object) -> str | None:
     )
 
 
-def _check_started_on(value: object) -> datetime:
+def _check_time(value: object, parameter: str = "started_on") -> datetime:
     if not isinstance(value, datetime):
         raise InvalidParameterError(
-            f"started_on must be a datetime, got {type(value).__name__}", parameter="started_on"
+            f"{parameter} must be a datetime, got {type(value).__name__}", parameter=parameter
         )
     # A naive time could be UTC or local time; the test says which.
     if value.utcoffset() is None:
         raise InvalidParameterError(
-            f"started_on must be timezone-aware, got {value.isoformat()}", parameter="started_on"
+            f"{parameter} must be timezone-aware, got {value.isoformat()}", parameter=parameter
         )
     # moto keeps the time in UTC, which the first and last hours of datetime's range leave.
     try:
         value.astimezone(timezone.utc)
     except OverflowError:
         raise InvalidParameterError(
-            f"started_on must be within years 1 to 9999 in UTC, got {value.isoformat()}",
-            parameter="started_on",
+            f"{parameter} must be within years 1 to 9999 in UTC, got {value.isoformat()}",
+            parameter=parameter,
         ) from None
     return value
 
@@ -245,6 +245,7 @@ def seed_job_run(
     *,
     started_on: datetime,
     state: str = "SUCCEEDED",
+    completed_on: datetime | None = None,
     run_id: str | None = None,
     arguments: dict[str, str] | None = None,
     job_bookmark: BookmarkState | str | EllipsisType | None = ...,
@@ -253,10 +254,11 @@ def seed_job_run(
 ) -> str:
     """Add a finished (or still running) run to a moto Glue job, without waiting for one.
 
-    moto's `GetJobRuns` and `GetJobRun` return the run with the given `StartedOn` (also its
-    `LastModifiedOn` and `CompletedOn`), `JobRunState` and `Arguments` (merged with the job's
-    default and non-overridable arguments, as for a started run); its state stays as seeded.
-    Runs are listed in the order they were started or seeded.
+    moto's `GetJobRuns` and `GetJobRun` return the run with the given `StartedOn`,
+    `CompletedOn` (and `LastModifiedOn`: `completed_on`, or `started_on` when not given),
+    `JobRunState` and `Arguments` (merged with the job's default and non-overridable
+    arguments, as for a started run); its state stays as seeded. Runs are listed in the order
+    they were started or seeded.
 
     A run that `SUCCEEDED` with `--job-bookmark-option job-bookmark-enable` in effect commits
     its bookmark, as a run started with `StartJobRun` does: `Version` and `Run` one above the
@@ -271,6 +273,8 @@ def seed_job_run(
         started_on: When the run started; timezone-aware.
         state: The run's `JobRunState`, one of Glue's: `SUCCEEDED`, `FAILED`, `RUNNING`, ...
             A `STARTING` or `RUNNING` run counts against the job's `MaxConcurrentRuns`.
+        completed_on: When the run ended; timezone-aware, not before `started_on`. By
+            default `started_on`: the run took no time.
         run_id: The run's id; by default a new one in Glue's form (`jr_` and 64 hex digits).
         arguments: The run's own arguments, such as
             `{"--job-bookmark-option": "job-bookmark-pause"}`.
@@ -291,7 +295,14 @@ def seed_job_run(
     """
     install()
     check_name("job_name", job_name)
-    started_on = _check_started_on(started_on)
+    started_on = _check_time(started_on)
+    completed_on = started_on if completed_on is None else _check_time(completed_on, "completed_on")
+    if completed_on < started_on:
+        raise InvalidParameterError(
+            f"completed_on must not be before started_on, got {completed_on.isoformat()} "
+            f"before {started_on.isoformat()}",
+            parameter="completed_on",
+        )
     state = _check_state(state)
     run_id = "jr_" + secrets.token_hex(32) if run_id is None else check_name("run_id", run_id)
     text = None if job_bookmark is ... else _bookmark_string(job_bookmark)
@@ -310,6 +321,7 @@ def seed_job_run(
         run_id=run_id,
         # moto keeps naive UTC times, and answers with them as such.
         started_on=started_on.astimezone(timezone.utc).replace(tzinfo=None),
+        completed_on=completed_on.astimezone(timezone.utc).replace(tzinfo=None),
         state=state,
         arguments=merged,
     )

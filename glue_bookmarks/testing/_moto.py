@@ -198,10 +198,17 @@ def advance_bookmark(record: JobRecord, job_name: str, run_id: str) -> JobBookma
 
 
 def new_job_run(
-    job: FakeJob, *, run_id: str, started_on: datetime, state: str, arguments: dict[str, str]
+    job: FakeJob,
+    *,
+    run_id: str,
+    started_on: datetime,
+    state: str,
+    arguments: dict[str, str],
+    completed_on: datetime | None = None,
 ) -> FakeJobRun:
     """A moto run of `job`, as moto's StartJobRun builds one, that started at `started_on`
-    (naive UTC, as moto keeps its times) and stays in `state`; not yet added to the job."""
+    and ended at `completed_on` (by default `started_on`; naive UTC, as moto keeps its times)
+    and stays in `state`; not yet added to the job."""
     from moto.glue.models import FakeJobRun
 
     run = FakeJobRun(
@@ -220,7 +227,8 @@ def new_job_run(
     # (FakeJobRun's base is moto's ManagedState, whose constructor takes the transitions.)
     super(FakeJobRun, run).__init__(model_name="glue::job_run", transitions=[(state, state)])
     run.job_run_id = run_id
-    run.started_on = run.modified_on = run.completed_on = started_on
+    run.started_on = started_on
+    run.modified_on = run.completed_on = started_on if completed_on is None else completed_on
     return run
 
 

@@ -5,8 +5,8 @@ JSON, and every other request goes to moto unchanged.
 
 - `POST /glue-bookmarks/seed-job-bookmark`: `seed_job_bookmark()`'s arguments as a JSON
   object; answers `{"JobBookmarkEntry": {...}}`, the entry in Glue's wire form.
-- `POST /glue-bookmarks/seed-job-run`: `seed_job_run()`'s arguments, `started_on` in ISO 8601;
-  answers `{"JobRunId": "..."}`.
+- `POST /glue-bookmarks/seed-job-run`: `seed_job_run()`'s arguments, `started_on` (and
+  `completed_on`) in ISO 8601; answers `{"JobRunId": "..."}`.
 
 A bad request is answered 400 with `{"message": ..., "parameter": ...}` (`parameter` null when
 no single argument is at fault), also one nested too deeply to read; an unknown path under the
@@ -51,7 +51,7 @@ def _bookmark_field(value: object) -> object:
     return json.dumps(value) if isinstance(value, dict) else value
 
 
-def _started_on(value: object) -> object:
+def _time(value: object, parameter: str) -> object:
     if not isinstance(value, str):
         return value  # seed_job_run() says what it needs
     # Python 3.10's fromisoformat() does not read a "Z" suffix.
@@ -60,8 +60,8 @@ def _started_on(value: object) -> object:
         return datetime.fromisoformat(text)
     except ValueError:
         raise _BadRequestError(
-            f"started_on must be an ISO 8601 date and time, got {value!r}",
-            parameter="started_on",
+            f"{parameter} must be an ISO 8601 date and time, got {value!r}",
+            parameter=parameter,
         ) from None
 
 
@@ -73,8 +73,9 @@ def _seed_job_bookmark(fields: dict[str, Any]) -> dict[str, object]:
 
 
 def _seed_job_run(fields: dict[str, Any]) -> dict[str, object]:
-    if "started_on" in fields:
-        fields["started_on"] = _started_on(fields["started_on"])
+    for parameter in ("started_on", "completed_on"):
+        if fields.get(parameter) is not None:
+            fields[parameter] = _time(fields[parameter], parameter)
     if "job_bookmark" in fields:
         fields["job_bookmark"] = _bookmark_field(fields["job_bookmark"])
     return {"JobRunId": seed_job_run(**fields)}
@@ -109,6 +110,7 @@ _ROUTES: Final[dict[str, tuple[_Handler, tuple[str, ...], frozenset[str]]]] = {
                 "job_name",
                 "started_on",
                 "state",
+                "completed_on",
                 "run_id",
                 "arguments",
                 "job_bookmark",
