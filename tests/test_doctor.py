@@ -34,7 +34,14 @@ from glue_bookmarks import (
     UnknownSourceState,
 )
 from glue_bookmarks._doctor import diagnose_job
-from glue_bookmarks._jobs import BookmarkArguments, JobConfig, JobRun, jobs_from_page
+from glue_bookmarks._jobs import (
+    BookmarkArguments,
+    JobConfig,
+    JobRun,
+    bookmarks_encryption_mode,
+    job_runs_from_page,
+    jobs_from_page,
+)
 from glue_bookmarks.testing import seed_job_bookmark
 from tests._support import ENABLE, PAUSE, REGION, Moto, Stubbed, refused_endpoint
 from tests.faults import Answer, FaultServer, error_answer
@@ -319,6 +326,131 @@ def test_stale_after_is_the_callers(glue_moto_client: GlueClient) -> None:
         ]
 
 
+# -- history: the latest runs of each enabled job ------------------------------------------------
+
+MONDAY = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+
+# Each history job and the finding codes diagnose(history=True) reports for it; without
+# history, none of runs-overlapped and last-run-failed.
+HISTORY_EXPECTED = {
+    "failing": ["last-run-failed"],
+    "overlapping": ["concurrent-runs", "runs-overlapped"],
+    "self-paused": ["concurrent-runs"],
+    "sequential": [],
+    "still-running": ["concurrent-runs", "runs-overlapped"],
+}
+
+
+@pytest.fixture
+def histories(moto: Moto) -> GlueClient:
+    """Jobs with bookmarks enabled whose runs overlapped, or did not; seeded over HTTP in
+    server mode."""
+    moto.client.create_security_configuration(
+        Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED
+    )
+
+    def job(name: str, concurrent: int = 2) -> None:
+        moto.create_job(
+            name,
+            ENABLE,
+            ExecutionProperty={"MaxConcurrentRuns": concurrent},
+            SecurityConfiguration="bookmarks-kms",
+        )
+
+    recent = state_started(datetime.now(timezone.utc) - timedelta(hours=1))
+
+    def runs(name: str, *spans: tuple[int, int]) -> None:
+        # Each span: minutes after MONDAY a run that succeeded (and committed) started and
+        # ended.
+        for letter, (start, end) in zip("ab", spans, strict=False):
+            moto.seed_job_run(
+                name,
+                MONDAY + timedelta(minutes=start),
+                completed_on=MONDAY + timedelta(minutes=end),
+                run_id=f"jr_{name}_{letter}",
+                job_bookmark=recent,
+            )
+
+    job("overlapping")
+    runs("overlapping", (0, 30), (10, 40))
+    job("sequential", concurrent=1)
+    runs("sequential", (0, 10), (10, 20))  # one ends as the next starts
+    job("self-paused")
+    runs("self-paused", (0, 30))
+    moto.seed_job_run(
+        "self-paused",
+        MONDAY + timedelta(minutes=10),
+        completed_on=MONDAY + timedelta(minutes=40),
+        arguments=PAUSE,  # this run ran with bookmarks paused: it races with nothing
+    )
+    job("still-running")
+    runs("still-running", (0, 5))
+    moto.seed_job_run(
+        "still-running", MONDAY - timedelta(hours=1), state="RUNNING", run_id="jr_long"
+    )
+    job("failing", concurrent=1)
+    runs("failing", (0, 10))
+    moto.seed_job_run("failing", MONDAY + timedelta(days=1), state="FAILED", run_id="jr_last")
+    return moto.client
+
+
+def test_history_finds_runs_that_overlapped_and_a_latest_run_that_failed(
+    histories: GlueClient,
+) -> None:
+    sent = count_operations(histories)
+    with GlueBookmarks(client=histories) as gb:
+        diagnoses = gb.diagnose(history=True)
+    assert {d.job_name: codes(d) for d in diagnoses} == HISTORY_EXPECTED
+    # One GetJobRuns page per job with bookmarks enabled, and nothing else more.
+    assert sent == {
+        "GetJobs": 1,
+        "GetJobBookmark": 5,
+        "GetJobRuns": 5,
+        "GetSecurityConfiguration": 1,
+    }
+    by_name = {d.job_name: d for d in diagnoses}
+    assert by_name["overlapping"].findings[1] == Finding(
+        code="runs-overlapped",
+        severity=Severity.WARNING,
+        message=(
+            "runs jr_overlapping_a and jr_overlapping_b, both with bookmarks enabled, ran at "
+            "the same time for 20 minutes from 2026-11-02T06:10:00.000Z: concurrent runs race "
+            "on one bookmark"
+        ),
+    )
+    # A run still going overlaps until now.
+    assert (
+        by_name["still-running"]
+        .findings[1]
+        .message.startswith(
+            "runs jr_long and jr_still-running_a, both with bookmarks enabled, ran at the same "
+            "time for 5 minutes from 2026-11-02T06:00:00.000Z"
+        )
+    )
+    assert by_name["failing"].findings == (
+        Finding(
+            code="last-run-failed",
+            severity=Severity.INFO,
+            message="the latest run, jr_last, started 2026-11-03T06:00:00.000Z and ended FAILED",
+        ),
+    )
+
+
+def test_without_history_the_runs_of_a_job_with_a_bookmark_are_not_read(
+    histories: GlueClient,
+) -> None:
+    sent = count_operations(histories)
+    with GlueBookmarks(client=histories) as gb:
+        diagnoses = gb.diagnose()
+    history_codes = {"runs-overlapped", "last-run-failed"}
+    assert {d.job_name: [c for c in codes(d) if c not in history_codes] for d in diagnoses} == {
+        name: [c for c in expected if c not in history_codes]
+        for name, expected in HISTORY_EXPECTED.items()
+    }
+    assert not any(set(codes(d)) & history_codes for d in diagnoses)
+    assert "GetJobRuns" not in sent
+
+
 # -- arguments: checked before any request -------------------------------------------------------
 
 
@@ -334,6 +466,8 @@ def test_stale_after_is_the_callers(glue_moto_client: GlueClient) -> None:
         ({"stale_after": timedelta(0)}, "stale_after", "positive timedelta"),
         ({"stale_after": timedelta(days=-1)}, "stale_after", "positive timedelta"),
         ({"stale_after": 7}, "stale_after", "got int"),
+        ({"history": "yes"}, "history", "history must be True or False, got str"),
+        ({"history": 1}, "history", "got int"),
     ],
 )
 def test_bad_arguments_raise_before_any_request(
@@ -698,3 +832,432 @@ def test_models_are_frozen() -> None:
     diagnosis = rules(config(), NO_BOOKMARK, [])
     with pytest.raises(AttributeError):
         diagnosis.findings = ()  # type: ignore[misc]
+
+
+# -- which argument sets the bookmark option -----------------------------------------------------
+
+
+def job_page(**job: Any) -> dict[str, Any]:
+    return {"Jobs": [{"Name": "job", "Command": {"Name": "glueetl"}, **job}]}
+
+
+@pytest.mark.parametrize(
+    ("default", "fixed", "option", "source"),
+    [
+        ({}, {}, "disable", None),
+        (ENABLE, {}, "enable", "DefaultArguments --job-bookmark-option"),
+        (PAUSE, ENABLE, "enable", "NonOverridableArguments --job-bookmark-option"),
+        ({}, PAUSE, "pause", "NonOverridableArguments --job-bookmark-option"),
+        # The older --continuation-option, read where no --job-bookmark-option is set.
+        (
+            {"--continuation-option": "continuation-enabled"},
+            {},
+            "enable",
+            "DefaultArguments --continuation-option",
+        ),
+        (
+            {"--continuation-option": "continuation-readonly"},
+            {},
+            "pause",
+            "DefaultArguments --continuation-option",
+        ),
+        (
+            {},
+            {"--continuation-option": "continuation-ignore"},
+            "disable",
+            "NonOverridableArguments --continuation-option",
+        ),
+        (
+            ENABLE,
+            {"--continuation-option": "continuation-ignore"},
+            "enable",
+            "DefaultArguments --job-bookmark-option",
+        ),
+        ({"--continuation-option": "on"}, {}, None, "DefaultArguments --continuation-option"),
+    ],
+)
+def test_the_bookmark_option_is_read_as_glue_reads_it(
+    default: dict[str, str], fixed: dict[str, str], option: str | None, source: str | None
+) -> None:
+    (job,) = jobs_from_page(job_page(DefaultArguments=default, NonOverridableArguments=fixed))
+    assert (job.bookmark_option, job.bookmark_option_source) == (option, source)
+    diagnosis = rules(job, NO_BOOKMARK, [])
+    assert (diagnosis.bookmark_option, diagnosis.bookmark_option_source) == (option, source)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"--job-bookmark-option": "job-bookmark-enabled"},
+            "DefaultArguments --job-bookmark-option is 'job-bookmark-enabled', none of "
+            "job-bookmark-enable, job-bookmark-disable or job-bookmark-pause: it should "
+            "probably be 'job-bookmark-enable'",
+        ),
+        (
+            {"--job-bookmark-option": "on"},
+            "DefaultArguments --job-bookmark-option is 'on', none of job-bookmark-enable, "
+            "job-bookmark-disable or job-bookmark-pause",
+        ),
+        (
+            {"--continuation-option": "continuation-enable"},
+            "DefaultArguments --continuation-option is 'continuation-enable', none of "
+            "continuation-enabled, continuation-readonly or continuation-ignore: it should "
+            "probably be 'continuation-enabled'",
+        ),
+    ],
+)
+def test_an_unknown_value_names_its_argument_and_the_likely_one(
+    arguments: dict[str, str], message: str
+) -> None:
+    (job,) = jobs_from_page(job_page(DefaultArguments=arguments))
+    (finding,) = rules(job, NO_BOOKMARK).findings
+    assert finding == Finding(
+        code="unknown-bookmark-option", severity=Severity.ERROR, message=message
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "--job-bookmarks-option",  # one letter more
+        "--job_bookmark_option",  # underscores
+        "job-bookmark-option",  # no dashes
+        "-job-bookmark-option",
+        "--job-bookmark-optoin",  # two letters swapped
+        "--Job-Bookmark-Option",  # case
+        "--job-bookmark-options",
+        "--jobbookmark-option",
+        "job_bookmark_option",
+    ],
+)
+def test_a_misspelt_key_is_a_typo(key: str) -> None:
+    (job,) = jobs_from_page(job_page(DefaultArguments={key: "job-bookmark-enable"}))
+    (finding,) = rules(job, NO_BOOKMARK).findings
+    assert finding == Finding(
+        code="bookmark-option-typo",
+        severity=Severity.WARNING,
+        message=(
+            f"DefaultArguments has {key!r}, which Glue does not read (it should be "
+            "'--job-bookmark-option'), so bookmarks are off (disable, Glue's default)"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "--job-bookmark-option",
+        "--continuation-option",
+        "--job-bookmark-from",  # Glue's own range arguments
+        "--job-bookmark-to",
+        "--job-language",
+        "--enable-job-insights",
+        "--enable-metrics",
+        "--TempDir",
+        "--spark-event-logs-path",
+        "--enable-glue-datacatalog",
+        "--additional-python-modules",
+        "--extra-py-files",
+        "--JOB_NAME",
+        "",
+    ],
+)
+def test_no_typo_finding_for_keys_glue_reads_or_other_arguments(key: str) -> None:
+    arguments = {key: "job-bookmark-pause", **ENABLE} if key else ENABLE
+    (job,) = jobs_from_page(job_page(DefaultArguments=arguments, NonOverridableArguments=arguments))
+    assert "bookmark-option-typo" not in codes(rules(job, NO_BOOKMARK, []))
+
+
+def test_a_typo_beside_the_right_key_says_where_the_option_comes_from() -> None:
+    page = job_page(
+        DefaultArguments={"--job-bookmark-option": "job-bookmark-pause"},
+        NonOverridableArguments={"--job-bookmark-opton": "job-bookmark-enable"},
+    )
+    (job,) = jobs_from_page(page)
+    finding = rules(job, NO_BOOKMARK).findings[0]
+    assert finding.message == (
+        "NonOverridableArguments has '--job-bookmark-opton', which Glue does not read (it "
+        "should be '--job-bookmark-option'); the bookmark option comes from DefaultArguments "
+        "--job-bookmark-option instead"
+    )
+    assert codes(rules(job, NO_BOOKMARK)) == ["bookmark-option-typo", "paused"]
+
+
+# -- the history rules ---------------------------------------------------------------------------
+
+
+def span(
+    run_id: str,
+    start: int,
+    end: int | None,
+    state: str = "SUCCEEDED",
+    option: str | None = None,
+) -> JobRun:
+    """A run that started and ended `start` and `end` minutes after NOW - 1 day."""
+    base = NOW - timedelta(days=1)
+    return run(
+        state=state,
+        started_on=base + timedelta(minutes=start),
+        ended_on=None if end is None else base + timedelta(minutes=end),
+        run_id=run_id,
+        option=option,
+    )
+
+
+def history(job: JobConfig, runs: list[JobRun]) -> list[str]:
+    return [
+        f.message
+        for f in rules(job, entry(state_started(NOW)), runs, history=True).findings
+        if f.code == "runs-overlapped"
+    ]
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [],
+        [span("a", 0, 10), span("b", 10, 20), span("c", 20, 30)],  # one after the other
+        [span("a", 0, 30), span("b", 10, 40, option="job-bookmark-pause")],
+        [span("a", 0, 30), span("b", 10, 40, option="job-bookmark-disable")],
+        [span("a", 0, 30), span("b", 10, None, state="WAITING")],  # queued, never ran
+        [span("a", 0, 30), span("b", 10, None, state="EXPIRED")],
+        [span("a", 0, 30), span("b", 10, None)],  # no end time: cannot be placed
+        [span("a", 0, 30), run(started_on=None, run_id="b")],
+    ],
+)
+def test_no_overlap_is_found_where_none_raced(runs: list[JobRun]) -> None:
+    assert history(config(), runs) == []
+
+
+def test_overlapping_runs_are_named_with_when_and_how_long() -> None:
+    runs = [span("c", 100, 150), span("a", 0, 30), span("b", 29, 60), span("d", 120, 121)]
+    assert history(config(), runs) == [
+        "runs c and d, both with bookmarks enabled, ran at the same time for 1 minute from "
+        "2026-11-19T14:00:00.000Z: concurrent runs race on one bookmark (1 more overlapping "
+        "pair among the latest 25 runs)"
+    ]
+
+
+def test_a_run_still_going_overlaps_until_now_and_a_moment_is_less_than_a_second() -> None:
+    base = NOW - timedelta(days=1)
+    running = span("a", 0, None, state="RUNNING")
+    assert history(config(), [running, span("b", 60, 90)]) == [
+        "runs a and b, both with bookmarks enabled, ran at the same time for 30 minutes from "
+        "2026-11-19T13:00:00.000Z: concurrent runs race on one bookmark"
+    ]
+    brief = run(started_on=base, ended_on=base + timedelta(milliseconds=300), run_id="x")
+    other = run(started_on=base + timedelta(milliseconds=100), ended_on=NOW, run_id="y")
+    assert "for less than a second from" in history(config(), [brief, other])[0]
+
+
+def test_runs_of_a_job_whose_enable_cannot_be_overridden_count_whatever_they_asked() -> None:
+    job = config(non_overridable_arguments=BookmarkArguments("job-bookmark-enable"))
+    runs = [span("a", 0, 30), span("b", 10, 40, option="job-bookmark-disable")]
+    assert len(history(job, runs)) == 1
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        ([span("a", 0, 10), span("b", 60, 70, state="FAILED")], "b, started 2026-11-19T13:00"),
+        (
+            [span("a", 0, 10, state="TIMEOUT")],
+            "a, started 2026-11-19T12:00:00.000Z and ended TIMEOUT",
+        ),
+        ([span("a", 0, 10, state="ERROR")], "ended ERROR"),
+        ([span("a", 60, 70), span("b", 0, 10, state="FAILED")], None),  # not the latest
+        ([span("a", 0, 10, state="STOPPED")], None),
+        ([span("a", 0, None, state="RUNNING")], None),
+        ([], None),
+    ],
+)
+def test_last_run_failed_is_about_the_latest_run(runs: list[JobRun], expected: str | None) -> None:
+    findings = rules(config(), entry(state_started(NOW)), runs, history=True).findings
+    failed = [f.message for f in findings if f.code == "last-run-failed"]
+    if expected is None:
+        assert failed == []
+    else:
+        assert expected in failed[0]
+        assert findings[-1].severity is Severity.INFO
+
+
+def test_history_rules_apply_only_with_history_and_to_jobs_that_keep_a_bookmark() -> None:
+    overlapping = [span("a", 0, 30), span("b", 10, 40, state="FAILED")]
+    assert codes(rules(config(), entry(state_started(NOW)), overlapping)) == []
+    with_history = rules(config(), entry(state_started(NOW)), overlapping, history=True)
+    assert codes(with_history) == ["runs-overlapped", "last-run-failed"]
+    for job in (config(bookmark_option="pause"), config(job_type="gluestreaming")):
+        assert "runs-overlapped" not in codes(
+            rules(job, entry(state_started(NOW)), overlapping, history=True)
+        )
+
+
+# -- the history and the encryption on the wire --------------------------------------------------
+
+
+def stub_job(stubber: Any, **job: Any) -> dict[str, Any]:
+    """GetJobs answering one enabled job, and its bookmark."""
+    job = {"Name": "busy", "Role": "r", "Command": {"Name": "glueetl"}, **job}
+    stubber.add_response("get_jobs", {"Jobs": [job]}, {})
+    bookmark = {"JobName": job["Name"], "Version": 1, "Run": 1, "Attempt": 0, "RunId": "jr_1"}
+    bookmark["JobBookmark"] = state_started(datetime.now(timezone.utc)).to_json()
+    stubber.add_response(
+        "get_job_bookmark", {"JobBookmarkEntry": bookmark}, {"JobName": job["Name"]}
+    )
+    return job
+
+
+def test_concurrent_runs_mentions_run_queuing_only_where_the_job_does_not_set_it(
+    stubbed: Stubbed,
+) -> None:
+    gb, stubber = stubbed
+    for queuing in (True, False):
+        stub_job(
+            stubber,
+            DefaultArguments=ENABLE,
+            ExecutionProperty={"MaxConcurrentRuns": 4},
+            JobRunQueuingEnabled=queuing,
+        )
+        (diagnosis,) = gb.diagnose()
+        message = diagnosis.findings[0].message
+        assert message.startswith(
+            "bookmarks are set to enable and MaxConcurrentRuns is 4: concurrent runs race on "
+            "one bookmark"
+        )
+        assert ("JobRunQueuingEnabled" in message) is not queuing
+
+
+def test_last_run_failed_quotes_the_runs_error_on_one_line(stubbed: Stubbed) -> None:
+    gb, stubber = stubbed
+    stub_job(stubber, DefaultArguments=ENABLE, SecurityConfiguration="kms")
+    failed = {
+        "Id": "jr_2",
+        "JobRunState": "FAILED",
+        "StartedOn": datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc),
+        "CompletedOn": datetime(2026, 11, 2, 6, 5, tzinfo=timezone.utc),
+        "ErrorMessage": "AnalysisException:\n  Path does not exist: " + "s3://x/" * 60,
+    }
+    stubber.add_response(
+        "get_job_runs", {"JobRuns": [failed]}, {"JobName": "busy", "MaxResults": 25}
+    )
+    encrypted = {"Name": "kms", "EncryptionConfiguration": ENCRYPTED}
+    stubber.add_response(
+        "get_security_configuration", {"SecurityConfiguration": encrypted}, {"Name": "kms"}
+    )
+    (diagnosis,) = gb.diagnose(history=True)
+    (finding,) = diagnosis.findings
+    assert finding.code == "last-run-failed"
+    assert finding.message.startswith(
+        "the latest run, jr_2, started 2026-11-02T06:00:00.000Z and ended FAILED: "
+        "AnalysisException: Path does not exist: s3://x/s3://x/"
+    )
+    assert finding.message.endswith("...")
+    assert "\n" not in finding.message
+
+
+def test_with_history_a_failed_getjobruns_is_fetch_failed_for_a_job_with_a_bookmark(
+    stubbed: Stubbed,
+) -> None:
+    gb, stubber = stubbed
+    stub_job(stubber, DefaultArguments=ENABLE)
+    stubber.add_client_error("get_job_runs", "AccessDeniedException", "no", http_status_code=403)
+    (diagnosis,) = gb.diagnose(history=True)
+    assert diagnosis.findings[0] == Finding(
+        code="fetch-failed",
+        severity=Severity.ERROR,
+        message="GetJobRuns failed: AccessDeniedError (AccessDeniedException): no",
+    )
+    assert isinstance(diagnosis.result, JobBookmarkEntry)
+
+
+def test_a_security_configuration_is_read_once_and_one_that_cannot_be_read_is_info(
+    stubbed: Stubbed,
+) -> None:
+    gb, stubber = stubbed
+    jobs = [
+        {
+            "Name": name,
+            "Role": "r",
+            "Command": {"Name": "glueetl"},
+            "DefaultArguments": ENABLE,
+            "SecurityConfiguration": "team-kms",
+        }
+        for name in ("a", "b")
+    ]
+    stubber.add_response("get_jobs", {"Jobs": jobs}, {})
+    for name in ("a", "b"):
+        bookmark = {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0, "JobBookmark": "{}"}
+        stubber.add_response("get_job_bookmark", {"JobBookmarkEntry": bookmark}, {"JobName": name})
+    stubber.add_client_error(
+        "get_security_configuration",
+        "AccessDeniedException",
+        "not allowed to glue:GetSecurityConfiguration",
+        http_status_code=400,
+        expected_params={"Name": "team-kms"},
+    )
+    diagnoses = gb.diagnose()
+    assert [d.findings[-1] for d in diagnoses] == [
+        Finding(
+            code="encryption-unknown",
+            severity=Severity.INFO,
+            message=(
+                "reading security configuration 'team-kms' failed: AccessDeniedError "
+                "(AccessDeniedException): not allowed to glue:GetSecurityConfiguration; whether "
+                "bookmarks are encrypted is not known"
+            ),
+        )
+    ] * 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "mode"),
+    [
+        ({"SecurityConfiguration": {"EncryptionConfiguration": ENCRYPTED}}, "CSE-KMS"),
+        ({"SecurityConfiguration": {"EncryptionConfiguration": NOT_ENCRYPTED}}, "DISABLED"),
+        ({"SecurityConfiguration": {"EncryptionConfiguration": {}}}, "DISABLED"),
+        ({"SecurityConfiguration": {}}, "DISABLED"),
+    ],
+)
+def test_the_bookmarks_encryption_mode_of_a_security_configuration(
+    answer: dict[str, Any], mode: str
+) -> None:
+    assert bookmarks_encryption_mode(answer) == mode
+
+
+@pytest.mark.parametrize(
+    ("answer", "field"),
+    [
+        ({"SecurityConfiguration": 3}, "SecurityConfiguration"),
+        (
+            {"SecurityConfiguration": {"EncryptionConfiguration": {"JobBookmarksEncryption": []}}},
+            "SecurityConfiguration.EncryptionConfiguration.JobBookmarksEncryption",
+        ),
+    ],
+)
+def test_a_security_configuration_that_does_not_fit_is_a_typed_error(
+    answer: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ResponseValidationError) as info:
+        bookmarks_encryption_mode(answer)
+    assert (info.value.field, info.value.operation_name) == (field, "GetSecurityConfiguration")
+
+
+@pytest.mark.parametrize(
+    ("member", "field"),
+    [
+        ({"JobRunState": "FAILED"}, "JobRuns[0].Id"),
+        ({"Id": "jr_1"}, "JobRuns[0].JobRunState"),
+        ({"Id": "jr_1", "JobRunState": "FAILED", "StartedOn": "today"}, "JobRuns[0].StartedOn"),
+        ({"Id": "jr_1", "JobRunState": "FAILED", "CompletedOn": 3}, "JobRuns[0].CompletedOn"),
+        ({"Id": "jr_1", "JobRunState": "FAILED", "ErrorMessage": 3}, "JobRuns[0].ErrorMessage"),
+        (
+            {"Id": "jr_1", "JobRunState": "FAILED", "Arguments": {"--continuation-option": 1}},
+            "JobRuns[0].Arguments.--continuation-option",
+        ),
+    ],
+)
+def test_a_run_that_does_not_fit_is_a_typed_error(member: dict[str, Any], field: str) -> None:
+    with pytest.raises(ResponseValidationError) as info:
+        job_runs_from_page({"JobRuns": [member]})
+    assert (info.value.field, info.value.operation_name) == (field, "GetJobRuns")
