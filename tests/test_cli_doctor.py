@@ -12,15 +12,23 @@ import pytest
 from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import BookmarkState, HadoopSourceState
-from glue_bookmarks.testing import seed_job_bookmark
+from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
 from tests._cli_support import Result, run_cli, run_cli_on_terminal
 from tests._support import refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
+ENCRYPTED = {
+    "JobBookmarksEncryption": {
+        "JobBookmarksEncryptionMode": "CSE-KMS",
+        "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    }
+}
 
 RACING = (
-    "bookmarks are set to enable and MaxConcurrentRuns is 3: concurrent runs race on one bookmark"
+    "bookmarks are set to enable and MaxConcurrentRuns is 3: concurrent runs race on one "
+    "bookmark; set it to 1 with JobRunQueuingEnabled (off for this job), so that a run started "
+    "while another runs waits rather than fails"
 )
 PAUSED = "bookmarks are paused: runs read from the bookmark but never advance it"
 GARBLED = (
@@ -32,10 +40,11 @@ GARBLED = (
 @pytest.fixture
 def endpoint(glue_moto_server_url: str, glue: GlueClient) -> str:
     """moto server with `racing` (a warning), `paused` (info), `garbled` (an error) and
-    `healthy` (nothing to report)."""
+    `healthy` (nothing to report), each with its bookmarks encrypted."""
     recent = BookmarkState(
         {"datasource0": HadoopSourceState(run_start_time=datetime.now(timezone.utc))}
     )
+    glue.create_security_configuration(Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED)
     jobs: list[tuple[str, dict[str, str], int, BookmarkState | str]] = [
         ("racing", ENABLE, 3, recent),
         ("paused", PAUSE, 1, recent),
@@ -50,6 +59,7 @@ def endpoint(glue_moto_server_url: str, glue: GlueClient) -> str:
             GlueVersion="4.0",
             DefaultArguments=arguments,
             ExecutionProperty={"MaxConcurrentRuns": concurrent},
+            SecurityConfiguration="bookmarks-kms",
         )
         seed_job_bookmark(name, job_bookmark=bookmark)
     return glue_moto_server_url
@@ -108,6 +118,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
             {
                 "JobName": "racing",
                 "BookmarkOption": "enable",
+                "BookmarkOptionSource": "DefaultArguments --job-bookmark-option",
                 "MaxConcurrentRuns": 3,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
@@ -123,6 +134,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
             {
                 "JobName": "healthy",
                 "BookmarkOption": "enable",
+                "BookmarkOptionSource": "DefaultArguments --job-bookmark-option",
                 "MaxConcurrentRuns": 1,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
@@ -131,6 +143,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
             {
                 "JobName": "ghost",
                 "BookmarkOption": None,
+                "BookmarkOptionSource": None,
                 "MaxConcurrentRuns": None,
                 "JobType": None,
                 "GlueVersion": None,
@@ -161,7 +174,11 @@ def test_table_on_a_terminal_wraps_the_messages_to_fit(
         "JOB     SEVERITY  CODE             SOURCE  MESSAGE\n"
         "racing  warning   concurrent-runs  -       bookmarks are set to enable and\n"
         "                                           MaxConcurrentRuns is 3: concurrent\n"
-        "                                           runs race on one bookmark\n"
+        "                                           runs race on one bookmark; set it to\n"
+        "                                           1 with JobRunQueuingEnabled (off for\n"
+        "                                           this job), so that a run started\n"
+        "                                           while another runs waits rather than\n"
+        "                                           fails\n"
         "paused  info      paused           -       bookmarks are paused: runs read from\n"
         "                                           the bookmark but never advance it\n"
         "\n"
@@ -176,9 +193,9 @@ def test_output_text(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "--output", "text")
     assert status == 3
     assert out == (
-        "JOBS\tenable\t4.0\tracing\tglueetl\t3\n"
+        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\tracing\tglueetl\t3\n"
         f"FINDINGS\tconcurrent-runs\t{RACING}\twarning\tNone\n"
-        "JOBS\tenable\t4.0\thealthy\tglueetl\t1\n"
+        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\thealthy\tglueetl\t1\n"
     )
 
 
@@ -224,7 +241,13 @@ def test_nothing_found_prints_the_summary_only(
 def test_prefix_stale_after_and_query(
     glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    glue.create_job(Name="old-job", Role="r", Command={"Name": "glueetl"}, DefaultArguments=ENABLE)
+    glue.create_job(
+        Name="old-job",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments=ENABLE,
+        SecurityConfiguration="bookmarks-kms",
+    )
     two_days_ago = datetime.now(timezone.utc) - timedelta(days=2)
     seed_job_bookmark(
         "old-job",
@@ -288,3 +311,117 @@ def test_global_options_before_the_command(
     assert status == 3
     assert out.splitlines()[1].split()[:3] == ["racing", "warning", "concurrent-runs"]
     assert err == "glue-bookmarks: error: 1 of 1 job has findings at or above warning\n"
+
+
+def test_history_reads_each_enabled_jobs_runs(
+    glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monday = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+    recent = BookmarkState(
+        {"datasource0": HadoopSourceState(run_start_time=datetime.now(timezone.utc))}
+    )
+    glue.create_job(
+        Name="twice",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments=ENABLE,
+        SecurityConfiguration="bookmarks-kms",
+    )
+    for run_id, start, end in (("jr_a", 0, 30), ("jr_b", 10, 40)):
+        seed_job_run(
+            "twice",
+            run_id=run_id,
+            started_on=monday + timedelta(minutes=start),
+            completed_on=monday + timedelta(minutes=end),
+            job_bookmark=recent,
+        )
+    seed_job_run("twice", run_id="jr_c", started_on=monday + timedelta(days=1), state="FAILED")
+    # Without --history, the runs of a job with a bookmark are not read.
+    assert doctor(capsys, endpoint, "twice") == (
+        0,
+        "1 job diagnosed: 0 with findings (0 errors, 0 warnings, 0 info), 1 without findings\n",
+        "",
+    )
+    status, out, err = doctor(capsys, endpoint, "twice", "healthy", "--history")
+    assert out == (
+        "JOB    SEVERITY  CODE             SOURCE  MESSAGE\n"
+        "twice  warning   runs-overlapped  -       runs jr_a and jr_b, both with bookmarks "
+        "enabled, ran at the same time for 20 minutes from 2026-11-02T06:10:00.000Z: "
+        "concurrent runs race on one bookmark\n"
+        "       info      last-run-failed  -       the latest run, jr_c, started "
+        "2026-11-03T06:00:00.000Z and ended FAILED\n"
+        "\n"
+        "2 jobs diagnosed: 1 with findings (0 errors, 1 warning, 1 info), 1 without findings\n"
+    )
+    assert (status, err) == (
+        3,
+        "glue-bookmarks: error: 1 of 2 jobs has findings at or above warning\n",
+    )
+    query = ["--query", "Jobs[].Findings[].Code", "--history", "--all"]
+    status, out, _ = doctor(capsys, endpoint, *query)
+    assert (status, json.loads(out)) == (
+        3,
+        ["unparseable-state", "paused", "concurrent-runs", "runs-overlapped", "last-run-failed"],
+    )
+
+
+def test_json_says_which_argument_set_the_bookmark_option(
+    glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    glue.create_job(
+        Name="locked",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments={"--continuation-option": "continuation-enabled"},
+        NonOverridableArguments=PAUSE,
+    )
+    glue.create_job(
+        Name="legacy",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments={"--continuation-option": "continuation-readonly"},
+    )
+    query = "Jobs[].[JobName, BookmarkOption, BookmarkOptionSource]"
+    status, out, _ = doctor(capsys, endpoint, "locked", "legacy", "healthy", "--query", query)
+    assert (status, json.loads(out)) == (
+        0,
+        [
+            ["locked", "pause", "NonOverridableArguments --job-bookmark-option"],
+            ["legacy", "pause", "DefaultArguments --continuation-option"],
+            ["healthy", "enable", "DefaultArguments --job-bookmark-option"],
+        ],
+    )
+    # The table's messages say it where it is not the usual argument.
+    _, out, _ = doctor(capsys, endpoint, "legacy")
+    assert (
+        "bookmarks are paused (DefaultArguments --continuation-option continuation-readonly)" in out
+    )
+
+
+def test_a_misspelt_argument_and_bookmarks_left_unencrypted(
+    glue: GlueClient, endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    glue.create_job(
+        Name="misspelt",
+        Role="r",
+        Command={"Name": "glueetl"},
+        DefaultArguments={"--job_bookmark_option": "job-bookmark-enable"},
+    )
+    glue.create_job(Name="plain", Role="r", Command={"Name": "glueetl"}, DefaultArguments=ENABLE)
+    status, out, err = doctor(capsys, endpoint, "misspelt", "plain", "--wide")
+    assert out == (
+        "JOB       SEVERITY  CODE                   SOURCE  MESSAGE\n"
+        "misspelt  warning   bookmark-option-typo   -       DefaultArguments has "
+        "'--job_bookmark_option', which Glue does not read (it should be "
+        "'--job-bookmark-option'), so bookmarks are off (disable, Glue's default)\n"
+        "plain     info      enabled-no-runs-yet    -       bookmarks are enabled and no run has "
+        "succeeded yet (among the latest 25), so there is no bookmark yet\n"
+        "          info      bookmarks-unencrypted  -       the job has no security "
+        "configuration: bookmarks are not encrypted with a KMS key of yours (CSE-KMS)\n"
+        "\n"
+        "2 jobs diagnosed: 2 with findings (0 errors, 1 warning, 2 info), 0 without findings\n"
+    )
+    assert (status, err) == (
+        3,
+        "glue-bookmarks: error: 1 of 2 jobs has findings at or above warning\n",
+    )

@@ -226,6 +226,7 @@ def test_doctor_document_keys_in_order() -> None:
     assert list(job) == [
         "JobName",
         "BookmarkOption",
+        "BookmarkOptionSource",
         "MaxConcurrentRuns",
         "JobType",
         "GlueVersion",

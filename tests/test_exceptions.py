@@ -36,7 +36,15 @@ from glue_bookmarks._exceptions import (
 )
 from tests._support import client_error
 
-OPERATIONS = ["GetJobBookmark", "ResetJobBookmark", "ListJobs", "GetJob"]
+OPERATIONS = [
+    "GetJobBookmark",
+    "ResetJobBookmark",
+    "ListJobs",
+    "GetJob",
+    "GetJobs",
+    "GetJobRuns",
+    "GetSecurityConfiguration",
+]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)

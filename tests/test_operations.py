@@ -177,6 +177,6 @@ def test_both_callers_refuse_a_run_whose_arguments_are_not_an_object(
     # The doctor makes it the job's finding, and goes on with the other jobs.
     (diagnosis,) = gb.diagnose()
     assert isinstance(diagnosis.result, NoBookmarkError)
-    (finding,) = diagnosis.findings
+    finding = diagnosis.findings[0]
     assert finding.code == "fetch-failed"
     assert "JobRuns[0].Arguments is not an object" in finding.message

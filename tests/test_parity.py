@@ -129,7 +129,12 @@ def _seed(url: str) -> None:
     create_job(glue, "off")
     seed_job_run("empty", started_on=MONDAY)  # commits a bookmark of no source
     for day in range(3):
-        seed_job_run("nightly", started_on=MONDAY + timedelta(days=day), run_id=f"jr_{day}")
+        started_on = MONDAY + timedelta(days=day)
+        ended = started_on + timedelta(minutes=30)
+        seed_job_run("nightly", started_on=started_on, completed_on=ended, run_id=f"jr_{day}")
+    # A run that overlapped the last one (the history of diagnose(history=True)).
+    late = MONDAY + timedelta(days=2, minutes=10)
+    seed_job_run("nightly", started_on=late, completed_on=late + timedelta(minutes=30))
     old = '{"orders": {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {"RUN": "3", '
     old += '"HIGH_BAND": "900000", "CURR_RUN_START_TIME": "2019-06-03T22:10:05.120Z"}}}'
     seed_job_bookmark(job_name="nightly", version=3, run=3, run_id="jr_2", job_bookmark=old)
@@ -152,12 +157,12 @@ async def test_diagnose_and_rewind_give_the_same_answers_in_both_clients(
     with GlueBookmarks(
         session=botocore_session(), endpoint_url=glue_moto_server_url, region_name=REGION
     ) as sync:
-        expected = _summary(sync.diagnose())
+        expected = _summary(sync.diagnose(history=True))
         sync_plan = sync.plan_rewind("nightly", since=since)
     async with AsyncGlueBookmarks(
         session=aio_session(), endpoint_url=glue_moto_server_url, region_name=REGION
     ) as gb:
-        diagnoses = await gb.diagnose()
+        diagnoses = await gb.diagnose(history=True)
         plan = await gb.plan_rewind("nightly", since=since)
         stale = RewindPlan(
             job_name="nightly", since=since, run_id="jr_0", reprocess_from=MONDAY, current=None
@@ -168,10 +173,11 @@ async def test_diagnose_and_rewind_give_the_same_answers_in_both_clients(
         after = await gb.get_job_bookmark("nightly")
 
     assert _summary(diagnoses) == expected
+    unencrypted = "bookmarks-unencrypted"
     assert expected == [
-        ("busy", "NoBookmarkError", ["concurrent-runs", "enabled-no-runs-yet"]),
-        ("empty", "JobBookmarkEntry", ["empty-state"]),
-        ("nightly", "JobBookmarkEntry", ["stale"]),
+        ("busy", "NoBookmarkError", ["concurrent-runs", "enabled-no-runs-yet", unencrypted]),
+        ("empty", "JobBookmarkEntry", ["empty-state", unencrypted]),
+        ("nightly", "JobBookmarkEntry", ["stale", "runs-overlapped", unencrypted]),
         ("off", "NoBookmarkError", []),
     ]
     assert plan == sync_plan

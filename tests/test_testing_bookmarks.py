@@ -174,6 +174,22 @@ def test_seeded_runs_commit_bookmarks_to_rewind_to(moto: Moto) -> None:
     assert list(runs_of(moto.client, "nightly"))[-1] == after
 
 
+def test_a_seeded_run_ends_when_the_test_says(moto: Moto) -> None:
+    moto.create_job("nightly", ENABLE)
+    monday = datetime(2024, 10, 28, 1, 0, tzinfo=timezone.utc)
+    lasted = moto.seed_job_run(
+        "nightly",
+        monday,
+        completed_on=datetime(2024, 10, 28, 3, 30, tzinfo=timezone(timedelta(hours=2))),
+    )
+    instant = moto.seed_job_run("nightly", monday + timedelta(days=1))
+    runs = runs_of(moto.client, "nightly")
+    assert as_utc(runs[lasted]["CompletedOn"]) == monday + timedelta(minutes=30)
+    assert as_utc(runs[lasted]["LastModifiedOn"]) == monday + timedelta(minutes=30)
+    # By default a run ends as it starts.
+    assert as_utc(runs[instant]["CompletedOn"]) == monday + timedelta(days=1)
+
+
 def test_a_seeded_running_run_counts_against_max_concurrent_runs(moto: Moto) -> None:
     moto.create_job("nightly", ENABLE, ExecutionProperty={"MaxConcurrentRuns": 1})
     seed_job_run("nightly", started_on=datetime(2024, 1, 1, tzinfo=timezone.utc), state="RUNNING")
@@ -222,6 +238,14 @@ MONDAY = datetime(2024, 10, 28, tzinfo=timezone.utc)
             {"arguments": PAUSE, "job_bookmark": "{}"},
             "job_bookmark",
             "this run is SUCCEEDED, with --job-bookmark-option job-bookmark-pause",
+        ),
+        ({"completed_on": "2024-10-28"}, "completed_on", "completed_on must be a datetime"),
+        ({"completed_on": datetime(2024, 10, 28)}, "completed_on", "must be timezone-aware"),
+        (
+            {"completed_on": MONDAY - timedelta(seconds=1)},
+            "completed_on",
+            "completed_on must not be before started_on, got 2024-10-27T23:59:59+00:00 before "
+            "2024-10-28T00:00:00+00:00",
         ),
         ({"account_id": 123456789012}, "account_id", "account_id must be a str or None"),
         ({"region_name": "mars-north-1"}, "region_name", "no Glue region 'mars-north-1'"),

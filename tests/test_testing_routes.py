@@ -118,6 +118,12 @@ def test_http_seed_job_run(glue_moto_server_url: str) -> None:
          "started_on"),
         ("seed-job-run", {"job_name": "nightly", "started_on": 10**400}, 400,
          "started_on must be a datetime, got int", "started_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "2024-10-28T00:00:00Z",
+         "completed_on": "later"}, 400,
+         "completed_on must be an ISO 8601 date and time, got 'later'", "completed_on"),
+        ("seed-job-run", {"job_name": "nightly", "started_on": "2024-10-28T00:00:00Z",
+         "completed_on": "2024-10-27T00:00:00Z"}, 400,
+         "completed_on must not be before started_on", "completed_on"),
         ("seed-job-run", b"[" * 100_000 + b"]" * 100_000, 400, "the body is nested too deeply",
          None),
         ("seed-job-run", b'{"job_name": "nightly", "started_on": "2024-10-28T00:00:00Z", '
