@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from types_boto3_glue.client import GlueClient
+from types_boto3_glue.type_defs import EncryptionConfigurationTypeDef
 
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
@@ -18,7 +19,7 @@ from tests._support import refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
-ENCRYPTED = {
+ENCRYPTED: EncryptionConfigurationTypeDef = {
     "JobBookmarksEncryption": {
         "JobBookmarksEncryptionMode": "CSE-KMS",
         "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from types_boto3_glue.client import GlueClient
+from types_boto3_glue.type_defs import EncryptionConfigurationTypeDef
 
 from glue_bookmarks import (
     AccessDeniedError,
@@ -86,10 +87,12 @@ EXPECTED = {
 # The security configurations the scenario's jobs use: bookmarks encrypted (every job's but
 # three), and not.
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ENCRYPTED = {
+ENCRYPTED: EncryptionConfigurationTypeDef = {
     "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "CSE-KMS", "KmsKeyArn": KMS_KEY}
 }
-NOT_ENCRYPTED = {"JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "DISABLED"}}
+NOT_ENCRYPTED: EncryptionConfigurationTypeDef = {
+    "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "DISABLED"}
+}
 
 
 def build_scenario(moto: Moto) -> None:
