@@ -1,11 +1,16 @@
-"""A Glue endpoint for the doctor benchmark: `GetJobs` pages and `GetJobBookmark` answers.
+"""A Glue endpoint for the doctor benchmark: `GetJobs` pages, `GetJobBookmark`, `GetJobRuns`
+and `GetSecurityConfiguration` answers.
 
 Run as `python -m benchmarks._jobs_server --jobs N --delay SECONDS` (by `jobs_server_process()`):
 it serves N jobs named `doctor-job-0000`, ... on 127.0.0.1, prints its URL, and answers every
 request `--delay` seconds after it arrived, as a distant endpoint would. Each job has bookmarks
-enabled, runs one at a time, and has a bookmark whose run started just now, so the doctor finds
-nothing and asks nothing beyond `GetJobs` and `GetJobBookmark`. Each line read on stdin asks for
-the requests counted so far, by operation, printed as one JSON line; the end of stdin stops it.
+enabled and encrypted (one security configuration, `bench-kms`, serves them all), runs one at
+a time, and has a bookmark whose run started just now, so the doctor finds nothing and asks
+nothing beyond `GetJobs`, `GetJobBookmark` and one `GetSecurityConfiguration`; with history,
+one `GetJobRuns` per job, answered with a full page (25 runs, as Glue lists them: newest
+first, every field a run of a Spark job has), one after the other and none failed. Each line
+read on stdin asks for the requests counted so far, by operation, printed as one JSON line;
+the end of stdin stops it.
 
 Kept apart from `tests/faults.py`, whose echo server answers `GetJobBookmark` only.
 """
@@ -21,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,9 @@ __all__ = ["JobsServer", "job_name", "jobs_server_process"]
 
 # GetJobs answers at most this many jobs a page, as moto does by default.
 PAGE_SIZE = 100
+# The security configuration of every job, and its answer.
+SECURITY_CONFIGURATION = "bench-kms"
+_KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def job_name(number: int) -> str:
@@ -46,13 +54,49 @@ def _job(number: int) -> dict[str, Any]:
         "DefaultArguments": {"--job-bookmark-option": "job-bookmark-enable"},
         "ExecutionProperty": {"MaxConcurrentRuns": 1},
         "GlueVersion": "4.0",
+        "SecurityConfiguration": SECURITY_CONFIGURATION,
     }
+
+
+def _runs(name: str, limit: int, now: datetime) -> list[dict[str, Any]]:
+    """A job's latest runs, newest first: one a day, each 20 minutes long, all succeeded."""
+    runs = []
+    for age in range(1, limit + 1):
+        started = now - timedelta(days=age)
+        completed = started + timedelta(minutes=20)
+        runs.append(
+            {
+                "Id": f"jr_{age:064x}",
+                "Attempt": 0,
+                "TriggerName": "nightly",
+                "JobName": name,
+                "JobMode": "SCRIPT",
+                "StartedOn": started.timestamp(),
+                "LastModifiedOn": completed.timestamp(),
+                "CompletedOn": completed.timestamp(),
+                "JobRunState": "SUCCEEDED",
+                "Arguments": {"--day": started.date().isoformat()},
+                "PredecessorRuns": [],
+                "AllocatedCapacity": 10,
+                "ExecutionTime": 1187,
+                "Timeout": 2880,
+                "MaxCapacity": 10.0,
+                "WorkerType": "G.1X",
+                "NumberOfWorkers": 10,
+                "SecurityConfiguration": SECURITY_CONFIGURATION,
+                "LogGroupName": "/aws-glue/jobs",
+                "GlueVersion": "4.0",
+                "ExecutionClass": "STANDARD",
+            }
+        )
+    return runs
 
 
 def _serve(jobs: int, delay: float) -> None:
     counts: Counter[str] = Counter()
     lock = threading.Lock()
-    started = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = datetime.now(timezone.utc)
+    started = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     bookmark = json.dumps(
         {
             "datasource0": {
@@ -89,6 +133,24 @@ def _serve(jobs: int, delay: float) -> None:
                         "Attempt": 0,
                         "RunId": "jr_1",
                         "JobBookmark": bookmark,
+                    }
+                }
+            elif operation == "GetJobRuns":
+                limit = int(body.get("MaxResults") or 100)
+                answer = {"JobRuns": _runs(body.get("JobName", ""), limit, now)}
+            elif operation == "GetSecurityConfiguration":
+                answer = {
+                    "SecurityConfiguration": {
+                        "Name": body.get("Name"),
+                        "CreatedTimeStamp": 1730000000.0,
+                        "EncryptionConfiguration": {
+                            "S3Encryption": [{"S3EncryptionMode": "SSE-S3"}],
+                            "CloudWatchEncryption": {"CloudWatchEncryptionMode": "DISABLED"},
+                            "JobBookmarksEncryption": {
+                                "JobBookmarksEncryptionMode": "CSE-KMS",
+                                "KmsKeyArn": _KMS_KEY,
+                            },
+                        },
                     }
                 }
             else:

@@ -10,6 +10,10 @@ applying the rules costs little beside the bookmarks.
 The same for `AsyncGlueBookmarks` (goal: at most 1.3x too), whose `diagnose()` is the sync
 one's operation driven by the async client.
 
+And `diagnose(history=True)` against `diagnose()` over the same jobs (goal: at most 1.5x): the
+history is one more `GetJobRuns` request per job, each answered with a full page of 25 runs,
+read and checked for runs that overlapped.
+
 Every run is checked, outside the clock: one diagnosis per job, in name order, without a
 finding; and exactly the requests expected, as the server counted them.
 """
@@ -89,8 +93,17 @@ def _seconds(function: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def _diagnosed() -> dict[str, int]:
+    """The requests `diagnose()` sends: the pages, a bookmark per job, the one security
+    configuration."""
+    return {
+        "GetJobs": math.ceil(JOBS / PAGE_SIZE),
+        "GetJobBookmark": JOBS,
+        "GetSecurityConfiguration": 1,
+    }
+
+
 def doctor(rounds: int = ROUNDS) -> Result:
-    pages = math.ceil(JOBS / PAGE_SIZE)
     with (
         jobs_server_process(jobs=JOBS, delay=DELAY) as server,
         GlueBookmarks(endpoint_url=server.url, region_name=REGION) as gb,
@@ -101,7 +114,7 @@ def doctor(rounds: int = ROUNDS) -> Result:
             server,
             gb.diagnose,
             _check_diagnoses,
-            {"GetJobs": pages, "GetJobBookmark": JOBS},
+            _diagnosed(),
             _seconds,
         )
         raw = _checked(
@@ -117,7 +130,7 @@ def doctor(rounds: int = ROUNDS) -> Result:
                 server,
                 gb.diagnose,
                 _check_diagnoses,
-                {"GetJobs": pages, "GetJobBookmark": JOBS},
+                _diagnosed(),
                 peak_memory,
             )()
         )
@@ -145,8 +158,45 @@ def doctor(rounds: int = ROUNDS) -> Result:
 T = TypeVar("T")
 
 
+def history(rounds: int = ROUNDS) -> Result:
+    with (
+        jobs_server_process(jobs=JOBS, delay=DELAY) as server,
+        GlueBookmarks(endpoint_url=server.url, region_name=REGION) as gb,
+    ):
+        gb.get_job_bookmarks(NAMES[:16])  # untimed: the client and its connections
+        with_history = {**_diagnosed(), "GetJobRuns": JOBS}
+        ours = _checked(
+            server,
+            lambda: gb.diagnose(history=True),
+            _check_diagnoses,
+            with_history,
+            _seconds,
+        )
+        raw = _checked(server, gb.diagnose, _check_diagnoses, _diagnosed(), _seconds)
+        ours_median, raw_median = alternate(ours, raw, rounds=rounds)
+        ours_peak = int(
+            _checked(
+                server,
+                lambda: gb.diagnose(history=True),
+                _check_diagnoses,
+                with_history,
+                peak_memory,
+            )()
+        )
+        raw_peak = int(_checked(server, gb.diagnose, _check_diagnoses, _diagnosed(), peak_memory)())
+    return Result(
+        f"diagnose(history=True) {JOBS:,} jobs, 20 ms: vs diagnose()",
+        "s",
+        ours_median,
+        raw_median,
+        1.5,
+        ours_peak=ours_peak,
+        raw_peak=raw_peak,
+        raw_label="diagnose()",
+    )
+
+
 def async_doctor(rounds: int = ROUNDS) -> Result:
-    pages = math.ceil(JOBS / PAGE_SIZE)
     loop = asyncio.new_event_loop()
 
     def run(awaitable: Awaitable[T]) -> T:
@@ -156,7 +206,7 @@ def async_doctor(rounds: int = ROUNDS) -> Result:
         with jobs_server_process(jobs=JOBS, delay=DELAY) as server:
             gb = AsyncGlueBookmarks(endpoint_url=server.url, region_name=REGION)
             run(gb.get_job_bookmarks(NAMES[:16]))  # untimed: the client and its connections
-            diagnosed = {"GetJobs": pages, "GetJobBookmark": JOBS}
+            diagnosed = _diagnosed()
             ours = _checked(
                 server, lambda: run(gb.diagnose()), _check_diagnoses, diagnosed, _seconds
             )
@@ -187,7 +237,7 @@ def main() -> list[Result]:
         f"doctor: diagnose() over {JOBS:,} jobs vs get_job_bookmarks() over the same jobs, "
         f"server answering after {DELAY * 1000:.0f} ms"
     )
-    results = [doctor(), async_doctor()]
+    results = [doctor(), async_doctor(), history()]
     for result in results:
         print_result(result)
     return results

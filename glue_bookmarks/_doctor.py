@@ -57,9 +57,11 @@ __all__ = [
     "RUNS_LOOKED_AT",
     "Finding",
     "JobDiagnosis",
+    "RunHistory",
     "Severity",
     "diagnose",
     "diagnose_job",
+    "read_history",
 ]
 
 # The one GetJobRuns request for an enabled job (without a bookmark, or with history) asks
@@ -386,18 +388,82 @@ def _age(delta: timedelta, *, exact: bool = False) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
-def _may_have_committed(config: JobConfig, runs: Sequence[JobRun]) -> bool:
-    """Whether a run succeeded with bookmarks enabled (a run whose own arguments pause or
-    disable them commits nothing)."""
-    return any(
+@attrs.frozen(kw_only=True)
+class RunHistory:
+    """What a job's latest runs (one `GetJobRuns` page) say, as the rules read it (private).
+
+    Made by `read_history` as the page arrives, so the runs themselves are not kept.
+
+    Attributes:
+        committed: Whether a run succeeded with bookmarks enabled (a run whose own arguments
+            pause or disable them commits nothing).
+        overlap: The latest two runs with bookmarks enabled that ran at the same time: their
+            ids, in the order they started, and when they overlapped; None when none did.
+        overlapping_pairs: How many pairs of such runs overlapped.
+        latest: The run that started last; None when no run started.
+    """
+
+    committed: bool
+    overlap: tuple[str, str, datetime, datetime] | None = None
+    overlapping_pairs: int = 0
+    latest: JobRun | None = None
+
+
+def _run_span(config: JobConfig, run: JobRun, now: datetime) -> tuple[datetime, datetime] | None:
+    """When a run with bookmarks enabled ran (until `now` for one still running); None for a
+    run that ran without them, never started, or whose times the page does not give."""
+    if run.state in _NOT_STARTED_STATES or run.started_on is None:
+        return None
+    if config.run_bookmark_option(run) != "enable":
+        return None
+    end = now if run.state in _RUNNING_STATES else run.ended_on
+    if end is None or end <= run.started_on:
+        return None
+    return run.started_on, end
+
+
+def read_history(config: JobConfig, runs: Sequence[JobRun], now: datetime) -> RunHistory:
+    """What the rules need of a job's latest runs: pure.
+
+    Args:
+        config: The job's configuration (its arguments say which runs had bookmarks on).
+        runs: The runs of one `GetJobRuns` page.
+        now: The end of a run still going; timezone-aware.
+    """
+    committed = any(
         run.state == "SUCCEEDED" and config.run_bookmark_option(run) == "enable" for run in runs
+    )
+    spans = sorted(
+        (span[0], span[1], run.run_id)
+        for run in runs
+        if (span := _run_span(config, run, now)) is not None
+    )
+    pairs = []
+    for index, (_, end, first) in enumerate(spans):
+        for start, other_end, second in spans[index + 1 :]:
+            if start >= end:
+                break  # sorted by start: no later run began before `first` ended
+            pairs.append((start, min(end, other_end), first, second))
+    latest = max(
+        (run for run in runs if run.started_on is not None),
+        key=lambda run: run.started_on or now,
+        default=None,
+    )
+    if not pairs:
+        return RunHistory(committed=committed, latest=latest)
+    start, end, first, second = max(pairs)
+    return RunHistory(
+        committed=committed,
+        overlap=(first, second, start, end),
+        overlapping_pairs=len(pairs),
+        latest=latest,
     )
 
 
 def _bookmark_findings(
     config: JobConfig,
     result: JobBookmarkEntry | GlueBookmarksError,
-    runs: Sequence[JobRun] | GlueBookmarksError | None,
+    runs: RunHistory | GlueBookmarksError | None,
     stale_after: timedelta,
     now: datetime,
 ) -> list[Finding]:
@@ -407,7 +473,7 @@ def _bookmark_findings(
             return []
         if isinstance(runs, GlueBookmarksError):
             return [_fetch_failed("GetJobRuns failed", runs)]
-        if runs is not None and _may_have_committed(config, runs):
+        if runs is not None and runs.committed:
             return [
                 Finding(
                     code="enabled-never-committed",
@@ -469,44 +535,21 @@ def _bookmark_findings(
     return [] if stale is None else [stale]
 
 
-def _run_span(config: JobConfig, run: JobRun, now: datetime) -> tuple[datetime, datetime] | None:
-    """When a run with bookmarks enabled ran (until `now` for one still running); None for a
-    run that ran without them, never started, or whose times the page does not give."""
-    if run.state in _NOT_STARTED_STATES or run.started_on is None:
-        return None
-    if config.run_bookmark_option(run) != "enable":
-        return None
-    end = now if run.state in _RUNNING_STATES else run.ended_on
-    if end is None or end <= run.started_on:
-        return None
-    return run.started_on, end
-
-
 def _duration(delta: timedelta) -> str:
     return "less than a second" if delta < timedelta(seconds=1) else _age(delta)
 
 
-def _overlap(config: JobConfig, runs: Sequence[JobRun], now: datetime) -> Finding | None:
-    """The latest two runs with bookmarks enabled that ran at the same time, if any."""
-    spans = sorted(
-        (span[0], span[1], run) for run in runs if (span := _run_span(config, run, now)) is not None
-    )
-    pairs = []
-    for index, (_, end, first) in enumerate(spans):
-        for start, other_end, second in spans[index + 1 :]:
-            if start >= end:
-                break  # sorted by start: no later run began before `first` ended
-            pairs.append((start, min(end, other_end), first, second))
-    if not pairs:
+def _overlap(history: RunHistory) -> Finding | None:
+    if history.overlap is None:
         return None
-    start, end, first, second = max(pairs, key=lambda pair: pair[0])
+    first, second, start, end = history.overlap
     message = (
-        f"runs {first.run_id} and {second.run_id}, both with bookmarks enabled, ran at the "
-        f"same time for {_duration(end - start)} from {format_iso_time(start)}: concurrent "
-        "runs race on one bookmark"
+        f"runs {first} and {second}, both with bookmarks enabled, ran at the same time for "
+        f"{_duration(end - start)} from {format_iso_time(start)}: concurrent runs race on one "
+        "bookmark"
     )
-    if len(pairs) > 1:
-        more = len(pairs) - 1
+    if history.overlapping_pairs > 1:
+        more = history.overlapping_pairs - 1
         message += (
             f" ({more} more overlapping pair{'s' if more != 1 else ''} among the latest "
             f"{RUNS_LOOKED_AT} runs)"
@@ -514,17 +557,12 @@ def _overlap(config: JobConfig, runs: Sequence[JobRun], now: datetime) -> Findin
     return Finding(code="runs-overlapped", severity=Severity.WARNING, message=message)
 
 
-def _last_run_failed(runs: Sequence[JobRun]) -> Finding | None:
-    """The latest run (by start) if it failed, timed out or ended in error."""
-    started = [(run.started_on, run) for run in runs if run.started_on is not None]
-    if not started:
-        return None
-    started_on, latest = max(started, key=lambda pair: pair[0])
-    if latest.state not in _FAILED_STATES:
+def _last_run_failed(latest: JobRun | None) -> Finding | None:
+    if latest is None or latest.started_on is None or latest.state not in _FAILED_STATES:
         return None
     message = (
-        f"the latest run, {latest.run_id}, started {format_iso_time(started_on)} and ended "
-        f"{latest.state}"
+        f"the latest run, {latest.run_id}, started {format_iso_time(latest.started_on)} and "
+        f"ended {latest.state}"
     )
     if latest.error_message:
         said = " ".join(latest.error_message.split())
@@ -535,14 +573,14 @@ def _last_run_failed(runs: Sequence[JobRun]) -> Finding | None:
 
 
 def _history_findings(
-    config: JobConfig, runs: Sequence[JobRun] | GlueBookmarksError | None, now: datetime
+    config: JobConfig, runs: RunHistory | GlueBookmarksError | None
 ) -> list[Finding]:
     """What the job's latest runs say, for an enabled job whose runs were read."""
     if not _keeps_bookmark(config) or runs is None:
         return []
     if isinstance(runs, GlueBookmarksError):
         return [_fetch_failed("GetJobRuns failed", runs)]
-    return [finding for finding in (_overlap(config, runs, now), _last_run_failed(runs)) if finding]
+    return [finding for finding in (_overlap(runs), _last_run_failed(runs.latest)) if finding]
 
 
 def _encryption_findings(
@@ -585,7 +623,7 @@ def diagnose_job(
     job_name: str,
     result: JobBookmarkEntry | GlueBookmarksError,
     *,
-    runs: Sequence[JobRun] | GlueBookmarksError | None = None,
+    runs: RunHistory | GlueBookmarksError | None = None,
     history: bool = False,
     encryption: str | GlueBookmarksError | None = None,
     stale_after: timedelta,
@@ -597,9 +635,9 @@ def diagnose_job(
         config: The job's configuration from `GetJobs`; None when `GetJobs` did not list it.
         job_name: The job's name.
         result: Its bookmark entry, or the error reading it ended with.
-        runs: For an enabled job without a bookmark, or with `history`: the runs of one
-            `GetJobRuns` page, or the error that request ended with; None when it was not
-            asked.
+        runs: For an enabled job without a bookmark, or with `history`: what one
+            `GetJobRuns` page says (`read_history`), or the error that request ended with;
+            None when it was not asked.
         history: Whether to apply the rules about the runs (`runs-overlapped`,
             `last-run-failed`).
         encryption: The `JobBookmarksEncryptionMode` of the job's security configuration, or
@@ -630,7 +668,7 @@ def diagnose_job(
         findings += _bookmark_findings(config, result, runs, stale_after, now)
         if history and not (isinstance(result, NoBookmarkError) and isinstance(runs, Exception)):
             # (A failed GetJobRuns of a job without a bookmark is already its finding.)
-            findings += _history_findings(config, runs, now)
+            findings += _history_findings(config, runs)
         findings += _encryption_findings(config, encryption)
     elif isinstance(result, GlueBookmarksError) and not isinstance(result, NoBookmarkError):
         findings.append(_fetch_failed("reading the bookmark failed", result))
@@ -696,11 +734,12 @@ def _diagnose(
     # committed nothing; every one, with history.
     enabled = [name for name in found if _keeps_bookmark(configs[name])]
     asked = [name for name in enabled if history or isinstance(results[name], NoBookmarkError)]
-    runs = dict(zip(asked, (yield Batch(names=asked, operation=_latest_runs)), strict=True))
+    now = datetime.now(timezone.utc)
+    read = functools.partial(_latest_runs, configs, now)
+    runs = dict(zip(asked, (yield Batch(names=asked, operation=read)), strict=True))
     encryption = yield from _encryption_modes(
         sorted({configs[name].security_configuration or "" for name in enabled} - {""})
     )
-    now = datetime.now(timezone.utc)
     return [
         diagnose_job(
             config := configs.get(name),
@@ -718,15 +757,18 @@ def _diagnose(
     ]
 
 
-def _latest_runs(job_name: str) -> Operation[list[JobRun] | GlueBookmarksError]:
-    """The job's latest runs (one `GetJobRuns` page), or the error asking ended with.
+def _latest_runs(
+    configs: Mapping[str, JobConfig], now: datetime, job_name: str
+) -> Operation[RunHistory | GlueBookmarksError]:
+    """What the job's latest runs (one `GetJobRuns` page) say, read as the page arrives, or
+    the error asking ended with.
 
     Raises only a `ConfigurationError`, and `ThrottledAttemptError` for the schedule to try
     the job again.
     """
     try:
         page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
-        return job_runs_from_page(page)
+        return read_history(configs[job_name], job_runs_from_page(page), now)
     except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
         raise ThrottledAttemptError(exc) from exc
     except ConfigurationError:

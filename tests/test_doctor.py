@@ -34,7 +34,7 @@ from glue_bookmarks import (
     ThrottlingError,
     UnknownSourceState,
 )
-from glue_bookmarks._doctor import diagnose_job
+from glue_bookmarks._doctor import RunHistory, diagnose_job, read_history
 from glue_bookmarks._jobs import (
     BookmarkArguments,
     JobConfig,
@@ -666,11 +666,17 @@ def rules(
     history: bool = False,
     encryption: str | GlueBookmarksError | None = "CSE-KMS",
 ) -> JobDiagnosis:
+    """`diagnose_job` of `job`, its runs read as `diagnose()` reads a page of them."""
+    read: RunHistory | GlueBookmarksError | None = None
+    if job is not None and isinstance(runs, list):
+        read = read_history(job, runs, NOW)
+    elif isinstance(runs, GlueBookmarksError):
+        read = runs
     return diagnose_job(
         job,
         "job",
         result,
-        runs=runs,
+        runs=read,
         history=history,
         encryption=encryption,
         stale_after=stale_after,
