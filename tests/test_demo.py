@@ -90,21 +90,26 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     header, *rows = _section(out, "doctor --all")
     assert header.split() == ["JOB", "SEVERITY", "CODE", "SOURCE", "MESSAGE"]
     findings = [row.split()[:3] for row in rows if row.strip()]
+    unencrypted = ["info", "bookmarks-unencrypted", "-"]
     assert findings == [
         ["clickstream-live", "warning", "unsupported-job-type"],
         ["customer-dim-load", "warning", "concurrent-runs"],
+        unencrypted,
         ["finance-paused", "info", "paused"],
         ["hourly-clickstream", "warning", "concurrent-runs"],
         ["warning", "stale", "datasource0"],
+        unencrypted,
         ["legacy-export", "info", "disabled-with-bookmark"],
         ["nightly-orders", "warning", "concurrent-runs"],
         ["warning", "stale", "AWSGlueDataCatalog_node1730078287682"],
+        unencrypted,
         ["orders-no-commit", "error", "enabled-never-committed"],
+        unencrypted,
     ]
     doctor = out.split("\n$ glue-bookmarks doctor --all\n", 1)[1].split("\n$ ", 1)[0]
     summary = doctor.split("\n\n", 1)[1]
     assert summary.rstrip("\n") + "\n" == (
-        "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 2 info), 1 without findings\n"
+        "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 6 info), 1 without findings\n"
         "(exit status 3)\n"
     )
 

@@ -128,6 +128,7 @@ EXIT_STATUS: Final[dict[tuple[str, str], int]] = {
     ("docs/cli.md", "glue-bookmarks get ''"): 2,
     ("docs/doctor.md", "glue-bookmarks doctor --all"): 3,
     ("docs/doctor.md", "glue-bookmarks doctor hourly-clickstream --output json"): 3,
+    ("docs/doctor.md", "glue-bookmarks doctor nightly-orders --history"): 3,
 }
 
 # Pages whose console output is compared by key lines: their lines, in order, among those

@@ -48,16 +48,22 @@ class SampleRun:
         state: Its `JobRunState`.
         job_bookmark: What it committed, if it succeeded with bookmarks enabled: the
             `JobBookmark` of the entry it leaves.
+        completed_on: When it ended; None for as it started.
     """
 
     run_id: str
     started_on: datetime
     state: str = "SUCCEEDED"
     job_bookmark: str | None = None
+    completed_on: datetime | None = None
 
 
 def _run(
-    character: str, started_on: datetime, job_bookmark: str | None = None, state: str = "SUCCEEDED"
+    character: str,
+    started_on: datetime,
+    job_bookmark: str | None = None,
+    state: str = "SUCCEEDED",
+    completed_on: datetime | None = None,
 ) -> SampleRun:
     """A sample run whose id, in Glue's form (`jr_` and 64 hex digits), is all `character`."""
     return SampleRun(
@@ -65,6 +71,7 @@ def _run(
         started_on=started_on,
         state=state,
         job_bookmark=job_bookmark,
+        completed_on=completed_on,
     )
 
 
@@ -143,17 +150,21 @@ SAMPLES: Final[tuple[Sample, ...]] = (
         job_name="nightly-orders",
         bookmark_option=_ENABLE,
         # Nightly, with a failed run retried the same night: a rewind passes over the failure.
+        # The retry was started while the failing run was still going (the doctor's history
+        # finds the two overlapped).
         runs=(
             _run(
                 "1",
                 _utc(26, 1, 32, 41),
                 _hadoop_state(_NIGHTLY, 1, "2024-10-26T01:32:41.208Z", ["4a7be310"]),
+                completed_on=_utc(26, 2, 11, 5),
             ),
-            _run("f", _utc(27, 1, 30, 12), state="FAILED"),
+            _run("f", _utc(27, 1, 30, 12), state="FAILED", completed_on=_utc(27, 2, 51, 40)),
             _run(
                 "2",
                 _utc(27, 2, 45, 9),
                 _hadoop_state(_NIGHTLY, 2, "2024-10-27T02:45:09.870Z", ["c2d98f15", "71e0b3aa"]),
+                completed_on=_utc(27, 3, 24, 51),
             ),
             _run(
                 "3",
@@ -161,6 +172,7 @@ SAMPLES: Final[tuple[Sample, ...]] = (
                 _hadoop_state(
                     _NIGHTLY, 3, "2024-10-28T01:32:45.613Z", ["9f1c2a7e", "0b44d1f3", "e57a9c02"]
                 ),
+                completed_on=_utc(28, 2, 14, 30),
             ),
         ),
     ),
@@ -249,6 +261,7 @@ def _seed_history(sample: Sample, region_name: str) -> None:
             sample.job_name,
             started_on=run.started_on,
             state=run.state,
+            completed_on=run.completed_on,
             run_id=run.run_id,
             # Left out (...) for a run that commits nothing, as seed_job_run requires.
             job_bookmark=run.job_bookmark if run in sample.committed else ...,
