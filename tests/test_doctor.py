@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from types_boto3_glue.client import GlueClient
 from types_boto3_glue.type_defs import EncryptionConfigurationTypeDef
 
@@ -1270,3 +1272,79 @@ def test_a_run_that_does_not_fit_is_a_typed_error(member: dict[str, Any], field:
     with pytest.raises(ResponseValidationError) as info:
         job_runs_from_page({"JobRuns": [member]})
     assert (info.value.field, info.value.operation_name) == (field, "GetJobRuns")
+
+
+# -- any answer: read, or a typed error ------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=30)
+    | st.datetimes(timezones=st.none() | st.just(timezone.utc)),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+arguments = st.dictionaries(
+    st.sampled_from(["--job-bookmark-option", "--continuation-option", "--job_bookmark_option"])
+    | st.text(max_size=25),
+    st.sampled_from(["job-bookmark-enable", "continuation-readonly"]) | json_values,
+    max_size=3,
+)
+jobs = st.fixed_dictionaries(
+    {"Name": st.text(max_size=8) | json_values},
+    optional={
+        "DefaultArguments": arguments | json_values,
+        "NonOverridableArguments": arguments | json_values,
+        "ExecutionProperty": st.fixed_dictionaries({"MaxConcurrentRuns": json_values}),
+        "JobRunQueuingEnabled": json_values,
+        "SecurityConfiguration": json_values,
+        "Command": st.fixed_dictionaries({"Name": json_values}),
+    },
+)
+runs = st.fixed_dictionaries(
+    {"Id": st.just("jr_1") | json_values, "JobRunState": st.just("FAILED") | json_values},
+    optional={
+        "StartedOn": json_values,
+        "CompletedOn": json_values,
+        "LastModifiedOn": json_values,
+        "Arguments": arguments | json_values,
+        "ErrorMessage": json_values,
+    },
+)
+
+
+@given(st.fixed_dictionaries({"Jobs": st.lists(jobs | json_values, max_size=3)}) | json_values)
+def test_any_getjobs_page_is_read_or_a_typed_error(page: Any) -> None:
+    try:
+        configs = jobs_from_page(page if isinstance(page, dict) else {"Jobs": page})
+    except ResponseValidationError as err:
+        assert (err.operation_name, err.field is not None) == ("GetJobs", True)
+    else:
+        for job in configs:
+            diagnose_job(job, job.name, NO_BOOKMARK, stale_after=WEEK, now=NOW)
+
+
+@given(st.fixed_dictionaries({"JobRuns": st.lists(runs | json_values, max_size=3)}) | json_values)
+def test_any_getjobruns_page_is_read_or_a_typed_error(page: Any) -> None:
+    try:
+        read = job_runs_from_page(page if isinstance(page, dict) else {"JobRuns": page})
+    except ResponseValidationError as err:
+        assert (err.operation_name, err.field is not None) == ("GetJobRuns", True)
+    else:
+        history = read_history(config(), read, NOW)
+        rules(config(), entry(state_started(NOW)), read, history=True)
+        assert isinstance(history, RunHistory)
+
+
+@given(json_values)
+def test_any_security_configuration_is_read_or_a_typed_error(answer: Any) -> None:
+    wire = {"SecurityConfiguration": {"EncryptionConfiguration": answer}}
+    try:
+        mode = bookmarks_encryption_mode(wire)
+    except ResponseValidationError as err:
+        assert err.operation_name == "GetSecurityConfiguration"
+    else:
+        assert isinstance(mode, str)
