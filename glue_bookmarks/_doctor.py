@@ -298,7 +298,7 @@ def _unknown_option(config: JobConfig) -> Finding:
 
 def _origin(config: JobConfig) -> str:
     """Where the option comes from, for a message, when not the usual default argument:
-    ` (NonOverridableArguments --job-bookmark-option)`; else nothing."""
+    ` (DefaultArguments --continuation-option continuation-readonly)`; else nothing."""
     source = config.bookmark_option_source
     if source is None or source == _USUAL_SOURCE:
         return ""
