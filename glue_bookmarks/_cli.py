@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Literal, TypeVar
 
 from botocore.config import Config
@@ -43,6 +44,8 @@ from glue_bookmarks._cli_render import (
     entry_document,
     entry_table,
     json_text,
+    lint_document,
+    lint_text,
     list_document,
     list_table,
     note,
@@ -62,7 +65,9 @@ from glue_bookmarks._exceptions import (
     JobNotFoundError,
     NoBookmarkError,
 )
+from glue_bookmarks._lint import lint_script
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
+from glue_bookmarks._scripts import S3_SCHEME, check_s3_url, is_python_script
 from glue_bookmarks._validation import check_name
 
 __all__ = ["main"]
@@ -322,10 +327,13 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 prefix=args.prefix,
                 tags=tags or None,
                 stale_after=args.stale_after,
+                scripts=args.scripts,
                 timeout=args.timeout,
             )
         else:
-            diagnoses = gb.diagnose(given, stale_after=args.stale_after, timeout=args.timeout)
+            diagnoses = gb.diagnose(
+                given, stale_after=args.stale_after, scripts=args.scripts, timeout=args.timeout
+            )
         nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
     _say(nothing_found)
@@ -342,6 +350,72 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
         return EXIT_JOBS_FAILED
     return EXIT_OK
+
+
+def _lint(args: argparse.Namespace) -> int:
+    if not args.paths and not args.lint_jobs:
+        _print_error("give a script (PATH or s3://BUCKET/KEY) or --job NAME to lint")
+        return EXIT_USAGE
+    if args.output == "table" or args.wide:
+        _print_error("lint prints text (a line a finding) or --output json, not a table")
+        return EXIT_USAGE
+    # Every argument is checked, and every local file read, before any request.
+    local = {path: _script_text(path) for path in args.paths if not path.startswith(S3_SCHEME)}
+    for path in args.paths:
+        if path.startswith(S3_SCHEME):
+            check_s3_url(path, "PATH")
+            if not is_python_script(path):
+                raise InvalidParameterError(
+                    f"{path} is not a Python script (.py); lint reads Python scripts only"
+                )
+    for job in args.lint_jobs:
+        check_name("job_name", job)
+    by_path = {path: lint_script(text, path=path) for path, text in local.items()}
+    by_job = []
+    remote = [path for path in args.paths if path not in local]
+    if remote or args.lint_jobs:
+        with _bookmarks(args) as gb:
+            for path in remote:
+                by_path[path] = gb.lint_s3_script(path, timeout=args.timeout)
+            by_job = [gb.lint_job(job, timeout=args.timeout) for job in args.lint_jobs]
+    reports = [by_path[path] for path in args.paths] + by_job
+    if args.output == "json" or args.query is not None:
+        _write(args, reports, lint_document, _no_table, default="json")
+    else:
+        sys.stdout.write(lint_text(reports))
+    fail_on = args.fail_on
+    failing = [
+        report
+        for report in reports
+        if fail_on is not None and any(f.severity >= fail_on for f in report.findings)
+    ]
+    if failing:
+        sys.stdout.flush()
+        _print_error(
+            f"{len(failing)} of {count(len(reports), 'script')} "
+            f"{'has' if len(failing) == 1 else 'have'} findings at or above {fail_on.value}"
+        )
+        return EXIT_JOBS_FAILED
+    return EXIT_OK
+
+
+def _script_text(path: str) -> str:
+    """A local script's text; a file that is missing, unreadable or not Python is a usage
+    error (`InvalidParameterError`)."""
+    if not is_python_script(path):
+        raise InvalidParameterError(
+            f"{path} is not a Python script (.py); lint reads Python scripts only"
+        )
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidParameterError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidParameterError(f"{path}: cannot be read ({exc})") from None
+
+
+def _no_table(reports: object, width: int | None) -> str:
+    raise AssertionError("lint has no table")  # refused before any work
 
 
 def _rewind(args: argparse.Namespace) -> int:
@@ -505,6 +579,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 status = _diff(args, commands["diff"])
             elif args.command == "list":
                 status = _list(args, commands["list"])
+            elif args.command == "lint":
+                status = _lint(args)
             else:
                 status = _doctor(args, commands["doctor"])
         sys.stdout.flush()

@@ -89,6 +89,18 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _fail_on(text: str) -> Severity | None:
+    """A severity, or None for `never`."""
+    if text == "never":
+        return None
+    try:
+        return Severity(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be error, warning, info or never, got {text!r}"
+        ) from None
+
+
 def _timeout(text: str) -> float:
     """Seconds, as the AWS CLI's --cli-read-timeout takes them: 0 for no timeout."""
     try:
@@ -446,6 +458,12 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="a bookmark whose newest run started longer ago is stale: 7d (the default), 36h, 90m",
     )
     doctor.add_argument(
+        "--scripts",
+        action="store_true",
+        help="also lint each job's script (S3 GetObject) and check it against the job's "
+        "bookmark, as glue-bookmarks lint --job does",
+    )
+    doctor.add_argument(
         "--fail-on",
         type=Severity,
         default=Severity.WARNING,
@@ -454,6 +472,38 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="exit with status 3 when a finding is at or above this severity (default warning)",
     )
     _job_name_refused(doctor, "doctor", names=True)
+
+    lint = commands.add_parser(
+        "lint",
+        parents=parents,
+        help="find bookmark bugs in Glue job scripts before they run",
+        description=(
+            "Lint Glue job scripts (PySpark, .py): local files, s3://BUCKET/KEY objects, or "
+            "a job's script (--job, read from its Command.ScriptLocation and checked against "
+            "its live bookmark). A line a finding, path:line: severity code message; or the "
+            "JSON document (--output json). Exit status 3 when a finding is at or above "
+            "--fail-on. The Doctor page of the docs lists every code and its fix."
+        ),
+    )
+    lint.add_argument(
+        "paths", nargs="*", metavar="PATH", help="a script: a file, or s3://BUCKET/KEY"
+    )
+    lint.add_argument(
+        "--job",
+        dest="lint_jobs",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a job whose script to lint against its bookmark (repeatable)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        type=_fail_on,
+        default=Severity.WARNING,
+        metavar="{error,warning,info,never}",
+        help="exit with status 3 when a finding is at or above this severity (default "
+        "warning); never: exit 0 whatever is found",
+    )
 
     rewind = commands.add_parser(
         "rewind",

@@ -26,6 +26,7 @@ from glue_bookmarks._exceptions import (
     NoBookmarkError,
     ServiceError,
 )
+from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
 
@@ -42,6 +43,8 @@ __all__ = [
     "entry_document",
     "entry_table",
     "json_text",
+    "lint_document",
+    "lint_text",
     "list_document",
     "list_table",
     "note",
@@ -340,12 +343,14 @@ def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[st
                 "MaxConcurrentRuns": diagnosis.max_concurrent_runs,
                 "JobType": diagnosis.job_type,
                 "GlueVersion": diagnosis.glue_version,
+                "ScriptLocation": diagnosis.script_location,
                 "Findings": [
                     {
                         "Code": finding.code,
                         "Severity": finding.severity.value,
                         "Message": finding.message,
                         "TransformationContext": finding.transformation_ctx,
+                        "Line": finding.line,
                     }
                     for finding in diagnosis.findings
                 ],
@@ -528,3 +533,45 @@ def diff_document(diffs: Sequence[JobDiff]) -> dict[str, list[dict[str, object]]
             }
         )
     return {"Jobs": jobs}
+
+
+def lint_document(reports: Iterable[ScriptReport]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `lint` prints: `{"Scripts": [...]}`, each script with its `Findings` and
+    `Reads`."""
+    return {
+        "Scripts": [
+            {
+                "Path": report.path,
+                "Findings": [
+                    {
+                        "Code": finding.code,
+                        "Severity": finding.severity.value,
+                        "Line": finding.line,
+                        "Message": finding.message,
+                    }
+                    for finding in report.findings
+                ],
+                "Reads": [
+                    {
+                        "Line": read.line,
+                        "Call": read.call,
+                        "TransformationContext": read.transformation_ctx,
+                        "Dynamic": read.dynamic,
+                    }
+                    for read in report.reads
+                ],
+            }
+            for report in reports
+        ]
+    }
+
+
+def lint_text(reports: Iterable[ScriptReport]) -> str:
+    """The text `lint` prints: a line a finding, `path:line: severity code message`, as
+    linters print (`path: ...` for a finding about the whole script)."""
+    lines = []
+    for report in reports:
+        for finding in report.findings:
+            where = report.path if finding.line is None else f"{report.path}:{finding.line}"
+            lines.append(f"{where}: {finding.severity.value} {finding.code} {finding.message}\n")
+    return "".join(lines)

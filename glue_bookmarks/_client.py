@@ -19,7 +19,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _limits, _operations, _rewind, _threads
+from glue_bookmarks import _doctor, _limits, _operations, _rewind, _scripts, _threads
 from glue_bookmarks._base import BaseBookmarks, creation_error
 from glue_bookmarks._calls import (
     SEND_ERRORS,
@@ -33,7 +33,13 @@ from glue_bookmarks._calls import (
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import GlueBookmarksError
-from glue_bookmarks._limits import DEFAULT_MAX_ANSWER_BYTES, LimitReachedError, hook_limits
+from glue_bookmarks._limits import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    LimitReachedError,
+    hook_limits,
+    read_body,
+)
+from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
@@ -87,6 +93,10 @@ class GlueBookmarks(BaseBookmarks):
         max_answer_bytes: The most bytes an answer may have, headers included (64 MiB by
             default, far above any bookmark); a larger one ends its call with
             `ResponseValidationError`, unread. The Reliability page has the details.
+        s3_client: A botocore (or boto3) S3 client to read scripts with (`lint_job`,
+            `diagnose(scripts=True)`), used as is. By default one is made on first use with
+            the Glue client's settings, or, beside an injected `client`, from a default
+            session in that client's region.
 
     Raises:
         InvalidParameterError: `client` is not a Glue client or is combined with other
@@ -104,6 +114,7 @@ class GlueBookmarks(BaseBookmarks):
         endpoint_url: str | None = None,
         config: Config | None = None,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        s3_client: BaseClient | None = None,
     ) -> None:
         super().__init__(
             client=client,
@@ -113,14 +124,18 @@ class GlueBookmarks(BaseBookmarks):
             endpoint_url=endpoint_url,
             config=config,
             max_answer_bytes=max_answer_bytes,
+            s3_client=s3_client,
             client_type=BaseClient,
             session_type=botocore.session.Session,
             session_hint=" (for a boto3.Session, pass client=boto3_session.client('glue'))",
         )
         self._client: BaseClient | None = client
         self._lock = threading.Lock()
-        if client is not None:
-            hook_limits(client)
+        self._s3_client: BaseClient | None = s3_client
+        self._owns_s3_client = s3_client is None
+        for given in (client, s3_client):
+            if given is not None:
+                hook_limits(given)
 
     def __enter__(self) -> GlueBookmarks:
         return self
@@ -140,9 +155,12 @@ class GlueBookmarks(BaseBookmarks):
         """
         with self._lock:
             client, self._client = self._client, None
+            s3_client, self._s3_client = self._s3_client, None
             self._closed = True
         if client is not None and self._owns_client:
             client.close()
+        if s3_client is not None and self._owns_s3_client:
+            s3_client.close()
 
     def _get_client(self) -> BaseClient:
         client = self._client
@@ -160,6 +178,28 @@ class GlueBookmarks(BaseBookmarks):
                 hook_limits(client)
                 self._client = client
             return self._client
+
+    def _get_s3_client(self) -> BaseClient:
+        """The S3 client scripts are read with: `s3_client`, or one made here, on first use."""
+        client = self._s3_client
+        if client is not None:
+            return client
+        glue = self._get_client()
+        with self._lock:
+            if self._closed:
+                raise self._closed_error()
+            if self._s3_client is None:
+                try:
+                    session, options = self._s3_creation(glue, botocore.session.Session)
+                    client = session.create_client("s3", **options)
+                except (BotoCoreError, ValueError) as exc:
+                    raise creation_error(exc) from exc
+                hook_limits(client)
+                self._s3_client = client
+            return self._s3_client
+
+    def _client_for(self, service: str) -> BaseClient:
+        return self._get_client() if service == "glue" else self._get_s3_client()
 
     # -- the driver --------------------------------------------------------------------------
 
@@ -227,13 +267,16 @@ class GlueBookmarks(BaseBookmarks):
             return exc
 
     def _send(self, call: Call) -> Any:
-        method = getattr(self._get_client(), method_name(call.operation_name))
+        method = getattr(self._client_for(call.service), method_name(call.operation_name))
         limits, token = _limits.for_call(self._limits)
         start = started()
         try:
             if limits.deadline is not None and limits.left() <= 0:
                 raise LimitReachedError(limits)  # nothing is sent after the deadline
-            return answered(call, start, method(**call.params))
+            answer = method(**call.params)
+            if "Body" in answer:  # an S3 object: read whole, within the answer's size cap
+                answer = {**answer, "Body": read_body(answer["Body"], limits)}
+            return answered(call, start, answer)
         except SEND_ERRORS as exc:
             error = failed(call, start, exc)
             if error is None:
@@ -246,7 +289,7 @@ class GlueBookmarks(BaseBookmarks):
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
-        schedule = self._new_schedule(self._get_client(), batch, order.distinct)
+        schedule = self._new_schedule(self._client_for(batch.service), batch, order.distinct)
         return _threads.gather(order, schedule, self._fetcher(batch, schedule))
 
     def _fetcher(self, batch: Batch[T], schedule: Schedule[T]) -> Callable[[str], T]:
@@ -434,7 +477,7 @@ class GlueBookmarks(BaseBookmarks):
         self, batch: Batch[T]
     ) -> Generator[tuple[str, T | GlueBookmarksError], None, None]:
         if batch.names:
-            schedule = self._new_schedule(self._get_client(), batch, batch.names)
+            schedule = self._new_schedule(self._client_for(batch.service), batch, batch.names)
             yield from _threads.stream(schedule, self._fetcher(batch, schedule))
 
     def diagnose(
@@ -444,6 +487,7 @@ class GlueBookmarks(BaseBookmarks):
         prefix: str | None = None,
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
+        scripts: bool = False,
         timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them: one `JobDiagnosis` per job.
@@ -464,6 +508,12 @@ class GlueBookmarks(BaseBookmarks):
                 (its pages are read for the names); an empty mapping filters nothing.
             stale_after: A bookmark with bookmarks enabled whose newest run start time is
                 older than this gets a `stale` finding; a positive `timedelta`.
+            scripts: Also read each job's script (`Command.ScriptLocation`; one S3
+                `GetObject` per distinct script, in parallel, paced) and add what
+                `lint_script()` finds in it, and what its reads' contexts say against the
+                job's bookmark (`context-not-in-bookmark`, `bookmark-context-unused`). A
+                script that cannot be read is a `script-unreadable` finding, never an
+                exception.
             timeout: Seconds the whole diagnosis may take: a job not read by then is a
                 `fetch-failed` finding (`DeadlineExceededError`); a `GetJobs` page not read,
                 the call's `DeadlineExceededError`. None: no deadline.
@@ -479,7 +529,52 @@ class GlueBookmarks(BaseBookmarks):
                 its answer does not fit: there is nothing to diagnose. A failure reading one
                 job's bookmark or runs is that job's `fetch-failed` finding instead.
         """
-        return self._run(_doctor.diagnose(job_names, prefix, tags, stale_after), timeout)
+        diagnosis = _doctor.diagnose(job_names, prefix, tags, stale_after)
+        return self._run(_scripts.when(scripts, diagnosis), timeout)
+
+    def lint_job(self, job_name: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint a job's script, and check its reads against the job's live bookmark.
+
+        Reads the job (`GetJob`) for its `Command.ScriptLocation`, the script (S3
+        `GetObject`, through this client's S3 client) and the bookmark (`GetJobBookmark`).
+        The report holds what `lint_script()` finds, and what the reads' contexts say
+        against the bookmark's: `context-not-in-bookmark` (a context with no state while
+        others have some: renamed?) and `bookmark-context-unused` (state for a context no
+        read names). A job without a bookmark yet gets neither. A script that cannot be read
+        is the report's `script-unreadable` finding (an error: the script was not checked).
+
+        Args:
+            job_name: The name of the job.
+            timeout: Seconds the call may take in all; None: none.
+
+        Returns:
+            The script's report; its `path` is the script's s3:// URL.
+
+        Raises:
+            InvalidParameterError: A bad `job_name`, or a job whose script is not Python
+                (a Scala job); nothing else was read.
+            JobNotFoundError: The job does not exist.
+            BookmarkParseError: The job's bookmark does not parse.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_scripts.lint_job(job_name), timeout)
+
+    def lint_s3_script(self, url: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint the script at an `s3://BUCKET/KEY` URL (S3 `GetObject`).
+
+        Args:
+            url: The script's URL.
+            timeout: Seconds the call may take; None: none.
+
+        Returns:
+            The script's report. An object that cannot be read (no such key, access denied)
+            is its `script-unreadable` finding (an error), not an exception.
+
+        Raises:
+            InvalidParameterError: `url` is not an s3:// URL of a Python script (`.py`).
+            ConfigurationError: No credentials or region for S3.
+        """
+        return self._run(_scripts.lint_s3_script(url), timeout)
 
     def plan_rewind(
         self, job_name: str, *, since: datetime, timeout: float | None = None

@@ -132,6 +132,9 @@ class JobDiagnosis:
             `NoBookmarkError` for a job without a bookmark, a `JobNotFoundError` for a job
             `GetJobs` did not list.
         findings: What was found, most severe first; empty when nothing was.
+        script_location: The job's script, `Command.ScriptLocation` (an s3:// URL); None
+            when `GetJobs` did not list the job or it names none. `diagnose(scripts=True)`
+            lints it.
     """
 
     job_name: str
@@ -141,6 +144,7 @@ class JobDiagnosis:
     glue_version: str | None
     result: JobBookmarkEntry | GlueBookmarksError
     findings: tuple[Finding, ...] = ()
+    script_location: str | None = None
 
     @property
     def entry(self) -> JobBookmarkEntry | None:
@@ -398,6 +402,7 @@ def diagnose_job(
         glue_version=config.glue_version,
         result=result,
         findings=tuple(findings),
+        script_location=config.script_location,
     )
 
 

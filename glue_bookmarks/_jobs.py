@@ -57,6 +57,10 @@ class JobConfig:
     max_concurrent_runs: int
     job_type: str | None
     glue_version: str | None
+    # The script (`Command.ScriptLocation`), and the language `--job-language` names, lower
+    # case (None: Python, Glue's default).
+    script_location: str | None = None
+    language: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +148,17 @@ def _job_config(member: object, page: Mapping[str, Any], where: str) -> JobConfi
         max_concurrent_runs=concurrent,
         job_type=_optional_str(command.get("Name"), page, f"{where}.Command.Name"),
         glue_version=_optional_str(job.get("GlueVersion"), page, f"{where}.GlueVersion"),
+        script_location=_optional_str(
+            command.get("ScriptLocation"), page, f"{where}.Command.ScriptLocation"
+        ),
+        language=_lower(
+            _optional_str(arguments.get("--job-language"), page, f"{where}.DefaultArguments")
+        ),
     )
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
 
 
 def committing_runs(page: Mapping[str, Any]) -> list[RunStart]:

@@ -68,6 +68,8 @@ class Batch(Generic[T]):
         max_concurrency: The most requests in flight (fewer when the pool is smaller).
         timeout: Seconds after which the jobs not done expire.
         on_progress: Called as `on_progress(done, total)` after each result.
+        service: The service the requests go to, whose client the run's pacing is hooked
+            into: `"glue"`, or `"s3"` for scripts.
     """
 
     names: Collection[str]
@@ -75,6 +77,7 @@ class Batch(Generic[T]):
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     timeout: float | None = None
     on_progress: Callable[[int, int], object] | None = None
+    service: str = "glue"
 
 
 Step: TypeAlias = "Call | Batch[Any]"
