@@ -1,0 +1,622 @@
+"""The one walk over a job script's syntax tree: the facts the lint rules read.
+
+`walk(tree)` visits each node once, without recursion (a deeply nested expression cannot
+exhaust the stack), and records what the rules in `_lint` need: the bookmark-capable reads,
+the calls of `init()` and `commit()`, the call sites of the script's own functions and methods,
+the assignments that say which names hold the `Job`, and the reads bookmarks do not track. Each
+fact keeps `Where` it happened: in which function, on which branch of which `if`, inside a loop
+or not. Nothing is judged here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "Branches",
+    "CallSite",
+    "Facts",
+    "JobCall",
+    "OptionKey",
+    "Read",
+    "Scope",
+    "SqlCall",
+    "UntrackedRead",
+    "Where",
+    "dotted",
+    "exclusive",
+    "walk",
+]
+
+# The reads that take a transformation_ctx: `glueContext.<reader>.<method>(...)` ...
+_READERS: Final = frozenset({"create_dynamic_frame", "create_data_frame"})
+_READER_METHODS: Final = frozenset({"from_catalog", "from_options"})
+# ... and the flat methods of GlueContext itself.
+_FLAT_READS: Final = frozenset(
+    {
+        "create_dynamic_frame_from_catalog",
+        "create_dynamic_frame_from_options",
+        "create_data_frame_from_catalog",
+        "create_data_frame_from_options",
+        "getSource",
+    }
+)
+_TEMP_VIEW_METHODS: Final = frozenset(
+    {
+        "createOrReplaceTempView",
+        "createTempView",
+        "createGlobalTempView",
+        "createOrReplaceGlobalTempView",
+        "registerTempTable",
+    }
+)
+# Constructors whose result can run SQL or read tables (`x.sql(...)`, `x.table(...)`).
+_SESSION_CLASSES: Final = frozenset({"GlueContext", "SparkSession", "SQLContext", "HiveContext"})
+_SESSION_ATTRIBUTES: Final = frozenset({"spark_session", "sparkSession"})
+
+Branches = tuple[tuple[int, int], ...]
+
+
+@attrs.define(eq=False)
+class Scope:
+    """The module, or one function or method of the script.
+
+    `returns` holds, for each `return` statement, the dotted names it returns (one per
+    element of a returned tuple; None where an element is no name).
+    """
+
+    name: str
+    class_name: str | None = None
+    params: tuple[str, ...] = ()
+    returns: list[tuple[str | None, ...]] = attrs.Factory(list)
+
+    @property
+    def is_module(self) -> bool:
+        return self.name == "<module>"
+
+
+@attrs.define(eq=False)
+class Where:
+    """Where a fact happened.
+
+    Attributes:
+        scope: The module, function or method it is in.
+        branches: Within that scope, for each enclosing `if`, `try`, `match` or conditional
+            expression, the node's id and which of its branches (a `try` body and its `else`
+            are branch 0, each handler one of its own).
+        conditions: The entries of `branches` that may not run: a branch of an `if`, a
+            conditional expression or a `match`, an `except` handler. Empty when the scope,
+            once running, surely reaches it (loops aside).
+        loop: Whether a loop (or comprehension) of the scope encloses it.
+        read: The read call among whose arguments it is.
+        class_name: The class whose body it is in, for the methods it defines.
+    """
+
+    scope: Scope
+    branches: Branches = ()
+    conditions: Branches = ()
+    loop: bool = False
+    read: Read | None = None
+    class_name: str | None = None
+
+    def branch(self, node: ast.AST, index: int, *, conditional: bool) -> Where:
+        entry = (id(node), index)
+        return Where(
+            scope=self.scope,
+            branches=(*self.branches, entry),
+            conditions=(*self.conditions, entry) if conditional else self.conditions,
+            loop=self.loop,
+            read=self.read,
+            class_name=self.class_name,
+        )
+
+    def looped(self) -> Where:
+        if self.loop:
+            return self
+        return attrs.evolve(self, loop=True)
+
+
+def exclusive(first: Branches, second: Branches) -> bool:
+    """Whether two places of one scope lie on different branches of one `if` (or `try`,
+    `match`, conditional expression), so that one run never reaches both."""
+    for (node_a, branch_a), (node_b, branch_b) in zip(first, second, strict=False):
+        if node_a != node_b:
+            return False
+        if branch_a != branch_b:
+            return True
+    return False
+
+
+@attrs.define(eq=False)
+class Read:
+    """A bookmark-capable read call: `call` as written (`"create_dynamic_frame.from_catalog"`),
+    `target` the dotted name its result is assigned to, if any."""
+
+    node: ast.Call
+    call: str
+    where: Where
+    target: str | None
+
+
+@attrs.define(eq=False)
+class JobCall:
+    """`<receiver>.init(...)` or `<receiver>.commit(...)`; `receiver` dotted, `"Job()"` for
+    `Job(...).init(...)`, None for any other expression."""
+
+    method: str
+    receiver: str | None
+    node: ast.Call
+    where: Where
+
+
+@attrs.define(eq=False)
+class CallSite:
+    """A call that may be of the script's own function or method.
+
+    `kind` is `"name"` (`f(...)`, `name` is f) or `"method"` (`x.m(...)`, `name` is m and
+    `receiver` the dotted x, or `"C()"` for `C(...).m(...)`).
+    """
+
+    kind: str
+    name: str
+    receiver: str | None
+    node: ast.Call
+    where: Where
+
+
+@attrs.define(eq=False)
+class SqlCall:
+    """`<receiver>.sql(query)` or `<receiver>.table(name)`: the receiver dotted (or None),
+    the literal text (a `{...}` placeholder stands for each f-string replacement field as
+    `\\x00`), or None when it is not a literal."""
+
+    method: str
+    receiver: str | None
+    text: str | None
+    node: ast.Call
+    where: Where
+
+
+@attrs.define(eq=False)
+class UntrackedRead:
+    """`<receiver>.read.<method>...`: Spark's own reader."""
+
+    receiver: str
+    node: ast.expr
+
+
+@attrs.define(eq=False)
+class OptionKey:
+    """A dict key or keyword argument that mentions bookmarks, and the read it is given to."""
+
+    key: str
+    node: ast.expr | ast.keyword
+    read: Read | None
+
+
+@attrs.define(eq=False)
+class Facts:
+    """Everything the walk records; the rules in `_lint` judge it."""
+
+    module: Scope
+    reads: list[Read] = attrs.Factory(list)
+    job_calls: list[JobCall] = attrs.Factory(list)
+    call_sites: list[CallSite] = attrs.Factory(list)
+    # Module-level and nested functions by name; methods by class name, then method name.
+    functions: dict[str, list[Scope]] = attrs.Factory(dict)
+    classes: dict[str, dict[str, Scope]] = attrs.Factory(dict)
+    # Names assigned from `Job(...)`; from a session constructor or attribute; aliases.
+    job_targets: set[str] = attrs.Factory(set)
+    session_targets: set[str] = attrs.Factory(set)
+    aliases: list[tuple[str, str]] = attrs.Factory(list)
+    # `target = C(...)` for a name C: the target, maybe an instance of the script's class C.
+    instances: dict[str, str] = attrs.Factory(dict)
+    # `target = call(...)` (index None) or `a, b = call(...)` (index 0, 1): for return values.
+    call_results: list[tuple[str, int | None, ast.Call]] = attrs.Factory(list)
+    sql_calls: list[SqlCall] = attrs.Factory(list)
+    spark_reads: list[UntrackedRead] = attrs.Factory(list)
+    temp_views: set[str] = attrs.Factory(set)
+    # A temp view registered under a name that is no literal: the set above is not complete.
+    temp_views_unknown: bool = False
+    foreach_frames: set[str] = attrs.Factory(set)
+    # The `if` statements with an `else` (and every conditional expression): one of their two
+    # branches surely runs.
+    two_way: set[int] = attrs.Factory(set)
+    option_keys: list[OptionKey] = attrs.Factory(list)
+    # The call site recorded for each call node, to resolve `call_results`.
+    site_of: dict[int, CallSite] = attrs.Factory(dict)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of names and attributes, else None."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _callee_name(call: ast.Call) -> str | None:
+    func = call.func
+    if type(func) is ast.Name:
+        return func.id
+    if type(func) is ast.Attribute:
+        return func.attr
+    return None
+
+
+def _receiver(node: ast.expr) -> str | None:
+    """A call receiver as `JobCall.receiver` and `CallSite.receiver` spell it."""
+    if type(node) is ast.Call and type(node.func) is ast.Name:
+        return f"{node.func.id}()"
+    return dotted(node)
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The text of a string literal or an f-string (replacement fields as `\\x00`)."""
+    if type(node) is ast.Constant:
+        return node.value if type(node.value) is str else None
+    if type(node) is ast.JoinedStr:
+        parts = []
+        for value in node.values:
+            if type(value) is ast.Constant and type(value.value) is str:
+                parts.append(value.value)
+            else:
+                parts.append("\x00")
+        return "".join(parts)
+    return None
+
+
+def _first_argument(call: ast.Call, keyword: str) -> ast.expr | None:
+    if call.args:
+        first = call.args[0]
+        return None if type(first) is ast.Starred else first
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    return None
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"` (either way round): its body runs when Glue runs the script."""
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = (test.left, test.comparators[0])
+    names = [side for side in sides if type(side) is ast.Name and side.id == "__name__"]
+    texts = [side for side in sides if type(side) is ast.Constant and side.value == "__main__"]
+    return len(names) == 1 and len(texts) == 1
+
+
+def _is_session_source(value: ast.expr) -> bool:
+    """`GlueContext(...)`, `SparkSession.builder...getOrCreate()`, `x.spark_session`."""
+    if type(value) is ast.Attribute:
+        return value.attr in _SESSION_ATTRIBUTES
+    if type(value) is not ast.Call:
+        return False
+    name = _callee_name(value)
+    if name in _SESSION_CLASSES:
+        return True
+    node = value.func
+    while name == "getOrCreate":
+        if type(node) is ast.Attribute:
+            if node.attr == "builder":
+                return True
+            node = node.value
+        elif type(node) is ast.Call:
+            node = node.func
+        else:
+            break
+    return False
+
+
+def _targets(target: ast.expr) -> Iterator[tuple[str, int | None]]:
+    """The dotted names a target binds, with their index in an unpacked tuple."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for index, element in enumerate(target.elts):
+            name = dotted(element)
+            if name is not None:
+                yield name, index
+    else:
+        name = dotted(target)
+        if name is not None:
+            yield name, None
+
+
+class _Walker:
+    """One pass over the tree; `facts` holds what it found.
+
+    A handler (`_HANDLERS`) takes a node and its `Where`; it returns True when it pushed the
+    node's children itself (with a `Where` of their own), False to have them pushed as they
+    are. Names, constants and the statements in `_SKIPPED` have nothing inside to visit.
+    """
+
+    def __init__(self) -> None:
+        self.facts = Facts(module=Scope(name="<module>"))
+        self._stack: list[tuple[ast.AST, Where]] = []
+        # The assignment target of each call node assigned to one name (for reads).
+        self._target_of: dict[int, str] = {}
+
+    def run(self, tree: ast.Module) -> Facts:
+        stack = self._stack
+        self._push_all(tree.body, Where(scope=self.facts.module))
+        pop = stack.pop
+        push = stack.append
+        handlers = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        skipped = _SKIPPED
+        fields_of = _FIELDS
+        while stack:
+            node, where = pop()
+            kind = type(node)
+            if kind in skipped:
+                continue
+            handler = handlers.get(kind)
+            if handler is not None and handler(node, where):
+                continue
+            fields = fields_of.get(kind)
+            if fields is None:
+                fields = fields_of[kind] = tuple(
+                    field for field in kind._fields if field not in ("ctx", "type_comment")
+                )
+            for field in fields:
+                value = getattr(node, field)
+                if type(value) is list:
+                    for item in reversed(value):
+                        if isinstance(item, ast.AST):
+                            push((item, where))
+                elif isinstance(value, ast.AST):
+                    push((value, where))
+        return self.facts
+
+    def _push_all(self, nodes: Sequence[ast.AST], where: Where) -> None:
+        self._stack.extend([(node, where) for node in reversed(nodes)])
+
+    # -- statements --------------------------------------------------------------------------
+
+    def _if(self, node: ast.If, where: Where) -> bool:
+        if _is_main_guard(node.test):
+            # Glue runs the script as __main__: the guard's body always runs.
+            self._push_all(node.body, where)
+        else:
+            if node.orelse:
+                self.facts.two_way.add(id(node))
+            self._push_all(node.orelse, where.branch(node, 1, conditional=True))
+            self._push_all(node.body, where.branch(node, 0, conditional=True))
+        self._stack.append((node.test, where))
+        return True
+
+    def _loop(self, node: ast.For | ast.AsyncFor, where: Where) -> bool:
+        self._push_all(node.orelse, where)
+        self._push_all(node.body, where.looped())
+        self._push_all([node.iter, node.target], where)
+        return True
+
+    def _while(self, node: ast.While, where: Where) -> bool:
+        self._push_all(node.orelse, where)
+        self._push_all([node.test, *node.body], where.looped())
+        return True
+
+    def _try(self, node: ast.Try, where: Where) -> bool:
+        self._push_all(node.finalbody, where)
+        # The body and its `else` run together; a handler instead of the rest of them.
+        for index, handler in reversed(list(enumerate(node.handlers, start=1))):
+            self._push_all(handler.body, where.branch(node, index, conditional=True))
+            if handler.type is not None:
+                self._stack.append((handler.type, where))
+        body = where.branch(node, 0, conditional=False)
+        self._push_all([*node.body, *node.orelse], body)
+        return True
+
+    def _match(self, node: ast.Match, where: Where) -> bool:
+        for index, case in reversed(list(enumerate(node.cases))):
+            case_where = where.branch(node, index, conditional=True)
+            self._push_all(case.body, case_where)
+            if case.guard is not None:
+                self._stack.append((case.guard, case_where))
+        self._stack.append((node.subject, where))
+        return True
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, where: Where) -> bool:
+        arguments = node.args
+        params = tuple(arg.arg for arg in (*arguments.posonlyargs, *arguments.args))
+        scope = Scope(name=node.name, class_name=where.class_name, params=params)
+        if where.class_name is None:
+            self.facts.functions.setdefault(node.name, []).append(scope)
+        else:
+            self.facts.classes.setdefault(where.class_name, {})[node.name] = scope
+        self._push_all(node.body, Where(scope=scope))
+        defaults = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+        self._push_all([*node.decorator_list, *defaults], where)
+        return True
+
+    def _class(self, node: ast.ClassDef, where: Where) -> bool:
+        self.facts.classes.setdefault(node.name, {})
+        self._push_all(node.body, attrs.evolve(where, class_name=node.name))
+        self._push_all([*node.decorator_list, *node.bases, *node.keywords], where)
+        return True
+
+    def _return(self, node: ast.Return, where: Where) -> bool:
+        value = node.value
+        if type(value) is ast.Tuple:
+            where.scope.returns.append(tuple(dotted(element) for element in value.elts))
+        elif value is not None:
+            where.scope.returns.append((dotted(value),))
+        return False
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign, where: Where) -> bool:
+        value = node.value
+        if value is None:
+            return False
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        bound = [pair for target in targets for pair in _targets(target)]
+        if not bound:
+            return False
+        facts = self.facts
+        single = [name for name, index in bound if index is None]
+        if type(value) is ast.Call:
+            func = value.func
+            for name in single:
+                self._target_of[id(value)] = name
+                if type(func) is ast.Name:
+                    facts.instances[name] = func.id
+            if _callee_name(value) == "Job":
+                facts.job_targets.update(single)
+            facts.call_results.extend((name, index, value) for name, index in bound)
+        if _is_session_source(value):
+            facts.session_targets.update(single)
+        source = dotted(value)
+        if source is not None:
+            facts.aliases.extend((name, source) for name in single)
+        return False
+
+    # -- expressions -------------------------------------------------------------------------
+
+    def _attribute(self, node: ast.Attribute, where: Where) -> bool:
+        value = node.value
+        if type(value) is ast.Attribute and value.attr == "read":
+            # `x.read.parquet(...)`, `x.read.format(...)...`: Spark's reader (a property, so
+            # `f.read()` on a file, a call, is not it).
+            receiver = dotted(value.value) or "spark"
+            self.facts.spark_reads.append(UntrackedRead(receiver=receiver, node=value))
+        self._stack.append((value, where))
+        return True
+
+    def _if_expression(self, node: ast.IfExp, where: Where) -> bool:
+        self.facts.two_way.add(id(node))
+        self._stack.append((node.orelse, where.branch(node, 1, conditional=True)))
+        self._stack.append((node.body, where.branch(node, 0, conditional=True)))
+        self._stack.append((node.test, where))
+        return True
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, where: Where
+    ) -> bool:
+        looped = where.looped()
+        if isinstance(node, ast.DictComp):
+            self._push_all([node.key, node.value], looped)
+        else:
+            self._stack.append((node.elt, looped))
+        self._push_all(node.generators, looped)
+        return True
+
+    def _dict(self, node: ast.Dict, where: Where) -> bool:
+        for key in node.keys:
+            if (
+                type(key) is ast.Constant
+                and type(key.value) is str
+                and "ookmark" in key.value.lower()
+            ):
+                self.facts.option_keys.append(OptionKey(key=key.value, node=key, read=where.read))
+        return False
+
+    def _call(self, node: ast.Call, where: Where) -> bool:
+        facts = self.facts
+        for item in node.keywords:
+            if item.arg is not None and "ookmark" in item.arg.lower():
+                facts.option_keys.append(OptionKey(key=item.arg, node=item, read=where.read))
+        func = node.func
+        if type(func) is ast.Name:
+            site = CallSite(kind="name", name=func.id, receiver=None, node=node, where=where)
+            facts.call_sites.append(site)
+            facts.site_of[id(node)] = site
+            return False
+        if type(func) is not ast.Attribute:
+            return False
+        attr = func.attr
+        receiver = func.value
+        call = None
+        if attr in _READER_METHODS:
+            if type(receiver) is ast.Attribute and receiver.attr in _READERS:
+                call = f"{receiver.attr}.{attr}"
+        elif attr in _FLAT_READS:
+            call = attr
+        elif attr == "init" or attr == "commit":
+            facts.job_calls.append(
+                JobCall(method=attr, receiver=_receiver(receiver), node=node, where=where)
+            )
+        elif attr == "sql" or attr == "table":
+            argument = _first_argument(node, "sqlQuery" if attr == "sql" else "tableName")
+            text = None if argument is None else _literal_text(argument)
+            facts.sql_calls.append(
+                SqlCall(method=attr, receiver=dotted(receiver), text=text, node=node, where=where)
+            )
+        elif attr in _TEMP_VIEW_METHODS:
+            argument = _first_argument(node, "name")
+            if type(argument) is ast.Constant and type(argument.value) is str:
+                facts.temp_views.add(argument.value.lower())
+            else:
+                facts.temp_views_unknown = True
+        elif attr == "forEachBatch":
+            frame = _first_argument(node, "frame")
+            name = None if frame is None else dotted(frame)
+            if name is not None:
+                facts.foreach_frames.add(name)
+        if call is not None:
+            read = Read(node=node, call=call, where=where, target=self._target_of.get(id(node)))
+            facts.reads.append(read)
+            # Its arguments (the options dict) are the read's.
+            self._push_all([*node.keywords, *node.args, func], attrs.evolve(where, read=read))
+            return True
+        site_receiver = _receiver(receiver)
+        if site_receiver is not None:
+            site = CallSite(
+                kind="method", name=attr, receiver=site_receiver, node=node, where=where
+            )
+            facts.call_sites.append(site)
+            facts.site_of[id(node)] = site
+        return False
+
+
+# The handler of each node type, by method name.
+_HANDLERS: Final[dict[type[ast.AST], str]] = {
+    ast.Assign: "_assign",
+    ast.AnnAssign: "_assign",
+    ast.If: "_if",
+    ast.For: "_loop",
+    ast.AsyncFor: "_loop",
+    ast.While: "_while",
+    ast.Try: "_try",
+    ast.Match: "_match",
+    ast.FunctionDef: "_function",
+    ast.AsyncFunctionDef: "_function",
+    ast.ClassDef: "_class",
+    ast.Return: "_return",
+    ast.Attribute: "_attribute",
+    ast.IfExp: "_if_expression",
+    ast.ListComp: "_comprehension",
+    ast.SetComp: "_comprehension",
+    ast.GeneratorExp: "_comprehension",
+    ast.DictComp: "_comprehension",
+    ast.Dict: "_dict",
+    ast.Call: "_call",
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+: `except*` runs like `except`.
+    _HANDLERS[ast.TryStar] = "_try"
+
+# Nodes with nothing inside that a rule reads.
+_SKIPPED: Final = frozenset(
+    {
+        ast.Name,
+        ast.Constant,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+    }
+)
+# The fields of each node type that may hold nodes, found on first need.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk(tree: ast.Module) -> Facts:
+    """The facts of one parsed script."""
+    return _Walker().run(tree)
