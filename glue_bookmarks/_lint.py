@@ -642,8 +642,8 @@ class _Lint:
             self._add(
                 "misspelt-bookmark-option",
                 Severity.WARNING,
-                f"{option.key!r} is not a bookmark option; Glue reads {meant!r}, and without "
-                "it the bookmark keys are not the ones meant",
+                f"{option.key!r} is not a bookmark option: the option is {meant!r}, so the "
+                "bookmark does not use this setting",
                 line=option.node.lineno,
                 transformation_ctx=None if read is None else contexts[id(read)].literal,
             )
@@ -680,12 +680,13 @@ def _is_job(call: JobCall, keys: set[str]) -> bool:
 
 
 def _is_session(receiver: str | None, facts: Facts) -> bool:
-    """Whether `receiver.sql()` runs Spark SQL: a GlueContext or Spark session."""
+    """Whether `receiver.sql()` runs Spark SQL: a name assigned a GlueContext or a Spark
+    session, or one named like them (`spark`, `glue_context`, `sqlContext`)."""
     if receiver is None:
         return False
-    last = receiver.rpartition(".")[2]
+    plain = receiver.rpartition(".")[2].replace("_", "").lower()
     return (
         receiver in facts.session_targets
-        or last in ("spark_session", "sparkSession", "sqlContext", "sql_context")
-        or "spark" in last.lower()
+        or "spark" in plain
+        or plain.endswith(("gluecontext", "sqlcontext", "hivecontext"))
     )
