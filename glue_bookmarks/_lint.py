@@ -19,18 +19,9 @@ import attrs
 
 from glue_bookmarks._doctor import Finding, Severity
 from glue_bookmarks._exceptions import InvalidParameterError
+from glue_bookmarks._lint_graph import CallGraph, position
 from glue_bookmarks._lint_sql import PLACEHOLDER, reads_a_table, sql_reads
-from glue_bookmarks._lint_walk import (
-    Branches,
-    CallSite,
-    Facts,
-    JobCall,
-    Read,
-    Scope,
-    dotted,
-    exclusive,
-    walk,
-)
+from glue_bookmarks._lint_walk import Branches, Facts, JobCall, Read, Scope, exclusive, walk
 from glue_bookmarks._validation import check_optional
 
 __all__ = ["ScriptRead", "ScriptReport", "lint_script"]
@@ -42,8 +33,6 @@ _BOOKMARK_OPTIONS: Final = ("jobBookmarkKeys", "jobBookmarkKeysSortOrder")
 # How far (in edits, once case and separators are set aside) a key may be from one of them
 # to be taken for a misspelling of it.
 _MISSPELLING_DISTANCE: Final = 3
-
-Position = tuple[int, int]
 
 
 @attrs.frozen(kw_only=True)
@@ -140,10 +129,6 @@ def _syntax_error(exc: Exception) -> Finding:
     )
 
 
-def _position(node: ast.expr) -> Position:
-    return (node.lineno, node.col_offset)
-
-
 @attrs.frozen
 class _Context:
     """A read's transformation_ctx: the literal, or whether one is given at all."""
@@ -156,7 +141,7 @@ class _Context:
         return self.literal is None and not self.dynamic
 
 
-def _context_position(call: str) -> int:
+def _contextposition(call: str) -> int:
     """Where transformation_ctx sits among a read's positional arguments, in awsglue's
     signatures (awsglue/context.py, dynamicframe.py and dataframereader.py of
     awslabs/aws-glue-libs): `from_catalog(database, table_name, redshift_tmp_dir,
@@ -177,7 +162,7 @@ def _context(read: Read) -> _Context:
             value = keyword.value
             break
     else:
-        position = _context_position(read.call)
+        position = _contextposition(read.call)
         for index, argument in enumerate(node.args):
             if type(argument) is ast.Starred:
                 return _Context(None, dynamic=True)
@@ -252,144 +237,25 @@ class _Lint:
 
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
+        self.graph = CallGraph(facts)
         self.findings: list[Finding] = []
-        self.callees = {id(site): self._resolve(site) for site in facts.call_sites}
-        self.sites_by_caller: dict[Scope, list[tuple[CallSite, list[Scope]]]] = {}
-        for site in facts.call_sites:
-            callees = self.callees[id(site)]
-            if callees:
-                self.sites_by_caller.setdefault(site.where.scope, []).append((site, callees))
-        self.chains = self._chains()
-        job_keys = self._job_keys()
-        self.inits = [
-            call for call in facts.job_calls if call.method == "init" and _is_job(call, job_keys)
-        ]
-        self.commits = [
-            call for call in facts.job_calls if call.method == "commit" and _is_job(call, job_keys)
-        ]
-        named = [call.receiver for call in (*self.inits, *self.commits) if call.receiver]
+        calls = facts.job_calls
+        accepted = [call for call in calls if _is_job(call, facts.job_targets)]
+        if len(accepted) < len(calls):
+            # Follow the Job through aliases, parameters and returns only when a call is left.
+            keys = self.graph.job_keys()
+            accepted = [call for call in calls if _is_job(call, keys)]
+        self.inits = [call for call in accepted if call.method == "init"]
+        self.commits = [call for call in accepted if call.method == "commit"]
+        named = [call.receiver for call in accepted if call.receiver]
         self.job = (named or sorted(facts.job_targets) or ["job"])[0]
         if self.job == "Job()":
             self.job = "Job(...)"
 
-    # -- the call graph ----------------------------------------------------------------------
-
-    def _resolve(self, site: CallSite) -> list[Scope]:
-        """The script's functions or methods a call site may call."""
-        classes = self.facts.classes
-        if site.kind == "name":
-            if site.name in classes:
-                constructor = classes[site.name].get("__init__")
-                return [] if constructor is None else [constructor]
-            return self.facts.functions.get(site.name, [])
-        receiver = site.receiver or ""
-        if receiver in ("self", "cls"):
-            own = classes.get(site.where.scope.class_name or "", {})
-            if site.name in own:
-                return [own[site.name]]
-            return [methods[site.name] for methods in classes.values() if site.name in methods]
-        class_name = (
-            receiver[:-2] if receiver.endswith("()") else self.facts.instances.get(receiver)
-        )
-        method = classes.get(class_name or "", {}).get(site.name)
-        return [] if method is None else [method]
-
-    def _chains(self) -> dict[Scope, tuple[Position, ...]]:
-        """For each function the module runs: the call sites of its earliest run, from the
-        module's statement down (for `read-before-init`). Paths that call a function again
-        from within itself are not followed."""
-        module = self.facts.module
-        chains: dict[Scope, tuple[Position, ...]] = {module: ()}
-        paths: dict[Scope, frozenset[Scope]] = {module: frozenset()}
-        queue = [module]
-        while queue:
-            caller = queue.pop()
-            path = paths[caller] | {caller}
-            for site, callees in self.sites_by_caller.get(caller, ()):
-                candidate = (*chains[caller], _position(site.node))
-                for callee in callees:
-                    if callee not in path and (callee not in chains or candidate < chains[callee]):
-                        chains[callee] = candidate
-                        paths[callee] = path
-                        queue.append(callee)
-        return chains
-
-    def _when(self, node: ast.expr, scope: Scope) -> tuple[Position, ...] | None:
-        """When the module first reaches `node`, as comparable positions; None if it never
-        calls the function it is in."""
-        chain = self.chains.get(scope)
-        return None if chain is None else (*chain, _position(node))
-
-    def _run_more_than_once(self) -> dict[Scope, str]:
-        """The functions that may run more than once in a run, each with the reason."""
-        sites_of: dict[Scope, list[CallSite]] = {}
-        for site, callees in (pair for pairs in self.sites_by_caller.values() for pair in pairs):
-            for callee in callees:
-                sites_of.setdefault(callee, []).append(site)
-        many: dict[Scope, str] = {}
-        for callee, sites in sites_of.items():
-            if any(site.where.loop for site in sites):
-                many[callee] = "is called inside a loop"
-            elif any(
-                first.where.scope is not second.where.scope
-                or not exclusive(first.where.branches, second.where.branches)
-                for index, first in enumerate(sites)
-                for second in sites[index + 1 :]
-            ):
-                many[callee] = f"is called in {_count(len(sites), 'place')}"
-        queue = list(many)
-        while queue:
-            caller = queue.pop()
-            for _site, callees in self.sites_by_caller.get(caller, ()):
-                for callee in callees:
-                    if callee not in many:
-                        many[callee] = f"is called from {caller.name}(), which runs more than once"
-                        queue.append(callee)
-        return many
-
-    def _job_keys(self) -> set[str]:
-        """The names that hold the `Job`: assigned from `Job(...)`, then whatever is given one
-        of those (an alias, a parameter it is passed to, a name a function returns it into)."""
-        facts = self.facts
-        edges: dict[str, set[str]] = {}
-
-        def edge(source: str | None, target: str) -> None:
-            if source is not None:
-                edges.setdefault(source, set()).add(target)
-
-        for target, source in facts.aliases:
-            edge(source, target)
-        for target, index, call in facts.call_results:
-            site = facts.site_of.get(id(call))
-            for callee in () if site is None else self.callees[id(site)]:
-                for returned in callee.returns:
-                    if index is None and len(returned) == 1:
-                        edge(returned[0], target)
-                    elif index is not None and index < len(returned) and len(returned) > 1:
-                        edge(returned[index], target)
-        for pairs in self.sites_by_caller.values():
-            for site, callees in pairs:
-                for callee in callees:
-                    skip = 1 if callee.class_name is not None else 0
-                    params = callee.params[skip:]
-                    for param, argument in zip(params, site.node.args, strict=False):
-                        edge(dotted(argument), param)
-                    for keyword in site.node.keywords:
-                        if keyword.arg in params:
-                            edge(dotted(keyword.value), keyword.arg)
-        keys = set(facts.job_targets)
-        queue = list(keys)
-        while queue:
-            for target in edges.get(queue.pop(), ()):
-                if target not in keys:
-                    keys.add(target)
-                    queue.append(target)
-        return keys
-
     # -- the report --------------------------------------------------------------------------
 
     def report(self, path: str | None) -> ScriptReport:
-        reads = sorted(self.facts.reads, key=lambda read: _position(read.node))
+        reads = sorted(self.facts.reads, key=lambda read: position(read.node))
         contexts = {id(read): _context(read) for read in reads}
         batch = [read for read in reads if not self._streaming(read)]
         self._job_rules(batch)
@@ -475,15 +341,21 @@ class _Lint:
             self._commit_reached()
 
     def _commit_reached(self) -> None:
-        always: dict[Scope, bool] = {}
-        if self._always_commits(self.facts.module, always, frozenset()):
+        def commits(scope: Scope) -> list[Branches]:
+            return [call.where.conditions for call in self.commits if call.where.scope is scope]
+
+        known: dict[Scope, bool] = {}
+        if self.graph.always_commits(self.facts.module, commits, known):
             return
         # A function the module never calls may be run by whatever imports the script: one
         # that always commits is taken for the job's entry point.
-        entries = {call.where.scope for call in self.commits} - self.chains.keys()
-        if any(self._always_commits(scope, always, frozenset()) for scope in entries):
+        entries = {call.where.scope for call in self.commits}
+        if any(
+            not self.graph.reached(scope) and self.graph.always_commits(scope, commits, known)
+            for scope in entries
+        ):
             return
-        first = min(self.commits, key=lambda call: _position(call.node))
+        first = min(self.commits, key=lambda call: position(call.node))
         self._add(
             "commit-not-guaranteed",
             Severity.WARNING,
@@ -492,32 +364,13 @@ class _Lint:
             line=first.node.lineno,
         )
 
-    def _always_commits(
-        self, scope: Scope, known: dict[Scope, bool], calling: frozenset[Scope]
-    ) -> bool:
-        """Whether every run of `scope` that ends normally commits: it calls `commit()`, or a
-        function that always commits, outside any branch, or on both branches of an
-        `if`/`else` (loops and `try` bodies count as run)."""
-        if scope in known:
-            return known[scope]
-        calling = calling | {scope}
-        paths = [call.where.conditions for call in self.commits if call.where.scope is scope]
-        for site, callees in self.sites_by_caller.get(scope, ()):
-            if any(
-                callee not in calling and self._always_commits(callee, known, calling)
-                for callee in callees
-            ):
-                paths.append(site.where.conditions)
-        known[scope] = result = _covered(paths, 0, self.facts.two_way)
-        return result
-
     def _first_init(self, read: Read) -> JobCall | None:
         """The init() that runs after `read` although the read needs it first, if any."""
-        when = self._when(read.node, read.where.scope)
+        when = self.graph.when(read.node, read.where.scope)
         timed = [
             (init_when, init)
             for init in self.inits
-            if (init_when := self._when(init.node, init.where.scope)) is not None
+            if (init_when := self.graph.when(init.node, init.where.scope)) is not None
         ]
         if when is not None and timed:
             first_when, first = min(timed, key=lambda pair: pair[0])
@@ -525,11 +378,11 @@ class _Lint:
         same = [init for init in self.inits if init.where.scope is read.where.scope]
         if not same:
             return None
-        first = min(same, key=lambda init: _position(init.node))
-        return first if _position(read.node) < _position(first.node) else None
+        first = min(same, key=lambda init: position(init.node))
+        return first if position(read.node) < position(first.node) else None
 
     def _read_rules(self, reads: list[Read], contexts: dict[int, _Context]) -> None:
-        many = self._run_more_than_once()
+        many = self.graph.run_more_than_once()
         seen: dict[str, list[Read]] = {}
         for read in reads:
             context = contexts[id(read)]
@@ -647,23 +500,6 @@ class _Lint:
                 line=option.node.lineno,
                 transformation_ctx=None if read is None else contexts[id(read)].literal,
             )
-
-
-def _covered(paths: list[Branches], depth: int, two_way: set[int]) -> bool:
-    """Whether, of places given by their conditional branches, one is surely reached: one with
-    no branch left beyond `depth`, or, for a two-way `if`, one on each side."""
-    sides: dict[int, dict[int, list[Branches]]] = {}
-    for path in paths:
-        if len(path) == depth:
-            return True
-        node, branch = path[depth]
-        sides.setdefault(node, {}).setdefault(branch, []).append(path)
-    return any(
-        node in two_way
-        and len(branches) == 2
-        and all(_covered(side, depth + 1, two_way) for side in branches.values())
-        for node, branches in sides.items()
-    )
 
 
 def _is_job(call: JobCall, keys: set[str]) -> bool:

@@ -11,8 +11,8 @@ or not. Nothing is judged here.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
-from typing import Final
+from collections.abc import Callable, Sequence
+from typing import Any, Final
 
 import attrs
 
@@ -233,6 +233,8 @@ class Facts:
 
 def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a chain of names and attributes, else None."""
+    if type(node) is ast.Name:
+        return node.id
     parts = []
     while type(node) is ast.Attribute:
         parts.append(node.attr)
@@ -316,19 +318,6 @@ def _is_session_source(value: ast.expr) -> bool:
     return False
 
 
-def _targets(target: ast.expr) -> Iterator[tuple[str, int | None]]:
-    """The dotted names a target binds, with their index in an unpacked tuple."""
-    if isinstance(target, (ast.Tuple, ast.List)):
-        for index, element in enumerate(target.elts):
-            name = dotted(element)
-            if name is not None:
-                yield name, index
-    else:
-        name = dotted(target)
-        if name is not None:
-            yield name, None
-
-
 class _Walker:
     """One pass over the tree; `facts` holds what it found.
 
@@ -348,29 +337,31 @@ class _Walker:
         self._push_all(tree.body, Where(scope=self.facts.module))
         pop = stack.pop
         push = stack.append
-        handlers = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        handlers = _HANDLERS
         skipped = _SKIPPED
         fields_of = _FIELDS
         while stack:
             node, where = pop()
             kind = type(node)
-            if kind in skipped:
-                continue
             handler = handlers.get(kind)
-            if handler is not None and handler(node, where):
+            if handler is not None:
+                if handler(self, node, where):
+                    continue
+            elif kind in skipped:
                 continue
             fields = fields_of.get(kind)
             if fields is None:
                 fields = fields_of[kind] = tuple(
-                    field for field in kind._fields if field not in ("ctx", "type_comment")
+                    field for field in kind._fields if field not in _SCALAR_FIELDS
                 )
+            # Leaves are left out here rather than pushed and popped: most nodes are leaves.
             for field in fields:
                 value = getattr(node, field)
                 if type(value) is list:
                     for item in reversed(value):
-                        if isinstance(item, ast.AST):
+                        if type(item) not in skipped:
                             push((item, where))
-                elif isinstance(value, ast.AST):
+                elif value is not None and type(value) not in skipped:
                     push((value, where))
         return self.facts
 
@@ -453,26 +444,36 @@ class _Walker:
         value = node.value
         if value is None:
             return False
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        bound = [pair for target in targets for pair in _targets(target)]
-        if not bound:
-            return False
         facts = self.facts
-        single = [name for name, index in bound if index is None]
-        if type(value) is ast.Call:
-            func = value.func
-            for name in single:
-                self._target_of[id(value)] = name
+        call = value if type(value) is ast.Call else None
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, (ast.Tuple, ast.List)):
+                if call is not None:
+                    for index, element in enumerate(target.elts):
+                        name = dotted(element)
+                        if name is not None:
+                            facts.call_results.append((name, index, call))
+                continue
+            name = dotted(target)
+            if name is None:
+                continue
+            if call is not None:
+                self._target_of[id(call)] = name
+                facts.call_results.append((name, None, call))
+                func = call.func
                 if type(func) is ast.Name:
                     facts.instances[name] = func.id
-            if _callee_name(value) == "Job":
-                facts.job_targets.update(single)
-            facts.call_results.extend((name, index, value) for name, index in bound)
-        if _is_session_source(value):
-            facts.session_targets.update(single)
-        source = dotted(value)
-        if source is not None:
-            facts.aliases.extend((name, source) for name in single)
+                if _callee_name(call) == "Job":
+                    facts.job_targets.add(name)
+                elif _is_session_source(call):
+                    facts.session_targets.add(name)
+            elif type(value) is ast.Name or type(value) is ast.Attribute:
+                source = dotted(value)
+                if source is not None:
+                    facts.aliases.append((name, source))
+                if type(value) is ast.Attribute and value.attr in _SESSION_ATTRIBUTES:
+                    facts.session_targets.add(name)
         return False
 
     # -- expressions -------------------------------------------------------------------------
@@ -518,8 +519,9 @@ class _Walker:
     def _call(self, node: ast.Call, where: Where) -> bool:
         facts = self.facts
         for item in node.keywords:
-            if item.arg is not None and "ookmark" in item.arg.lower():
-                facts.option_keys.append(OptionKey(key=item.arg, node=item, read=where.read))
+            arg = item.arg
+            if arg is not None and "ookmark" in arg.lower():
+                facts.option_keys.append(OptionKey(key=arg, node=item, read=where.read))
         func = node.func
         if type(func) is ast.Name:
             site = CallSite(kind="name", name=func.id, receiver=None, node=node, where=where)
@@ -573,37 +575,40 @@ class _Walker:
         return False
 
 
-# The handler of each node type, by method name.
-_HANDLERS: Final[dict[type[ast.AST], str]] = {
-    ast.Assign: "_assign",
-    ast.AnnAssign: "_assign",
-    ast.If: "_if",
-    ast.For: "_loop",
-    ast.AsyncFor: "_loop",
-    ast.While: "_while",
-    ast.Try: "_try",
-    ast.Match: "_match",
-    ast.FunctionDef: "_function",
-    ast.AsyncFunctionDef: "_function",
-    ast.ClassDef: "_class",
-    ast.Return: "_return",
-    ast.Attribute: "_attribute",
-    ast.IfExp: "_if_expression",
-    ast.ListComp: "_comprehension",
-    ast.SetComp: "_comprehension",
-    ast.GeneratorExp: "_comprehension",
-    ast.DictComp: "_comprehension",
-    ast.Dict: "_dict",
-    ast.Call: "_call",
+# The handler of each node type: a method of `_Walker`.
+_HANDLERS: Final[dict[type[ast.AST], Callable[[_Walker, Any, Where], bool]]] = {
+    ast.Assign: _Walker._assign,
+    ast.AnnAssign: _Walker._assign,
+    ast.If: _Walker._if,
+    ast.For: _Walker._loop,
+    ast.AsyncFor: _Walker._loop,
+    ast.While: _Walker._while,
+    ast.Try: _Walker._try,
+    ast.Match: _Walker._match,
+    ast.FunctionDef: _Walker._function,
+    ast.AsyncFunctionDef: _Walker._function,
+    ast.ClassDef: _Walker._class,
+    ast.Return: _Walker._return,
+    ast.Attribute: _Walker._attribute,
+    ast.IfExp: _Walker._if_expression,
+    ast.ListComp: _Walker._comprehension,
+    ast.SetComp: _Walker._comprehension,
+    ast.GeneratorExp: _Walker._comprehension,
+    ast.DictComp: _Walker._comprehension,
+    ast.Dict: _Walker._dict,
+    ast.Call: _Walker._call,
 }
 if hasattr(ast, "TryStar"):  # Python 3.11+: `except*` runs like `except`.
-    _HANDLERS[ast.TryStar] = "_try"
+    _HANDLERS[ast.TryStar] = _Walker._try
 
 # Nodes with nothing inside that a rule reads.
 _SKIPPED: Final = frozenset(
     {
         ast.Name,
         ast.Constant,
+        ast.Load,
+        ast.Store,
+        ast.Del,
         ast.Import,
         ast.ImportFrom,
         ast.Global,
@@ -611,6 +616,29 @@ _SKIPPED: Final = frozenset(
         ast.Pass,
         ast.Break,
         ast.Continue,
+        ast.TypeIgnore,
+    }
+)
+# Fields that never hold a node (names, flags, numbers), and `ctx`, whose node says nothing.
+_SCALAR_FIELDS: Final = frozenset(
+    {
+        "arg",
+        "asname",
+        "attr",
+        "conversion",
+        "ctx",
+        "id",
+        "is_async",
+        "kind",
+        "kwd_attrs",
+        "level",
+        "module",
+        "name",
+        "names",
+        "rest",
+        "simple",
+        "tag",
+        "type_comment",
     }
 )
 # The fields of each node type that may hold nodes, found on first need.
