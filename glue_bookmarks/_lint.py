@@ -19,7 +19,7 @@ import attrs
 
 from glue_bookmarks._doctor import Finding, Severity
 from glue_bookmarks._exceptions import InvalidParameterError
-from glue_bookmarks._lint_graph import CallGraph, position
+from glue_bookmarks._lint_graph import CallGraph, done_at, position
 from glue_bookmarks._lint_sql import PLACEHOLDER, reads_a_table, sql_reads
 from glue_bookmarks._lint_walk import Branches, Facts, JobCall, Read, Scope, exclusive, walk
 from glue_bookmarks._validation import check_optional
@@ -307,7 +307,9 @@ class _Lint:
         connection = _connection_type(read)
         if connection in _STREAMING_CONNECTIONS:
             source = f"a {connection} stream"
-        elif read.target is not None and read.target in self.facts.foreach_frames:
+        elif id(read.node) in self.facts.foreach_calls or (
+            read.target is not None and read.target in self.facts.foreach_frames
+        ):
             source = "the stream passed to forEachBatch"
         else:
             return False
@@ -378,8 +380,8 @@ class _Lint:
         same = [init for init in self.inits if init.where.scope is read.where.scope]
         if not same:
             return None
-        first = min(same, key=lambda init: position(init.node))
-        return first if position(read.node) < position(first.node) else None
+        first = min(same, key=lambda init: done_at(init.node))
+        return first if done_at(read.node) < done_at(first.node) else None
 
     def _read_rules(self, reads: list[Read], contexts: dict[int, _Context]) -> None:
         many = self.graph.run_more_than_once()

@@ -16,14 +16,20 @@ from collections.abc import Callable, Sequence
 
 from glue_bookmarks._lint_walk import Branches, CallSite, Facts, Scope, dotted, exclusive
 
-__all__ = ["CallGraph", "Position", "position"]
+__all__ = ["CallGraph", "Position", "done_at", "position"]
 
 Position = tuple[int, int]
 
 
 def position(node: ast.expr) -> Position:
-    """Where a node starts: its line and column, for ordering."""
+    """Where a node starts: its line and column, for ordering in the report."""
     return (node.lineno, node.col_offset)
+
+
+def done_at(node: ast.expr) -> Position:
+    """Where a call ends: when it has run, after its receiver and arguments, for ordering in
+    time (`Etl().run()`: `Etl()`, and so `__init__`, ends first)."""
+    return (node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
 
 
 class CallGraph:
@@ -86,7 +92,7 @@ class CallGraph:
             caller = queue.pop()
             path = paths[caller] | {caller}
             for site, callees in self.calls_from(caller):
-                candidate = (*chains[caller], position(site.node))
+                candidate = (*chains[caller], done_at(site.node))
                 for callee in callees:
                     if callee not in path and (callee not in chains or candidate < chains[callee]):
                         chains[callee] = candidate
@@ -98,7 +104,7 @@ class CallGraph:
         """When the module first reaches `node` (in `scope`), as positions to compare: the call
         sites down to its function, then its own; None when the module never calls it."""
         chain = self._chains.get(scope)
-        return None if chain is None else (*chain, position(node))
+        return None if chain is None else (*chain, done_at(node))
 
     def always_commits(
         self,

@@ -222,7 +222,10 @@ class Facts:
     temp_views: set[str] = attrs.Factory(set)
     # A temp view registered under a name that is no literal: the set above is not complete.
     temp_views_unknown: bool = False
+    # The frames given to `forEachBatch`, by name or, for a read call given as it is, by id:
+    # streams.
     foreach_frames: set[str] = attrs.Factory(set)
+    foreach_calls: set[int] = attrs.Factory(set)
     # The `if` statements with an `else` (and every conditional expression): one of their two
     # branches surely runs.
     two_way: set[int] = attrs.Factory(set)
@@ -372,7 +375,8 @@ class _Walker:
 
     def _if(self, node: ast.If, where: Where) -> bool:
         if _is_main_guard(node.test):
-            # Glue runs the script as __main__: the guard's body always runs.
+            # Glue runs the script as __main__: the guard's body always runs, its else never.
+            self._push_all(node.orelse, where.branch(node, 1, conditional=True))
             self._push_all(node.body, where)
         else:
             if node.orelse:
@@ -556,6 +560,8 @@ class _Walker:
                 facts.temp_views_unknown = True
         elif attr == "forEachBatch":
             frame = _first_argument(node, "frame")
+            if type(frame) is ast.Call:
+                facts.foreach_calls.add(id(frame))
             name = None if frame is None else dotted(frame)
             if name is not None:
                 facts.foreach_frames.add(name)

@@ -806,8 +806,13 @@ def test_a_frame_given_to_foreachbatch_is_a_stream() -> None:
     report = lint(
         'frame = glue.create_data_frame.from_catalog(database="d", table_name="t")\n'
         "glue.forEachBatch(frame, process, {})\n"
+        "glue.forEachBatch(\n"
+        '    frame=glue.create_data_frame.from_catalog(database="d", table_name="u"),\n'
+        "    batch_function=process,\n"
+        ")\n"
     )
-    assert codes(report) == ["streaming-source"]
+    assert found(report) == {("streaming-source", 7), ("streaming-source", 10)}
+    assert report.reads == ()
 
 
 # -- misspelt-bookmark-option ----------------------------------------------------------------------
@@ -917,6 +922,38 @@ def test_a_method_read_before_init_in_a_class_based_job() -> None:
         )
     )
     assert found(report) == {("read-before-init", 6)}
+
+
+def test_a_constructor_runs_before_the_method_called_on_its_result() -> None:
+    # `Etl().run()`: __init__ (and its init()) first, whatever the order of the methods.
+    report = lint_script(
+        textwrap.dedent(
+            """\
+            class Etl:
+                def run(self):
+                    frame = glue.getSource("s3", transformation_ctx="src")
+                    self.job.commit()
+
+                def __init__(self):
+                    self.job = Job(glue)
+                    self.job.init("j", {})
+
+            Etl().run()
+            """
+        )
+    )
+    assert report.findings == ()
+
+
+def test_the_else_of_the_main_guard_is_still_read() -> None:
+    report = lint(
+        'if __name__ == "__main__":\n'
+        '    job.init("j", {})\n'
+        "    job.commit()\n"
+        "else:\n"
+        '    frame = glue.getSource("s3")\n'
+    )
+    assert found(report) == {("read-without-context", 11)}
 
 
 def test_recursion_does_not_loop_forever() -> None:
