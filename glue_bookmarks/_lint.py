@@ -21,7 +21,16 @@ from glue_bookmarks._doctor import Finding, Severity
 from glue_bookmarks._exceptions import InvalidParameterError
 from glue_bookmarks._lint_graph import CallGraph, done_at, position
 from glue_bookmarks._lint_sql import PLACEHOLDER, reads_a_table, sql_reads
-from glue_bookmarks._lint_walk import Branches, Facts, JobCall, Read, Scope, exclusive, walk
+from glue_bookmarks._lint_walk import (
+    Branches,
+    Facts,
+    JobCall,
+    Read,
+    Scope,
+    callee_name,
+    exclusive,
+    walk,
+)
 from glue_bookmarks._validation import check_optional
 
 __all__ = ["ScriptRead", "ScriptReport", "lint_script"]
@@ -331,7 +340,7 @@ class _Lint:
                 f"the script has {_count(len(reads), 'bookmark-capable read')} but never calls "
                 f"{job}.commit(): no run saves the bookmark, so every run reads the same data",
             )
-        if (reads or self.commits) and not self.inits:
+        if (reads or self.commits) and not self.inits and not self._job_made_elsewhere():
             what = "reads with bookmarks" if reads else "commits"
             self._add(
                 "missing-init",
@@ -341,6 +350,24 @@ class _Lint:
             )
         if self.commits:
             self._commit_reached()
+
+    def _job_made_elsewhere(self) -> bool:
+        """Whether the Job the script commits comes from code it does not hold (an import, a
+        function it does not define), which may have called `init()` already."""
+        facts = self.facts
+        roots = {call.receiver.partition(".")[0] for call in self.commits if call.receiver}
+        if facts.job_targets or not roots:
+            return False
+        if roots & facts.imported:
+            return True
+        local = facts.functions.keys() | facts.classes.keys()
+        bound = {name for name, _source in facts.aliases}
+        for name, _index, call in facts.call_results:
+            if name in roots and callee_name(call) not in local:
+                return True
+            bound.add(name)
+        # A star import may bind any name the script does not bind itself.
+        return "*" in facts.imported and not roots & bound
 
     def _commit_reached(self) -> None:
         def commits(scope: Scope) -> list[Branches]:

@@ -27,6 +27,7 @@ __all__ = [
     "SqlCall",
     "UntrackedRead",
     "Where",
+    "callee_name",
     "dotted",
     "exclusive",
     "walk",
@@ -226,6 +227,8 @@ class Facts:
     # streams.
     foreach_frames: set[str] = attrs.Factory(set)
     foreach_calls: set[int] = attrs.Factory(set)
+    # The names `from ... import` binds ("*" for a star import): a Job may come from there.
+    imported: set[str] = attrs.Factory(set)
     # The `if` statements with an `else` (and every conditional expression): one of their two
     # branches surely runs.
     two_way: set[int] = attrs.Factory(set)
@@ -248,7 +251,7 @@ def dotted(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _callee_name(call: ast.Call) -> str | None:
+def callee_name(call: ast.Call) -> str | None:
     func = call.func
     if type(func) is ast.Name:
         return func.id
@@ -305,7 +308,7 @@ def _is_session_source(value: ast.expr) -> bool:
         return value.attr in _SESSION_ATTRIBUTES
     if type(value) is not ast.Call:
         return False
-    name = _callee_name(value)
+    name = callee_name(value)
     if name in _SESSION_CLASSES:
         return True
     node = value.func
@@ -436,6 +439,10 @@ class _Walker:
         self._push_all([*node.decorator_list, *node.bases, *node.keywords], where)
         return True
 
+    def _import_from(self, node: ast.ImportFrom, where: Where) -> bool:
+        self.facts.imported.update(alias.asname or alias.name for alias in node.names)
+        return True
+
     def _return(self, node: ast.Return, where: Where) -> bool:
         value = node.value
         if type(value) is ast.Tuple:
@@ -468,7 +475,7 @@ class _Walker:
                 func = call.func
                 if type(func) is ast.Name:
                     facts.instances[name] = func.id
-                if _callee_name(call) == "Job":
+                if callee_name(call) == "Job":
                     facts.job_targets.add(name)
                 elif _is_session_source(call):
                     facts.session_targets.add(name)
@@ -595,6 +602,7 @@ _HANDLERS: Final[dict[type[ast.AST], Callable[[_Walker, Any, Where], bool]]] = {
     ast.AsyncFunctionDef: _Walker._function,
     ast.ClassDef: _Walker._class,
     ast.Return: _Walker._return,
+    ast.ImportFrom: _Walker._import_from,
     ast.Attribute: _Walker._attribute,
     ast.IfExp: _Walker._if_expression,
     ast.ListComp: _Walker._comprehension,
@@ -616,7 +624,6 @@ _SKIPPED: Final = frozenset(
         ast.Store,
         ast.Del,
         ast.Import,
-        ast.ImportFrom,
         ast.Global,
         ast.Nonlocal,
         ast.Pass,

@@ -361,6 +361,30 @@ def test_a_commit_without_init_is_missing_init() -> None:
     assert "job.init()" in report.findings[0].message
 
 
+@pytest.mark.parametrize(
+    "made",
+    [
+        "from common.setup import job\n",
+        "from common.setup import *\n",
+        "from common.setup import make_job\njob = make_job(glue)\n",
+        "import common\nglue, job = common.start(sys.argv)\n",
+    ],
+)
+def test_a_job_made_elsewhere_may_have_been_initialised_there(made: str) -> None:
+    read = 'frame = glue.getSource("s3", transformation_ctx="s")\n'
+    report = lint_script(made + read + "job.commit()\n")
+    assert report.findings == ()
+
+
+@pytest.mark.parametrize("imports", ["", "from awsglue.transforms import *\n"])
+def test_a_job_made_in_the_script_is_not_initialised_elsewhere(imports: str) -> None:
+    report = lint(
+        imports + "def make():\n    return Job(glue)\n"
+        'job = make()\nframe = glue.getSource("s3", transformation_ctx="s")\njob.commit()\n'
+    )
+    assert codes(report) == ["missing-init"]
+
+
 def test_a_script_without_any_job_call_or_read_has_nothing_to_say() -> None:
     assert lint("spark = glue.spark_session\n").findings == ()
 
