@@ -19,9 +19,7 @@ import attrs
 
 from glue_bookmarks._doctor import Finding, Severity
 from glue_bookmarks._exceptions import InvalidParameterError
-from glue_bookmarks._lint_graph import CallGraph, done_at, position
-from glue_bookmarks._lint_sql import PLACEHOLDER, reads_a_table, sql_reads
-from glue_bookmarks._lint_walk import (
+from glue_bookmarks._lint_facts import (
     Branches,
     Facts,
     JobCall,
@@ -29,8 +27,10 @@ from glue_bookmarks._lint_walk import (
     Scope,
     callee_name,
     exclusive,
-    walk,
 )
+from glue_bookmarks._lint_graph import CallGraph, done_at, position
+from glue_bookmarks._lint_sql import PLACEHOLDER, reads_a_table, sql_reads
+from glue_bookmarks._lint_walk import walk
 from glue_bookmarks._validation import check_optional
 
 __all__ = ["ScriptRead", "ScriptReport", "lint_script"]
@@ -60,7 +60,12 @@ class ScriptRead:
             `"create_dynamic_frame_from_options"`, `"getSource"`, ...
         transformation_ctx: The context when it is a string literal, kept verbatim (leading
             spaces included); None when the read has none, an empty one (`""` or `None`), or
-            one that is no literal.
+            one that is no literal. It is read from its keyword, or from its place among the
+            positional arguments in awsglue's signatures: the 4th of `from_catalog`
+            (`database, table_name, redshift_tmp_dir, transformation_ctx`), the 5th of
+            `from_options` (`connection_type, connection_options, format, format_options,
+            transformation_ctx`), the 3rd of `getSource` (`connection_type, format,
+            transformation_ctx`), the same for the flat forms.
         dynamic: True when a context is given but is no string literal: an f-string, a
             concatenation, a variable, or `**kwargs` that may hold one.
     """
@@ -150,7 +155,7 @@ class _Context:
         return self.literal is None and not self.dynamic
 
 
-def _contextposition(call: str) -> int:
+def _context_position(call: str) -> int:
     """Where transformation_ctx sits among a read's positional arguments, in awsglue's
     signatures (awsglue/context.py, dynamicframe.py and dataframereader.py of
     awslabs/aws-glue-libs): `from_catalog(database, table_name, redshift_tmp_dir,
@@ -171,11 +176,11 @@ def _context(read: Read) -> _Context:
             value = keyword.value
             break
     else:
-        position = _contextposition(read.call)
+        place = _context_position(read.call)
         for index, argument in enumerate(node.args):
             if type(argument) is ast.Starred:
                 return _Context(None, dynamic=True)
-            if index == position:
+            if index == place:
                 value = argument
                 break
         else:
@@ -220,7 +225,7 @@ def _distance(first: str, second: str, limit: int) -> int:
     return previous[-1]
 
 
-def misspelt_option(key: str) -> str | None:
+def _misspelt_option(key: str) -> str | None:
     """The bookmark option `key` looks like a misspelling of, or None."""
     if key in _BOOKMARK_OPTIONS:
         return None
@@ -517,7 +522,7 @@ class _Lint:
 
     def _options(self, contexts: dict[int, _Context]) -> None:
         for option in self.facts.option_keys:
-            meant = misspelt_option(option.key)
+            meant = _misspelt_option(option.key)
             if meant is None:
                 continue
             read = option.read

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Sequence
 
-from glue_bookmarks._lint_walk import Branches, CallSite, Facts, Scope, dotted, exclusive
+from glue_bookmarks._lint_facts import Branches, CallSite, Facts, Scope, dotted, exclusive
 
 __all__ = ["CallGraph", "Position", "done_at", "position"]
 
