@@ -3,8 +3,10 @@ job's Python script, why its bookmark would reprocess or skip data.
 
 AWS lists the causes (no `job.commit()`, a read without `transformation_ctx`, a renamed
 context, ...); all of them show in the script. The script is parsed once and walked once
-(`_lint_walk`); the rules below judge what the walk recorded. Nothing is run, imported or
-sent. The finding codes are stable: the "Doctor" docs page lists each with its fix.
+(`_lint_walk`, which records `_lint_facts`); the rules below judge what the walk recorded,
+with the script's call graph (`_lint_graph`) and, for Spark SQL, `_lint_sql`. Nothing is
+run, imported or sent. The finding codes are stable: the "Doctor" docs page lists each with
+its fix.
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ class _Lint:
     def report(self, path: str | None) -> ScriptReport:
         reads = sorted(self.facts.reads, key=lambda read: position(read.node))
         contexts = {id(read): _context(read) for read in reads}
-        batch = [read for read in reads if not self._streaming(read)]
+        batch = [read for read in reads if not self._streaming(read, contexts[id(read)])]
         self._job_rules(batch)
         self._read_rules(batch, contexts)
         self._untracked_reads()
@@ -316,7 +318,7 @@ class _Lint:
             )
         )
 
-    def _streaming(self, read: Read) -> bool:
+    def _streaming(self, read: Read, context: _Context) -> bool:
         """Whether the read is of a streaming source; if so, say so."""
         connection = _connection_type(read)
         if connection in _STREAMING_CONNECTIONS:
@@ -333,6 +335,7 @@ class _Lint:
             f"{read.call} reads {source}: a streaming job tracks it with checkpoints, "
             "not with the job bookmark",
             line=read.node.lineno,
+            transformation_ctx=context.literal,
         )
         return True
 

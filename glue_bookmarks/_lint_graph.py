@@ -1,6 +1,6 @@
 """How a job script's own functions call one another, for the lint's rules.
 
-`CallGraph` resolves the call sites the walk recorded (`_lint_walk.CallSite`) to the script's
+`CallGraph` resolves the call sites the walk recorded (`_lint_facts.CallSite`) to the script's
 functions and methods, and answers what the rules in `_lint` ask of them: when the module first
 reaches a place (`when`), whether every run of a function commits (`always_commits`), which
 functions run more than once (`run_more_than_once`), and which names hold the `Job`

@@ -823,6 +823,7 @@ def test_a_streaming_source_is_no_bookmark_read(connection: str) -> None:
     )
     # No missing-commit, no missing-init: a streaming job keeps no bookmark.
     assert found(report) == {("streaming-source", 7)}
+    assert report.findings[0].transformation_ctx == "stream"
     assert report.reads == ()
 
 
