@@ -36,6 +36,7 @@ from glue_bookmarks._exceptions import (
     TransportError,
     ValidationError,
 )
+from glue_bookmarks._lint import ScriptRead, ScriptReport, lint_script
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import (
     BookmarkState,
@@ -69,6 +70,8 @@ __all__ = [
     "OperationTimeoutError",
     "ResponseValidationError",
     "RewindPlan",
+    "ScriptRead",
+    "ScriptReport",
     "ServiceError",
     "Severity",
     "SnapshotError",
@@ -81,6 +84,7 @@ __all__ = [
     "__version__",
     "diff_bookmarks",
     "get_job_bookmark",
+    "lint_script",
     "load_snapshot",
     "reset_job_bookmark",
 ]

@@ -38,6 +38,8 @@ PUBLIC = [
     "OperationTimeoutError",
     "ResponseValidationError",
     "RewindPlan",
+    "ScriptRead",
+    "ScriptReport",
     "ServiceError",
     "Severity",
     "SnapshotError",
@@ -50,6 +52,7 @@ PUBLIC = [
     "__version__",
     "diff_bookmarks",
     "get_job_bookmark",
+    "lint_script",
     "load_snapshot",
     "reset_job_bookmark",
 ]
