@@ -313,8 +313,8 @@ def _with_script(
     elif isinstance(report, GlueBookmarksError):
         added = (unreadable(location, report, Severity.INFO),)
     else:
-        added = tuple(_at_line(finding) for finding in report.findings)
-        added += cross_check(report, _state(diagnosis.result))
+        found = report.findings + cross_check(report, _state(diagnosis.result))
+        added = tuple(_at_line(finding) for finding in found)
     findings = sorted(diagnosis.findings + added, key=lambda finding: -finding.severity.rank)
     return attrs.evolve(diagnosis, findings=tuple(findings))
 
