@@ -3,6 +3,7 @@ and the `lint` command, against moto's Glue and S3, in-process and in server mod
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -61,10 +62,8 @@ def _s3(moto: Moto) -> Any:
 
 def _put(moto: Moto, key: str, body: str) -> str:
     s3 = _s3(moto)
-    try:
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=BUCKET)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
     s3.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
     return f"s3://{BUCKET}/{key}"
 
