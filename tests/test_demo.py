@@ -103,7 +103,7 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         ["orders-no-commit", "error", "enabled-never-committed"],
     ]
     doctor = out.split("\n$ glue-bookmarks doctor --all\n", 1)[1].split("\n$ ", 1)[0]
-    summary = doctor.split("\n\n", 1)[1]
+    summary = doctor.split("\n\n")[1]
     assert summary.rstrip("\n") + "\n" == (
         "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 2 info), 1 without findings\n"
         "(exit status 3)\n"
