@@ -142,6 +142,37 @@ def doctor(rounds: int = ROUNDS) -> Result:
     )
 
 
+def doctor_scripts(rounds: int = ROUNDS) -> Result:
+    """`diagnose(scripts=True)` against `diagnose()`: the scripts' reads (one `GetObject` per
+    distinct script, ten jobs a script) and their lint on top of the doctor."""
+    pages = math.ceil(JOBS / PAGE_SIZE)
+    scripts = math.ceil(JOBS / 10)
+    with (
+        jobs_server_process(jobs=JOBS, delay=DELAY) as server,
+        GlueBookmarks(endpoint_url=server.url, region_name=REGION) as gb,
+    ):
+        gb.get_job_bookmarks(NAMES[:16])  # untimed: the clients and their connections
+        gb.lint_s3_script("s3://scripts/script-0000.py")
+        diagnosed = {"GetJobs": pages, "GetJobBookmark": JOBS}
+        ours = _checked(
+            server,
+            lambda: gb.diagnose(scripts=True),
+            _check_diagnoses,
+            {**diagnosed, "GetObject": scripts},
+            _seconds,
+        )
+        raw = _checked(server, gb.diagnose, _check_diagnoses, diagnosed, _seconds)
+        ours_median, raw_median = alternate(ours, raw, rounds=rounds)
+    return Result(
+        f"diagnose(scripts=True) {JOBS:,} jobs, {scripts} scripts: vs diagnose()",
+        "s",
+        ours_median,
+        raw_median,
+        1.3,
+        raw_label="diagnose()",
+    )
+
+
 T = TypeVar("T")
 
 
@@ -187,7 +218,7 @@ def main() -> list[Result]:
         f"doctor: diagnose() over {JOBS:,} jobs vs get_job_bookmarks() over the same jobs, "
         f"server answering after {DELAY * 1000:.0f} ms"
     )
-    results = [doctor(), async_doctor()]
+    results = [doctor(), async_doctor(), doctor_scripts()]
     for result in results:
         print_result(result)
     return results
