@@ -220,10 +220,10 @@ def cross_check(report: ScriptReport, state: BookmarkState | None) -> tuple[Find
             Finding(
                 code="context-not-in-bookmark",
                 severity=Severity.WARNING,
-                message=f"the read at line {read.line} has transformation_ctx {context!r}, "
-                "which the job's bookmark holds no state for, while it holds some for "
-                f"{_listed(sorted(state))}: if the context was renamed, its next run reads "
-                "all its data again",
+                message=f"the job's bookmark holds no state for this read's "
+                f"transformation_ctx {context!r}, while it holds some for "
+                f"{_listed(sorted(state))}: if the context was renamed, the next run reads "
+                "all of this source again",
                 transformation_ctx=context,
                 line=read.line,
             )

@@ -111,12 +111,14 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": 3,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
+                "ScriptLocation": None,
                 "Findings": [
                     {
                         "Code": "concurrent-runs",
                         "Severity": "warning",
                         "Message": RACING,
                         "TransformationContext": None,
+                        "Line": None,
                     }
                 ],
             },
@@ -126,6 +128,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": 1,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
+                "ScriptLocation": None,
                 "Findings": [],
             },
             {
@@ -134,6 +137,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": None,
                 "JobType": None,
                 "GlueVersion": None,
+                "ScriptLocation": None,
                 "Findings": [
                     {
                         "Code": "fetch-failed",
@@ -143,6 +147,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                             "Job ghost is not among the jobs GetJobs listed"
                         ),
                         "TransformationContext": None,
+                        "Line": None,
                     }
                 ],
             },
@@ -176,9 +181,9 @@ def test_output_text(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "--output", "text")
     assert status == 3
     assert out == (
-        "JOBS\tenable\t4.0\tracing\tglueetl\t3\n"
-        f"FINDINGS\tconcurrent-runs\t{RACING}\twarning\tNone\n"
-        "JOBS\tenable\t4.0\thealthy\tglueetl\t1\n"
+        "JOBS\tenable\t4.0\tracing\tglueetl\t3\tNone\n"
+        f"FINDINGS\tconcurrent-runs\tNone\t{RACING}\twarning\tNone\n"
+        "JOBS\tenable\t4.0\thealthy\tglueetl\t1\tNone\n"
     )
 
 

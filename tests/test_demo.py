@@ -130,6 +130,7 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     )
     assert lint[1].startswith(
         "s3://scripts/nightly-orders.py:11: warning context-not-in-bookmark "
-        "the read at line 11 has transformation_ctx 'AWSGlueDataCatalog_node1733407415110'"
+        "the job's bookmark holds no state for this read's transformation_ctx "
+        "'AWSGlueDataCatalog_node1733407415110'"
     )
     assert lint[-1] == "(exit status 3)"

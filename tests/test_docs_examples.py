@@ -61,7 +61,7 @@ from types_boto3_glue.client import GlueClient
 import glue_bookmarks._client
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import install, seed_job_run
-from glue_bookmarks.testing._samples import seed_all_samples
+from glue_bookmarks.testing._samples import seed_all_samples, seed_sample_scripts
 from tests._cli_support import _shared_model_files as shared_model_files
 from tests._docs_support import (
     PAGES,
@@ -127,6 +127,15 @@ EXIT_STATUS: Final[dict[tuple[str, str], int]] = {
     ("docs/cli.md", "glue-bookmarks get nightly-orders --endpoint-url http://127.0.0.1:1"): 1,
     ("docs/cli.md", "glue-bookmarks get ''"): 2,
     ("docs/doctor.md", "glue-bookmarks doctor --all"): 3,
+    (
+        "README.md",
+        "glue-bookmarks lint --job nightly-orders # its script, before a run, against its live "
+        "bookmark",
+    ): 3,
+    (
+        "docs/doctor.md",
+        "glue-bookmarks lint s3://scripts/orders-no-commit.py s3://scripts/hourly-clickstream.py",
+    ): 3,
     ("docs/doctor.md", "glue-bookmarks doctor hourly-clickstream --output json"): 3,
 }
 
@@ -288,6 +297,12 @@ class _Page:
         for client in self.clients:
             if client.meta.region_name in regions:
                 seed_all_samples(client)
+        # The jobs' scripts, in moto's S3 (global: once).
+        s3 = botocore_session().create_client(
+            "s3", region_name="us-east-1", endpoint_url=self.server_url
+        )
+        seed_sample_scripts(s3)
+        s3.close()
 
     def go_on_from_python_state(self) -> None:
         if not self.python_state:  # first on the page, or after a console block
