@@ -5,6 +5,7 @@ mode, and botocore's `Stubber` for the edge cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,8 +19,10 @@ from glue_bookmarks import (
     EntityNotFoundError,
     GlueBookmarks,
     InvalidParameterError,
+    JobBookmarkEntry,
     JobRunActiveError,
     ResponseValidationError,
+    RewindPlan,
     RunStart,
     _backfill,
 )
@@ -357,9 +360,7 @@ def _plan() -> BackfillPlan:
     )
 
 
-def _rewind_plan() -> Any:
-    from glue_bookmarks import JobBookmarkEntry, RewindPlan
-
+def _rewind_plan() -> RewindPlan:
     current = JobBookmarkEntry(job_name="nightly", version=4, run=2, run_id="jr_2")
     return RewindPlan(
         job_name="nightly", since=MONDAY, run_id="jr_1", reprocess_from=MONDAY, current=current
@@ -390,28 +391,24 @@ def _expect_before(stubbed: Stubbed, change: str) -> None:
     """What `change` asks before its check (apply_rewind reads the bookmark first)."""
     _, stubber = stubbed
     if change == "apply_rewind":
-        stubber.add_response(
-            "get_job_bookmark", {"JobBookmarkEntry": ENTRY}, {"JobName": "nightly"}
-        )
+        stubber.add_response("get_job_bookmark", {"JobBookmarkEntry": ENTRY}, NIGHTLY)
 
 
 def _expect_the_change(stubbed: Stubbed, change: str) -> None:
     _, stubber = stubbed
     if change == "apply_rewind":
-        params = {"JobName": "nightly", "RunId": "jr_1"}
-        stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, params)
+        rewind = {**NIGHTLY, "RunId": "jr_1"}
+        stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, rewind)
     elif change == "reset_job_bookmark":
-        stubber.add_response(
-            "reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, {"JobName": "nightly"}
-        )
+        stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, NIGHTLY)
     else:
         arguments = {
             "--job-bookmark-option": "job-bookmark-pause",
             "--job-bookmark-from": "jr_1",
             "--job-bookmark-to": "jr_2",
         }
-        params = {"JobName": "nightly", "Arguments": arguments}
-        stubber.add_response("start_job_run", {"JobRunId": "jr_new"}, params)
+        start: dict[str, Any] = {**NIGHTLY, "Arguments": arguments}
+        stubber.add_response("start_job_run", {"JobRunId": "jr_new"}, start)
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -457,7 +454,7 @@ def test_force_skips_the_check(stubbed: Stubbed, change: str) -> None:
 
 def test_a_plain_reset_reads_no_runs(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
-    stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, {"JobName": "nightly"})
+    stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, NIGHTLY)
     assert gb.reset_job_bookmark("nightly").run_id == "jr_2"
 
 
@@ -522,7 +519,7 @@ def test_an_active_run_in_moto_refuses_and_changes_nothing(moto: Moto, change: s
     before = moto.gb.get_job_bookmark("nightly")
     busy = seed_run(moto, MONDAY + 4 * DAY, state="RUNNING")
     gb = moto.gb
-    attempts = {
+    attempts: dict[str, Callable[[bool], object]] = {
         "apply_rewind": lambda force: gb.apply_rewind(
             gb.plan_rewind("nightly", since=MONDAY + DAY + HOUR), force=force
         ),

@@ -18,7 +18,7 @@ from types_boto3_glue.client import GlueClient
 from glue_bookmarks import GlueBookmarks
 from glue_bookmarks.testing import bookmark_calls, seed_job_run
 from tests._cli_support import Result, Terminal, run_cli
-from tests._support import REGION, create_job
+from tests._support import REGION, create_job, glue_client, runs_of
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 MONDAY = datetime(2024, 10, 28, 2, 0, tzinfo=timezone.utc)
@@ -65,14 +65,12 @@ def plan_text(runs: list[str], window: str = "since 2024-10-29T12:00:00.000Z") -
 
 
 def job_run(url: str, run_id: str) -> Any:
-    with GlueBookmarks(endpoint_url=url, region_name=REGION) as gb:
-        return gb._get_client().get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
+    return glue_client(url).get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
 
 
 def new_runs(url: str, known: list[str]) -> list[str]:
-    with GlueBookmarks(endpoint_url=url, region_name=REGION) as gb:
-        runs = gb._get_client().get_job_runs(JobName="nightly")["JobRuns"]
-    return [run["Id"] for run in runs if run["Id"] not in known]
+    """The ids of the job's runs but `known`."""
+    return [run_id for run_id in runs_of(glue_client(url), "nightly") if run_id not in known]
 
 
 BACKFILL = ["backfill", "nightly", "--since", "2024-10-29T12:00:00Z"]
