@@ -504,7 +504,7 @@ class GlueBookmarks(BaseBookmarks):
         is passed over); with none, the plan is a full reset, which `apply_rewind()` carries
         out only when asked (`allow_full_reset=True`). The precision is one run: data
         is processed again from that run's start, which is at or before `since`. The
-        "Rewind" docs page has the details.
+        "Rewind and backfill" docs page has the details.
 
         Args:
             job_name: The name of the job.
@@ -582,7 +582,7 @@ class GlueBookmarks(BaseBookmarks):
         succeeded with bookmarks in effect and started before `since`, and ends with
         `to_run`, the latest such run that started before `until` (or the latest such run).
         `start_backfill()` starts a run that processes again the input of the runs between,
-        and commits nothing. The "Rewind" docs page has the details.
+        and commits nothing. The "Rewind and backfill" docs page has the details.
 
         Args:
             job_name: The name of the job.
