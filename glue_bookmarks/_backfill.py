@@ -28,9 +28,9 @@ from glue_bookmarks._jobs import (
     committing_runs,
     started_run_id,
 )
-from glue_bookmarks._operations import Operation, all_pages, check_flag, check_idle
+from glue_bookmarks._operations import Operation, all_pages, check_idle
 from glue_bookmarks._rewind import choose_run
-from glue_bookmarks._validation import check_name, check_time
+from glue_bookmarks._validation import check_flag, check_name, check_time
 
 __all__ = [
     "PLAN_ARGUMENTS",

@@ -36,7 +36,7 @@ from glue_bookmarks._schedule import (
     check_options,
     distinct_job_names,
 )
-from glue_bookmarks._validation import check_name, check_optional, check_tags
+from glue_bookmarks._validation import check_flag, check_name, check_optional, check_tags
 
 __all__ = [
     "Batch",
@@ -46,7 +46,6 @@ __all__ = [
     "advance",
     "all_pages",
     "bookmarks_batch",
-    "check_flag",
     "check_idle",
     "current_entry",
     "fetch_bookmark",
@@ -144,15 +143,6 @@ def _entry(response: Any, call: Call) -> JobBookmarkEntry:
     return entry_from_response(
         response, job_name=call.params["JobName"], operation_name=call.operation_name
     )
-
-
-def check_flag(parameter: str, value: object) -> bool:
-    """Return `value` if it is a bool; raise if not (a truthy string is not a yes)."""
-    if type(value) is not bool:
-        raise InvalidParameterError(
-            f"{parameter} must be a bool, got {type(value).__name__}", parameter=parameter
-        )
-    return value
 
 
 def check_idle(job_name: str, remedy: str) -> Operation[None]:

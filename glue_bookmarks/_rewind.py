@@ -19,12 +19,11 @@ from glue_bookmarks._jobs import JOB_RUNS_PAGE_SIZE, RunStart, committing_runs
 from glue_bookmarks._operations import (
     Operation,
     all_pages,
-    check_flag,
     check_idle,
     current_entry,
     reset_job_bookmark,
 )
-from glue_bookmarks._validation import check_name, check_time
+from glue_bookmarks._validation import check_flag, check_name, check_time
 
 __all__ = ["RewindPlan", "apply_rewind", "choose_run", "plan_rewind"]
 

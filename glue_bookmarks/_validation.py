@@ -16,6 +16,7 @@ from glue_bookmarks._exceptions import InvalidParameterError
 
 __all__ = [
     "check_endpoint_url",
+    "check_flag",
     "check_max_answer_bytes",
     "check_name",
     "check_optional",
@@ -58,6 +59,15 @@ def check_name(parameter: str, value: object) -> str:
             f"{parameter} must be a single line of printable characters; "
             f"it has {bad.group()!r} at position {bad.start()}",
             parameter=parameter,
+        )
+    return value
+
+
+def check_flag(parameter: str, value: object) -> bool:
+    """Return `value` if it is a bool; raise if not (a truthy string is not a yes)."""
+    if type(value) is not bool:
+        raise InvalidParameterError(
+            f"{parameter} must be a bool, got {type(value).__name__}", parameter=parameter
         )
     return value
 

@@ -452,6 +452,24 @@ def test_force_skips_the_check(stubbed: Stubbed, change: str) -> None:
     _changes(gb, force=True)[change]()
 
 
+@pytest.mark.parametrize(
+    ("change", "parameter"),
+    [
+        (lambda gb: gb.reset_job_bookmark("nightly", if_idle=1), "if_idle"),
+        (lambda gb: gb.apply_rewind(_rewind_plan(), force="no"), "force"),
+        (lambda gb: gb.start_backfill(_plan(), force=None), "force"),
+    ],
+    ids=CHANGES,
+)
+def test_the_flags_are_bools(
+    stubbed: Stubbed, change: Callable[[GlueBookmarks], object], parameter: str
+) -> None:
+    gb, _ = stubbed  # nothing answered: nothing may be sent
+    with pytest.raises(InvalidParameterError, match=f"{parameter} must be a bool, got") as info:
+        change(gb)
+    assert info.value.parameter == parameter
+
+
 def test_a_plain_reset_reads_no_runs(stubbed: Stubbed) -> None:
     gb, stubber = stubbed
     stubber.add_response("reset_job_bookmark", {"JobBookmarkEntry": ENTRY}, NIGHTLY)
