@@ -60,8 +60,8 @@ class BackfillPlan:
     including `to_run`, and leaves the bookmark as it is. The precision is one run: the window
     holds the runs that started from `since` up to `until`, and their input is data that
     arrived from the start of `from_run` (before `since`) to the start of `to_run` (before
-    `until`). Every source of the job is read so, and files earlier runs wrote to its targets
-    are not cleaned.
+    `until`). Every source of the job is read that way, and files earlier runs wrote to its
+    targets are not cleaned.
 
     The runs are those that succeeded with bookmarks in effect (a paused or disabled run, or
     one that did not succeed, committed no input of its own), each with its id and start.
