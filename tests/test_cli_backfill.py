@@ -364,3 +364,19 @@ def test_reset_reads_the_runs_first_unless_forced(
         assert cli(capsys, glue_moto_server_url, *rewind, "--force").status == 0
         assert cli(capsys, glue_moto_server_url, "reset", "nightly", "--yes").status == 0
     assert sent == ["AWSGlue.ResetJobBookmark", "AWSGlue.GetJobRuns", "AWSGlue.ResetJobBookmark"]
+
+
+def test_output_text_is_the_documents(
+    glue_moto_server_url: str, week: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = cli(capsys, glue_moto_server_url, *BACKFILL, "--dry-run", "--output", "text")
+    assert (status, err) == (0, "")
+    # The AWS CLI's text rules: the scalars in the order of their keys, then each nested one.
+    assert out == (
+        "nightly\tNone\t2024-10-29T12:00:00.000Z\tNone\n"
+        f"ARGUMENTS\t{week[1]}\tjob-bookmark-pause\t{week[3]}\n"
+        f"FROMRUN\t{week[1]}\t{STARTS[1]}\n"
+        f"RUNS\t{week[2]}\t{STARTS[2]}\n"
+        f"RUNS\t{week[3]}\t{STARTS[3]}\n"
+        f"TORUN\t{week[3]}\t{STARTS[3]}\n"
+    )
