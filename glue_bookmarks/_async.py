@@ -1,6 +1,7 @@
 """`AsyncGlueBookmarks`: the asyncio client, a driver of the operations over aiobotocore.
 
-The operations are the sync client's (`_operations`, `_doctor.diagnose`, `_rewind`), written
+The operations are the sync client's (`_operations`, `_doctor.diagnose`, `_rewind`,
+`_backfill`), written
 once; this module awaits their requests on one aiobotocore client and runs their batches on
 the task shell of the many-jobs schedule (`_tasks`). aiobotocore is imported when an
 `AsyncGlueBookmarks` is created, never by `import glue_bookmarks`.
@@ -27,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _limits, _operations, _rewind, _scripts, _tasks
+from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _tasks
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
 from glue_bookmarks._calls import (
     Call,
@@ -359,13 +361,20 @@ class AsyncGlueBookmarks(BaseBookmarks):
         return await self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
     async def reset_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+        self,
+        job_name: str,
+        *,
+        run_id: str | None = None,
+        if_idle: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry:
         """Reset or rewind a job's bookmark (`ResetJobBookmark`), as the sync client does.
 
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            if_idle: Reset only if no run of the job is active (one `GetJobRuns` page
+                first), as `GlueBookmarks.reset_job_bookmark` checks it.
             timeout: Seconds the call may take, as `GlueBookmarks` takes it: the request in
                 flight is cancelled then, with `DeadlineExceededError`.
 
@@ -374,10 +383,11 @@ class AsyncGlueBookmarks(BaseBookmarks):
 
         Raises:
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
+            JobRunActiveError: With `if_idle`, a run of the job is active; nothing was reset.
             TransportError: No answer; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
+        return await self._run(_operations.reset_bookmark(job_name, run_id, if_idle), timeout)
 
     def iter_job_names(
         self,
@@ -572,7 +582,12 @@ class AsyncGlueBookmarks(BaseBookmarks):
         return await self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     async def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
+        self,
+        plan: RewindPlan,
+        *,
+        allow_full_reset: bool = False,
+        force: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()`, as `GlueBookmarks.apply_rewind`.
 
@@ -581,7 +596,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
-            timeout: Seconds the read and the reset may take in all.
+            force: Skip the check of the job's runs: reset even while a run is active.
+            timeout: Seconds the reads and the reset may take in all.
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
@@ -591,9 +607,64 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: `plan` is not a `RewindPlan`, or is a full reset without
                 `allow_full_reset`; nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan.
+            JobRunActiveError: A run of the job is active (without `force`).
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
+        return await self._run(_rewind.apply_rewind(plan, allow_full_reset, force), timeout)
+
+    async def plan_backfill(
+        self,
+        job_name: str,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        timeout: float | None = None,
+    ) -> BackfillPlan:
+        """Plan to process a window of a job's input again, as `GlueBookmarks.plan_backfill`.
+
+        Args:
+            job_name: The name of the job.
+            since: The start of the window; timezone-aware, not in the future.
+            until: Its end; timezone-aware, later than `since`; None: up to the latest run.
+            timeout: Seconds the reads may take in all; None: none.
+
+        Returns:
+            The plan, for `start_backfill()`.
+
+        Raises:
+            InvalidParameterError: A bad argument (nothing was sent), or a window that starts
+                before the job's first run or holds no run.
+            GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
+        """
+        return await self._run(_backfill.plan_backfill(job_name, since, until), timeout)
+
+    async def start_backfill(
+        self,
+        plan: BackfillPlan,
+        *,
+        arguments: Mapping[str, str] | None = None,
+        force: bool = False,
+        timeout: float | None = None,
+    ) -> str:
+        """Start the run a plan made by `plan_backfill()` describes, as
+        `GlueBookmarks.start_backfill`.
+
+        Args:
+            plan: The plan.
+            arguments: More run arguments; they may not set the plan's three.
+            force: Skip the check of the job's runs: start even while a run is active.
+            timeout: Seconds the read and the start may take in all.
+
+        Returns:
+            The new run's id.
+
+        Raises:
+            InvalidParameterError: A bad argument; nothing was sent.
+            JobRunActiveError: A run of the job is active (without `force`).
+            ConcurrentRunsExceededError: The job runs as often at once as it may.
+            GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
+        """
+        return await self._run(_backfill.start_backfill(plan, arguments, force), timeout)
 
 
 async def _answer(method: Callable[..., Any], call: Call, limits: Limits) -> Any:

@@ -1,4 +1,5 @@
-"""The `glue-bookmarks` command: `main()` and its commands get, reset, list, doctor, rewind, diff.
+"""The `glue-bookmarks` command: `main()` and its commands get, reset, list, doctor, rewind,
+backfill, diff.
 
 Run as `glue-bookmarks` (the console script) or `python -m glue_bookmarks`. Each command takes
 the arguments `_cli_args` parsed, calls the library, and writes what `_cli_render` makes of the
@@ -20,13 +21,16 @@ from typing import IO, Literal, TypeVar
 from botocore.config import Config
 from jmespath.exceptions import JMESPathError
 
+from glue_bookmarks._backfill import check_arguments
 from glue_bookmarks._base import default_config
 from glue_bookmarks._cli_args import (
+    BACKFILL_OUTPUT,
     EXIT_DECLINED,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_JOBS_FAILED,
     EXIT_OK,
+    EXIT_RUN_ACTIVE,
     EXIT_USAGE,
     PROG,
     REWIND_OUTPUT,
@@ -35,6 +39,9 @@ from glue_bookmarks._cli_args import (
 from glue_bookmarks._cli_render import (
     Outcome,
     Progress,
+    backfill_document,
+    backfill_plan_text,
+    backfill_started_text,
     count,
     describe,
     diff_document,
@@ -63,6 +70,7 @@ from glue_bookmarks._exceptions import (
     GlueBookmarksError,
     InvalidParameterError,
     JobNotFoundError,
+    JobRunActiveError,
     NoBookmarkError,
 )
 from glue_bookmarks._lint import lint_script
@@ -133,17 +141,25 @@ def _write(
     sys.stdout.write(text)
 
 
-def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
+def _confirm(
+    command: str,
+    job: str,
+    prompt: str,
+    otherwise: str,
+    *,
+    change: str = "changes the bookmark of job {job!r}",
+    unchanged: str = "the bookmark of {job!r} is unchanged",
+) -> int:
     """`EXIT_OK` when the user, asked `prompt` on stderr, answers y or yes on stdin.
 
-    Nothing is asked without a terminal on stdin: a usage error says what to pass `otherwise`.
-    Any other answer is `EXIT_DECLINED`, with a line that says the bookmark of `job` is
-    unchanged.
+    Nothing is asked without a terminal on stdin: a usage error says what the command would
+    do (`change`, of `job`) and what to pass `otherwise`. Any other answer is
+    `EXIT_DECLINED`, with a line that says what is `unchanged`.
     """
     if not _is_terminal(sys.stdin):
         _print_error(
-            f"{command} changes the bookmark of job {job!r} and stdin is not a terminal to "
-            f"confirm on; {otherwise}"
+            f"{command} {change.format(job=job)} and stdin is not a terminal to confirm on; "
+            f"{otherwise}"
         )
         return EXIT_USAGE
     sys.stderr.write(prompt)
@@ -156,7 +172,7 @@ def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
         raise
     if answer.strip().lower() in ("y", "yes"):
         return EXIT_OK
-    sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
+    sys.stderr.write(f"{PROG}: {command} cancelled; {unchanged.format(job=job)}\n")
     return EXIT_DECLINED
 
 
@@ -210,7 +226,9 @@ def _reset(args: argparse.Namespace) -> int:
         if status != EXIT_OK:
             return status
     with _bookmarks(args) as gb:
-        entry = gb.reset_job_bookmark(args.job, run_id=args.run_id, timeout=args.timeout)
+        entry = gb.reset_job_bookmark(
+            args.job, run_id=args.run_id, if_idle=not args.force, timeout=args.timeout
+        )
     _write(args, entry, entry_document, entry_table, default="json")
     return EXIT_OK
 
@@ -445,8 +463,71 @@ def _rewind(args: argparse.Namespace) -> int:
             )
             if status != EXIT_OK:
                 return status
-        entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset, timeout=args.timeout)
+        entry = gb.apply_rewind(
+            plan,
+            allow_full_reset=args.allow_full_reset,
+            force=args.force,
+            timeout=args.timeout,
+        )
     sys.stdout.write(rewind_text(plan, entry))
+    return EXIT_OK
+
+
+def _run_arguments(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, str]:
+    """The `--arg KEY=VALUE` pairs as run arguments, each KEY with a leading `--` (added if
+    not given), checked before any request: a usage error exits 2."""
+    arguments: dict[str, str] = {}
+    for key, value in args.arguments:
+        name = key if key.startswith("--") else f"--{key}"
+        if arguments.get(name, value) != value:
+            parser.error(f"argument --arg: {name} given twice, with different values")
+        arguments[name] = value
+    return check_arguments(arguments)
+
+
+def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.output == "table" or args.wide:
+        _print_error(BACKFILL_OUTPUT)
+        return EXIT_USAGE
+    # A document (JSON or text) is printed once, at the end; the plan for people at once.
+    document = args.query is not None or args.output in ("json", "text")
+    # Checked before any request, as plan_backfill checks them: a usage error sends nothing.
+    check_name("job_name", args.job)
+    arguments = _run_arguments(args, parser)
+    run_id = None
+    with _bookmarks(args) as gb:
+        plan = gb.plan_backfill(args.job, since=args.since, until=args.until, timeout=args.timeout)
+        text = backfill_plan_text(plan, arguments)
+        if not document:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        if not args.dry_run:
+            if not args.yes:
+                status = _confirm(
+                    "backfill",
+                    args.job,
+                    # The plan goes with the question when stdout holds the document.
+                    (text if document else "") + "Start this run? [y/N] ",
+                    "pass --yes to start it, or --dry-run",
+                    change="starts a run of job {job!r}",
+                    unchanged="no run of {job!r} was started",
+                )
+                if status != EXIT_OK:
+                    return status
+            run_id = gb.start_backfill(
+                plan, arguments=arguments, force=args.force, timeout=args.timeout
+            )
+    if not document:
+        if run_id is not None:
+            sys.stdout.write(backfill_started_text(plan, run_id))
+        return EXIT_OK
+    result = backfill_document(plan, arguments, run_id)
+    if args.query is not None:
+        sys.stdout.write(query_text(args.query, result, args.output or "json"))
+    elif args.output == "text":
+        sys.stdout.write(text_output(result))
+    else:
+        sys.stdout.write(json_text(result))
     return EXIT_OK
 
 
@@ -554,10 +635,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error (a reset or rewind without `--yes` and without a terminal included) or a file
-        that is not a snapshot, 3 `list` (or `diff` against the live bookmarks) with some jobs
-        failed or `doctor` with a finding at or above `--fail-on`, 4 a reset or rewind
-        declined at its prompt, 130 interrupted.
+        error (a reset, rewind or backfill without `--yes` and without a terminal included),
+        a backfill window that holds no run, or a file that is not a snapshot, 3 `list` (or
+        `diff` against the live bookmarks) with some jobs failed or `doctor` with a finding at
+        or above `--fail-on`, 4 a reset, rewind or backfill declined at its prompt, 5 a reset,
+        rewind or backfill refused while a run of the job is active, 130 interrupted.
     """
     parser, commands = parsers()
     try:
@@ -575,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 status = _reset(args)
             elif args.command == "rewind":
                 status = _rewind(args)
+            elif args.command == "backfill":
+                status = _backfill(args, commands["backfill"])
             elif args.command == "diff":
                 status = _diff(args, commands["diff"])
             elif args.command == "list":
@@ -591,6 +675,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidParameterError as exc:
         _print_error(describe(exc))
         return EXIT_USAGE
+    except JobRunActiveError as exc:
+        # The library's remedy is force=True; the command's is --force.
+        _print_error(
+            f"JobRunActiveError: job {exc.job_name!r} has a run in state {exc.state} "
+            f"({exc.run_id}); nothing was changed: wait for it to end, or pass --force"
+        )
+        return EXIT_RUN_ACTIVE
     except JMESPathError as exc:
         # An error only evaluation finds, such as a function given a value of the wrong type;
         # the request has been made by then.

@@ -1,7 +1,7 @@
 """`GlueBookmarks`: the sync client, a driver of the operations over one botocore client.
 
-The operations (`_operations`, `_doctor.diagnose`, `_rewind`) are written once and do no
-I/O; this module sends their requests with botocore, on the calling thread, and runs their
+The operations (`_operations`, `_doctor.diagnose`, `_rewind`, `_backfill`) are written once
+and do no I/O; this module sends their requests with botocore, on the calling thread, and runs their
 batches on the thread shell of the many-jobs schedule (`_threads`).
 """
 
@@ -19,7 +19,8 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _limits, _operations, _rewind, _scripts, _threads
+from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _threads
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error
 from glue_bookmarks._calls import (
     SEND_ERRORS,
@@ -332,7 +333,12 @@ class GlueBookmarks(BaseBookmarks):
         return self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
     def reset_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+        self,
+        job_name: str,
+        *,
+        run_id: str | None = None,
+        if_idle: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry:
         """Reset a job's bookmark, or rewind it to a previous run (`ResetJobBookmark`).
 
@@ -343,6 +349,11 @@ class GlueBookmarks(BaseBookmarks):
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            if_idle: Reset only if no run of the job is active: read the job's latest runs
+                first (one `GetJobRuns` page, which needs `glue:GetJobRuns`) and refuse, with
+                `JobRunActiveError`, if one is `STARTING`, `RUNNING`, `STOPPING` or
+                `WAITING`. A run that starts between that read and the reset is not caught.
+                False (the default): the plain `ResetJobBookmark` call.
             timeout: Seconds the call may take, retries included; a request still in flight
                 then is ended, even mid-answer, with `DeadlineExceededError`. None: no
                 deadline (botocore's `read_timeout` still bounds each read).
@@ -352,11 +363,12 @@ class GlueBookmarks(BaseBookmarks):
 
         Raises:
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
+            JobRunActiveError: With `if_idle`, a run of the job is active; nothing was reset.
             TransportError: No answer; the reset may or may not have happened.
             DeadlineExceededError: `timeout` passed; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
+        return self._run(_operations.reset_bookmark(job_name, run_id, if_idle), timeout)
 
     def iter_job_names(
         self,
@@ -587,7 +599,7 @@ class GlueBookmarks(BaseBookmarks):
         is passed over); with none, the plan is a full reset, which `apply_rewind()` carries
         out only when asked (`allow_full_reset=True`). The precision is one run: data
         is processed again from that run's start, which is at or before `since`. The
-        "Rewind" docs page has the details.
+        "Rewind and backfill" docs page has the details.
 
         Args:
             job_name: The name of the job.
@@ -608,21 +620,30 @@ class GlueBookmarks(BaseBookmarks):
         return self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
+        self,
+        plan: RewindPlan,
+        *,
+        allow_full_reset: bool = False,
+        force: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()` (`ResetJobBookmark`).
 
         Reads the bookmark again first and refuses if its version is no longer the plan's: a
-        run committed, or someone reset it, in between. Glue offers no conditional reset, so
-        a run that commits between this read and the reset is not caught. A plan without
-        effect (`plan.has_effect` False) sends nothing after the read.
+        run committed, or someone reset it, in between. Then, last before the reset, reads
+        the job's latest runs (one `GetJobRuns` page) and refuses if one is active
+        (`STARTING`, `RUNNING`, `STOPPING` or `WAITING`): it would commit over the rewind.
+        Glue offers no conditional reset, so a run that starts, or commits, between these
+        reads and the reset is not caught. A plan without effect (`plan.has_effect` False)
+        sends nothing after the first read.
 
         Args:
             plan: The plan.
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
-            timeout: Seconds the read and the reset may take in all; past it,
+            force: Skip the check of the job's runs: reset even while a run is active.
+            timeout: Seconds the reads and the reset may take in all; past it,
                 `DeadlineExceededError` (the reset may or may not have happened).
 
         Returns:
@@ -635,9 +656,89 @@ class GlueBookmarks(BaseBookmarks):
                 start); nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan; nothing
                 was reset.
+            JobRunActiveError: A run of the job is active (without `force`); nothing was
+                reset.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
+        return self._run(_rewind.apply_rewind(plan, allow_full_reset, force), timeout)
+
+    def plan_backfill(
+        self,
+        job_name: str,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        timeout: float | None = None,
+    ) -> BackfillPlan:
+        """Plan to process a window of a job's input again, its bookmark untouched.
+
+        Reads the job's runs (`GetJobRuns`, every page, 200 runs a request) and changes
+        nothing. The window is one of runs: it starts after `from_run`, the latest run that
+        succeeded with bookmarks in effect and started before `since`, and ends with
+        `to_run`, the latest such run that started before `until` (or the latest such run).
+        `start_backfill()` starts a run that processes again the input of the runs between,
+        and commits nothing. The "Rewind and backfill" docs page has the details.
+
+        Args:
+            job_name: The name of the job.
+            since: The start of the window; timezone-aware, not in the future.
+            until: Its end; timezone-aware, not in the future, later than `since`. None (the
+                default): up to the latest run.
+            timeout: Seconds the reads may take in all (`DeadlineExceededError`); None: none.
+
+        Returns:
+            The plan, for `start_backfill()`.
+
+        Raises:
+            InvalidParameterError: A bad `job_name`, `since` or `until` (nothing was sent);
+                or, after the reads, a window that starts before the job's first such run or
+                holds no run: the message says which `since` works.
+            EntityNotFoundError: The job does not exist.
+            ResponseValidationError: A `GetJobRuns` page that does not fit.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_backfill.plan_backfill(job_name, since, until), timeout)
+
+    def start_backfill(
+        self,
+        plan: BackfillPlan,
+        *,
+        arguments: Mapping[str, str] | None = None,
+        force: bool = False,
+        timeout: float | None = None,
+    ) -> str:
+        """Start the run a plan made by `plan_backfill()` describes (`StartJobRun`).
+
+        First reads the job's latest runs (one `GetJobRuns` page) and refuses if one is
+        active (`STARTING`, `RUNNING`, `STOPPING` or `WAITING`); a run that starts between
+        that read and this one is not caught. Then starts a run with the plan's arguments
+        (`plan.arguments`) over `arguments`: Glue processes again the input of `plan.runs`
+        and leaves the bookmark as it is. Nothing waits for the run to end.
+
+        Args:
+            plan: The plan.
+            arguments: More run arguments, such as `{"--day": "2024-10-28"}`, over the job's
+                default arguments as Glue merges them. They may not set
+                `--job-bookmark-option`, `--job-bookmark-from` or `--job-bookmark-to`: the
+                plan sets those.
+            force: Skip the check of the job's runs: start even while a run is active (two
+                runs may then process the same data at once).
+            timeout: Seconds the read and the start may take in all; past it,
+                `DeadlineExceededError` (the run may or may not have started).
+
+        Returns:
+            The new run's id.
+
+        Raises:
+            InvalidParameterError: `plan` is not a `BackfillPlan`, or `arguments` are not
+                strings or set one of the plan's three; nothing was sent.
+            JobRunActiveError: A run of the job is active (without `force`); nothing was
+                started.
+            ConcurrentRunsExceededError: The job already has as many runs as its
+                `MaxConcurrentRuns` allows.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_backfill.start_backfill(plan, arguments, force), timeout)
 
 
 _default: GlueBookmarks | None = None
@@ -676,7 +777,11 @@ def get_job_bookmark(
 
 
 def reset_job_bookmark(
-    job_name: str, *, run_id: str | None = None, timeout: float | None = None
+    job_name: str,
+    *,
+    run_id: str | None = None,
+    if_idle: bool = False,
+    timeout: float | None = None,
 ) -> JobBookmarkEntry:
     """Reset or rewind a job's bookmark with the default `GlueBookmarks()`.
 
@@ -685,6 +790,8 @@ def reset_job_bookmark(
     Args:
         job_name: The name of the job.
         run_id: The id of the run to rewind to.
+        if_idle: Reset only if no run of the job is active, as
+            `GlueBookmarks.reset_job_bookmark` checks it.
         timeout: Seconds the call may take, as `GlueBookmarks.reset_job_bookmark` takes it.
 
     Returns:
@@ -693,4 +800,6 @@ def reset_job_bookmark(
     Raises:
         GlueBookmarksError: As `GlueBookmarks.reset_job_bookmark` raises.
     """
-    return _default_client().reset_job_bookmark(job_name, run_id=run_id, timeout=timeout)
+    return _default_client().reset_job_bookmark(
+        job_name, run_id=run_id, if_idle=if_idle, timeout=timeout
+    )

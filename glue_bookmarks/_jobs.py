@@ -17,14 +17,20 @@ import attrs
 from glue_bookmarks._exceptions import ResponseValidationError, response_context
 
 __all__ = [
+    "ACTIVE_RUN_STATES",
+    "BOOKMARK_FROM_ARGUMENT",
     "BOOKMARK_OPTION_ARGUMENT",
+    "BOOKMARK_TO_ARGUMENT",
+    "JOB_RUNS_PAGE_SIZE",
     "BookmarkOption",
     "JobConfig",
     "RunStart",
+    "active_run",
     "committing_runs",
     "jobs_from_page",
     "misfit",
     "page_job_names",
+    "started_run_id",
 ]
 
 # The job argument that sets bookmarks on or off, for a job and for one run of it.
@@ -65,7 +71,12 @@ class JobConfig:
 
 @attrs.frozen(kw_only=True)
 class RunStart:
-    """A succeeded run that may have committed the bookmark: its id and when it started."""
+    """A succeeded run that may have committed the bookmark: its id and when it started.
+
+    Attributes:
+        run_id: The run's `Id`.
+        started_on: Its `StartedOn`, timezone-aware (a time Glue sends without a zone is UTC).
+    """
 
     run_id: str
     started_on: datetime
@@ -196,3 +207,46 @@ def committing_runs(page: Mapping[str, Any]) -> list[RunStart]:
             started_on = started_on.replace(tzinfo=timezone.utc)
         found.append(RunStart(run_id=run_id, started_on=started_on))
     return found
+
+
+# -- the running-job check and backfills ---------------------------------------------------------
+
+# GetJobRuns' largest page (MaxResults): a long history in the fewest requests.
+JOB_RUNS_PAGE_SIZE: Final = 200
+
+# The `JobRunState` values of a run that has not ended (Glue's service model lists the rest:
+# STOPPED, SUCCEEDED, FAILED, TIMEOUT, ERROR, EXPIRED).
+ACTIVE_RUN_STATES: Final = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
+
+# The run arguments that name the window a paused run processes: the input after the first
+# run's, up to and including the second run's.
+BOOKMARK_FROM_ARGUMENT: Final = "--job-bookmark-from"
+BOOKMARK_TO_ARGUMENT: Final = "--job-bookmark-to"
+
+
+def active_run(page: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first run of one `GetJobRuns` page that has not ended, as `(run_id, state)`;
+    None when every run has. Every run's `JobRunState` is checked, and such a run's `Id`."""
+    runs = page.get("JobRuns")
+    if not isinstance(runs, list):
+        raise misfit(page, "GetJobRuns", "JobRuns", f"is not a list: {runs!r:.200}")
+    for index, member in enumerate(runs):
+        where = f"JobRuns[{index}]"
+        run: Mapping[str, Any] = _object(member, page, "GetJobRuns", where)
+        state = run.get("JobRunState")
+        if type(state) is not str:
+            raise misfit(page, "GetJobRuns", f"{where}.JobRunState", f"is not a string: {state!r}")
+        if state in ACTIVE_RUN_STATES:
+            run_id = run.get("Id")
+            if type(run_id) is not str or not run_id:
+                raise misfit(page, "GetJobRuns", f"{where}.Id", f"is not a run id: {run_id!r:.200}")
+            return run_id, state
+    return None
+
+
+def started_run_id(answer: Mapping[str, Any]) -> str:
+    """The id of the run a `StartJobRun` answer started."""
+    run_id = answer.get("JobRunId")
+    if type(run_id) is not str or not run_id:
+        raise misfit(answer, "StartJobRun", "JobRunId", f"is not a run id: {run_id!r:.200}")
+    return run_id

@@ -126,6 +126,11 @@ EXIT_STATUS: Final[dict[tuple[str, str], int]] = {
     ("docs/cli.md", "glue-bookmarks get nightly-orders --query 'JobBookmarkEntry.['"): 2,
     ("docs/cli.md", "glue-bookmarks get nightly-orders --endpoint-url http://127.0.0.1:1"): 1,
     ("docs/cli.md", "glue-bookmarks get ''"): 2,
+    ("docs/cli.md", 'glue-bookmarks reset nightly-orders --yes; echo "exit status $?"'): 5,
+    (
+        "docs/cli.md",
+        "glue-bookmarks backfill nightly-orders --since 2024-10-20T00:00:00Z --dry-run",
+    ): 2,
     ("docs/doctor.md", "glue-bookmarks doctor --all"): 3,
     (
         "README.md",
@@ -170,10 +175,25 @@ def _nightly_runs_and_clickstream_is_reset(glue: GlueClient) -> None:
     glue.reset_job_bookmark(JobName="hourly-clickstream")
 
 
+def _a_nightly_run_is_running(glue: GlueClient) -> None:
+    seed_job_run(
+        "nightly-orders",
+        started_on=datetime(2024, 10, 29, 1, 30, tzinfo=timezone.utc),
+        state="RUNNING",
+        run_id="jr_" + "7" * 64,
+        region_name=glue.meta.region_name,
+    )
+
+
 # What happens before a console command, where the page says so in words (or in a comment).
 BEFORE_COMMAND: Final[dict[tuple[str, str], Callable[[GlueClient], None]]] = {
     # "After one more run of `nightly-orders`, a rewind to the run before it:"
     ("docs/cli.md", "glue-bookmarks get nightly-orders --output table"): _one_more_nightly_run,
+    # "While a run of `nightly-orders` is running:"
+    (
+        "docs/cli.md",
+        'glue-bookmarks reset nightly-orders --yes; echo "exit status $?"',
+    ): _a_nightly_run_is_running,
     (
         "docs/snapshots.md",
         "# ... nightly-orders runs, and someone resets hourly-clickstream ...",

@@ -1,8 +1,8 @@
 """The async client has every public method of the sync one, and both give the same answers.
 
 The methods are compared by introspection, so a method added to one client only fails here;
-the operations written once (`diagnose`, `plan_rewind`, `apply_rewind`) run in both clients
-against one moto server.
+the operations written once (`diagnose`, `plan_rewind`, `apply_rewind`, `plan_backfill`,
+`start_backfill`) run in both clients against one moto server.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from glue_bookmarks import (
     BookmarkChangedError,
     GlueBookmarks,
     JobDiagnosis,
+    JobRunActiveError,
     RewindPlan,
 )
 from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
@@ -178,3 +179,30 @@ async def test_diagnose_and_rewind_give_the_same_answers_in_both_clients(
     assert (plan.run_id, plan.reprocess_from) == ("jr_1", MONDAY + timedelta(days=1))
     assert applied is not None
     assert after.run_id == "jr_1"
+
+
+@pytest.mark.asyncio
+async def test_backfill_gives_the_same_answers_in_both_clients(glue_moto_server_url: str) -> None:
+    _seed(glue_moto_server_url)
+    since = MONDAY + timedelta(hours=1)
+    with GlueBookmarks(
+        session=botocore_session(), endpoint_url=glue_moto_server_url, region_name=REGION
+    ) as sync:
+        sync_plan = sync.plan_backfill("nightly", since=since)
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=glue_moto_server_url, region_name=REGION
+    ) as gb:
+        plan = await gb.plan_backfill("nightly", since=since)
+        before = await gb.get_job_bookmark("nightly")
+        run_id = await gb.start_backfill(plan, arguments={"--day": "2"})
+        seed_job_run("nightly", started_on=MONDAY + timedelta(days=5), state="RUNNING")
+        with pytest.raises(JobRunActiveError):
+            await gb.start_backfill(plan)
+        with pytest.raises(JobRunActiveError):
+            await gb.reset_job_bookmark("nightly", if_idle=True)
+        after = await gb.get_job_bookmark("nightly")
+
+    assert plan == sync_plan
+    assert (plan.from_run.run_id, plan.to_run.run_id) == ("jr_0", "jr_2")
+    assert run_id.startswith("jr_")
+    assert after == before
