@@ -1,5 +1,6 @@
 """A Glue endpoint for the doctor benchmark: `GetJobs` pages, `GetJobBookmark`, `GetJobRuns`
-and `GetSecurityConfiguration` answers.
+and `GetSecurityConfiguration` answers, and S3 `GetObject` of the jobs' scripts (each shared
+by ten jobs).
 
 Run as `python -m benchmarks._jobs_server --jobs N --delay SECONDS` (by `jobs_server_process()`):
 it serves N jobs named `doctor-job-0000`, ... on 127.0.0.1, prints its URL, and answers every
@@ -50,12 +51,42 @@ def _job(number: int) -> dict[str, Any]:
     return {
         "Name": job_name(number),
         "Role": "arn:aws:iam::123456789012:role/glue-etl",
-        "Command": {"Name": "glueetl", "ScriptLocation": f"s3://scripts/{job_name(number)}.py"},
+        # Ten jobs share each script, as jobs built from one template do.
+        "Command": {"Name": "glueetl", "ScriptLocation": f"s3://scripts/{_script(number)}"},
         "DefaultArguments": {"--job-bookmark-option": "job-bookmark-enable"},
         "ExecutionProperty": {"MaxConcurrentRuns": 1},
         "GlueVersion": "4.0",
         "SecurityConfiguration": SECURITY_CONFIGURATION,
     }
+
+
+def _script(number: int) -> str:
+    return f"script-{number // 10:04d}.py"
+
+
+# Every job's script: one read, with the context its bookmark holds, committed; the lint
+# finds nothing in it.
+SCRIPT = b"""import sys
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+glueContext = GlueContext(SparkContext())
+job = Job(glueContext)
+job.init(args["JOB_NAME"], args)
+source = glueContext.create_dynamic_frame.from_catalog(
+    database="sales", table_name="orders", transformation_ctx="datasource0"
+)
+glueContext.write_dynamic_frame.from_options(
+    frame=source,
+    connection_type="s3",
+    format="parquet",
+    connection_options={"path": "s3://curated/orders/"},
+)
+job.commit()
+"""
 
 
 def _runs(name: str, limit: int, now: datetime) -> list[dict[str, Any]]:
@@ -161,6 +192,20 @@ def _serve(jobs: int, delay: float) -> None:
             self.send_header("Content-Type", "application/x-amz-json-1.1")
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("x-amzn-RequestId", f"bench-{operation}")
+            self.end_headers()
+            self.wfile.write(payload)
+            self.wfile.flush()
+
+        def do_GET(self) -> None:
+            # S3 GetObject, path style: /scripts/script-NNNN.py.
+            arrived = time.monotonic()
+            with lock:
+                counts["GetObject"] += 1
+            found = self.path.startswith("/scripts/script-")
+            payload = SCRIPT if found else b"<Error><Code>NoSuchKey</Code></Error>"
+            time.sleep(max(0.0, arrived + delay - time.monotonic()))
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
             self.wfile.flush()

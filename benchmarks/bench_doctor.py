@@ -155,7 +155,34 @@ def doctor(rounds: int = ROUNDS) -> Result:
     )
 
 
-T = TypeVar("T")
+def doctor_scripts(rounds: int = ROUNDS) -> Result:
+    """`diagnose(scripts=True)` against `diagnose()`: the scripts' reads (one `GetObject` per
+    distinct script, ten jobs a script) and their lint on top of the doctor."""
+    scripts = math.ceil(JOBS / 10)
+    with (
+        jobs_server_process(jobs=JOBS, delay=DELAY) as server,
+        GlueBookmarks(endpoint_url=server.url, region_name=REGION) as gb,
+    ):
+        gb.get_job_bookmarks(NAMES[:16])  # untimed: the clients and their connections
+        gb.lint_s3_script("s3://scripts/script-0000.py")
+        diagnosed = _diagnosed()
+        ours = _checked(
+            server,
+            lambda: gb.diagnose(scripts=True),
+            _check_diagnoses,
+            {**diagnosed, "GetObject": scripts},
+            _seconds,
+        )
+        raw = _checked(server, gb.diagnose, _check_diagnoses, diagnosed, _seconds)
+        ours_median, raw_median = alternate(ours, raw, rounds=rounds)
+    return Result(
+        f"diagnose(scripts=True) {JOBS:,} jobs, {scripts} scripts: vs diagnose()",
+        "s",
+        ours_median,
+        raw_median,
+        1.3,
+        raw_label="diagnose()",
+    )
 
 
 def history(rounds: int = ROUNDS) -> Result:
@@ -194,6 +221,9 @@ def history(rounds: int = ROUNDS) -> Result:
         raw_peak=raw_peak,
         raw_label="diagnose()",
     )
+
+
+T = TypeVar("T")
 
 
 def async_doctor(rounds: int = ROUNDS) -> Result:
@@ -237,7 +267,7 @@ def main() -> list[Result]:
         f"doctor: diagnose() over {JOBS:,} jobs vs get_job_bookmarks() over the same jobs, "
         f"server answering after {DELAY * 1000:.0f} ms"
     )
-    results = [doctor(), async_doctor(), history()]
+    results = [doctor(), async_doctor(), history(), doctor_scripts()]
     for result in results:
         print_result(result)
     return results

@@ -11,6 +11,7 @@ with GlueBookmarks(region_name="eu-west-1") as gb:
 import logging as _logging
 
 from glue_bookmarks._async import AsyncGlueBookmarks
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
 from glue_bookmarks._diff import JobDiff, SourceDiff, diff_bookmarks, load_snapshot
 from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
@@ -19,6 +20,7 @@ from glue_bookmarks._exceptions import (
     AccessDeniedError,
     BookmarkChangedError,
     BookmarkParseError,
+    ConcurrentRunsExceededError,
     ConfigurationError,
     DeadlineExceededError,
     EntityNotFoundError,
@@ -27,8 +29,10 @@ from glue_bookmarks._exceptions import (
     InvalidInputError,
     InvalidParameterError,
     JobNotFoundError,
+    JobRunActiveError,
     NoBookmarkError,
     OperationTimeoutError,
+    ResourceNumberLimitExceededError,
     ResponseValidationError,
     ServiceError,
     SnapshotError,
@@ -36,6 +40,8 @@ from glue_bookmarks._exceptions import (
     TransportError,
     ValidationError,
 )
+from glue_bookmarks._jobs import RunStart
+from glue_bookmarks._lint import ScriptRead, ScriptReport, lint_script
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import (
     BookmarkState,
@@ -48,9 +54,11 @@ from glue_bookmarks._version import __version__
 __all__ = [
     "AccessDeniedError",
     "AsyncGlueBookmarks",
+    "BackfillPlan",
     "BookmarkChangedError",
     "BookmarkParseError",
     "BookmarkState",
+    "ConcurrentRunsExceededError",
     "ConfigurationError",
     "DeadlineExceededError",
     "EntityNotFoundError",
@@ -65,10 +73,15 @@ __all__ = [
     "JobDiagnosis",
     "JobDiff",
     "JobNotFoundError",
+    "JobRunActiveError",
     "NoBookmarkError",
     "OperationTimeoutError",
+    "ResourceNumberLimitExceededError",
     "ResponseValidationError",
     "RewindPlan",
+    "RunStart",
+    "ScriptRead",
+    "ScriptReport",
     "ServiceError",
     "Severity",
     "SnapshotError",
@@ -81,6 +94,7 @@ __all__ = [
     "__version__",
     "diff_bookmarks",
     "get_job_bookmark",
+    "lint_script",
     "load_snapshot",
     "reset_job_bookmark",
 ]

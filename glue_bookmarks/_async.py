@@ -1,6 +1,7 @@
 """`AsyncGlueBookmarks`: the asyncio client, a driver of the operations over aiobotocore.
 
-The operations are the sync client's (`_operations`, `_doctor.diagnose`, `_rewind`), written
+The operations are the sync client's (`_operations`, `_doctor.diagnose`, `_rewind`,
+`_backfill`), written
 once; this module awaits their requests on one aiobotocore client and runs their batches on
 the task shell of the many-jobs schedule (`_tasks`). aiobotocore is imported when an
 `AsyncGlueBookmarks` is created, never by `import glue_bookmarks`.
@@ -27,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _limits, _operations, _rewind, _tasks
+from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _tasks
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
 from glue_bookmarks._calls import (
     Call,
@@ -46,7 +48,9 @@ from glue_bookmarks._limits import (
     LimitReachedError,
     Limits,
     hook_limits_async,
+    read_body_async,
 )
+from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
@@ -102,6 +106,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
         config: A `botocore.config.Config` (or aiobotocore's `AioConfig`), merged over our
             defaults as `GlueBookmarks` merges it.
         max_answer_bytes: The most bytes an answer's body may have, as for `GlueBookmarks`.
+        s3_client: An aiobotocore S3 client (entered) to read scripts with, as
+            `GlueBookmarks` takes one.
 
     Raises:
         ConfigurationError: aiobotocore is not installed (`pip install 'glue-bookmarks[async]'`).
@@ -120,6 +126,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         endpoint_url: str | None = None,
         config: Config | None = None,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        s3_client: AioBaseClient | None = None,
     ) -> None:
         aiobotocore = _aiobotocore()
         super().__init__(
@@ -130,15 +137,19 @@ class AsyncGlueBookmarks(BaseBookmarks):
             endpoint_url=endpoint_url,
             config=config,
             max_answer_bytes=max_answer_bytes,
+            s3_client=s3_client,
             client_type=aiobotocore.client.AioBaseClient,
             session_type=aiobotocore.session.AioSession,
             client_hint=" (for a botocore or boto3 client, use GlueBookmarks)",
             session_hint=" (for a botocore Session, use GlueBookmarks)",
         )
         self._client: AioBaseClient | None = client
-        if client is not None:
-            hook_limits_async(client)
+        self._s3_client: AioBaseClient | None = s3_client
+        for given in (client, s3_client):
+            if given is not None:
+                hook_limits_async(given)
         self._context: Any = None  # the `async with` of a client created here
+        self._s3_context: Any = None
         import asyncio
 
         self._lock = asyncio.Lock()
@@ -160,11 +171,13 @@ class AsyncGlueBookmarks(BaseBookmarks):
         Calling it again does nothing. Any call after it raises `ConfigurationError`.
         """
         async with self._lock:
-            context, self._context = self._context, None
-            self._client = None
+            contexts = [self._context, self._s3_context]
+            self._context = self._s3_context = None
+            self._client = self._s3_client = None
             self._closed = True
-        if context is not None:
-            await context.__aexit__(None, None, None)
+        for context in contexts:
+            if context is not None:
+                await context.__aexit__(None, None, None)
 
     async def _get_client(self) -> AioBaseClient:
         client = self._client
@@ -177,23 +190,48 @@ class AsyncGlueBookmarks(BaseBookmarks):
                 self._client = await self._create_client()
             return self._client
 
+    async def _get_s3_client(self) -> AioBaseClient:
+        """The S3 client scripts are read with: `s3_client`, or one made here, on first use."""
+        client = self._s3_client
+        if client is not None:
+            return client
+        glue = await self._get_client()
+        async with self._lock:
+            if self._closed:
+                raise self._closed_error()
+            if self._s3_client is None:
+                self._s3_client, self._s3_context = await self._create("s3", glue)
+            return self._s3_client
+
+    async def _client_for(self, service: str) -> AioBaseClient:
+        return await (self._get_client() if service == "glue" else self._get_s3_client())
+
     async def _create_client(self) -> AioBaseClient:
+        client, self._context = await self._create("glue")
+        return client
+
+    async def _create(self, service: str, glue: Any = None) -> tuple[AioBaseClient, Any]:
+        """A client of `service` made here, entered, and its `async with` to exit; `glue`,
+        for S3, is the Glue client whose settings it takes."""
         aiobotocore = _aiobotocore()
         # Our defaults as an AioConfig, so that an AioConfig of the user's merges over them.
         defaults = aiobotocore.config.AioConfig().merge(default_config())
+        new_session = aiobotocore.session.AioSession
         try:
-            session, options = self._creation(aiobotocore.session.AioSession, defaults)
-            if isinstance(self._config, aiobotocore.config.AioConfig):
+            if service == "glue":
+                session, options = self._creation(new_session, defaults)
+            else:
+                session, options = self._s3_creation(glue, new_session, defaults)
+            if self._owns_client and isinstance(self._config, aiobotocore.config.AioConfig):
                 # Older aiobotocore (2.13, our floor) merges only the first AioConfig's
                 # connector_args; the user's must win.
                 options["config"] = self._config.merge(options["config"])
-            context = session.create_client("glue", **options)
+            context = session.create_client(service, **options)
             client: AioBaseClient = await context.__aenter__()
         except (BotoCoreError, ValueError) as exc:
             raise creation_error(exc) from exc
-        self._context = context
         hook_limits_async(client)
-        return client
+        return client, context
 
     # -- the driver --------------------------------------------------------------------------
 
@@ -261,14 +299,14 @@ class AsyncGlueBookmarks(BaseBookmarks):
             return exc
 
     async def _send(self, call: Call) -> Any:
-        method = getattr(await self._get_client(), method_name(call.operation_name))
+        method = getattr(await self._client_for(call.service), method_name(call.operation_name))
         limits, token = _limits.for_call(self._limits)
         start = started()
         try:
             if limits.deadline is None:
-                answer = await method(**call.params)
+                answer = await _answer(method, call, limits)
             else:
-                answer = await _within(limits, method(**call.params))
+                answer = await _within(limits, _answer(method, call, limits))
             return answered(call, start, answer)
         except async_send_errors() as exc:
             error = failed(call, start, exc)
@@ -282,7 +320,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
-        schedule = self._new_schedule(await self._get_client(), batch, order.distinct)
+        schedule = self._new_schedule(await self._client_for(batch.service), batch, order.distinct)
         return await _tasks.gather(order, schedule, self._fetcher(batch, schedule))
 
     def _fetcher(self, batch: Batch[T], schedule: Schedule[T]) -> Callable[[str], Awaitable[T]]:
@@ -323,13 +361,20 @@ class AsyncGlueBookmarks(BaseBookmarks):
         return await self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
     async def reset_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+        self,
+        job_name: str,
+        *,
+        run_id: str | None = None,
+        if_idle: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry:
         """Reset or rewind a job's bookmark (`ResetJobBookmark`), as the sync client does.
 
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            if_idle: Reset only if no run of the job is active (one `GetJobRuns` page
+                first), as `GlueBookmarks.reset_job_bookmark` checks it.
             timeout: Seconds the call may take, as `GlueBookmarks` takes it: the request in
                 flight is cancelled then, with `DeadlineExceededError`.
 
@@ -338,10 +383,11 @@ class AsyncGlueBookmarks(BaseBookmarks):
 
         Raises:
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
+            JobRunActiveError: With `if_idle`, a run of the job is active; nothing was reset.
             TransportError: No answer; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
+        return await self._run(_operations.reset_bookmark(job_name, run_id, if_idle), timeout)
 
     def iter_job_names(
         self,
@@ -445,7 +491,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         self, batch: Batch[T]
     ) -> AsyncGenerator[tuple[str, T | GlueBookmarksError], None]:
         if batch.names:
-            schedule = self._new_schedule(await self._get_client(), batch, batch.names)
+            schedule = self._new_schedule(await self._client_for(batch.service), batch, batch.names)
             pairs = _tasks.stream(schedule, self._fetcher(batch, schedule))
             # Closed here, not left to the garbage collector: leaving early cancels at once.
             async with contextlib.aclosing(pairs):
@@ -460,6 +506,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
         history: bool = False,
+        scripts: bool = False,
         timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them, as `GlueBookmarks.diagnose`.
@@ -472,6 +519,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             stale_after: The age past which an enabled bookmark is `stale`.
             history: Also read the latest runs of every job with bookmarks enabled, as
                 `GlueBookmarks.diagnose`.
+            scripts: Also lint each job's script, as `GlueBookmarks.diagnose` does.
             timeout: Seconds the whole diagnosis may take, as `GlueBookmarks.diagnose`.
 
         Returns:
@@ -481,8 +529,41 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument; nothing was sent.
             GlueBookmarksError: A `GetJobs` (or `ListJobs`) request failed or did not fit.
         """
-        operation = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
-        return await self._run(operation, timeout)
+        diagnosis = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        return await self._run(_scripts.when(scripts, diagnosis), timeout)
+
+    async def lint_job(self, job_name: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint a job's script against its live bookmark, as `GlueBookmarks.lint_job`.
+
+        Args:
+            job_name: The name of the job.
+            timeout: Seconds the call may take in all.
+
+        Returns:
+            The script's report.
+
+        Raises:
+            InvalidParameterError: A bad argument, or a job whose script is not Python.
+            JobNotFoundError: The job does not exist.
+            GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
+        """
+        return await self._run(_scripts.lint_job(job_name), timeout)
+
+    async def lint_s3_script(self, url: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint the script at an `s3://BUCKET/KEY` URL, as `GlueBookmarks.lint_s3_script`.
+
+        Args:
+            url: The script's URL.
+            timeout: Seconds the call may take.
+
+        Returns:
+            The script's report.
+
+        Raises:
+            InvalidParameterError: `url` is not an s3:// URL of a Python script (`.py`).
+            ConfigurationError: No credentials or region for S3.
+        """
+        return await self._run(_scripts.lint_s3_script(url), timeout)
 
     async def plan_rewind(
         self, job_name: str, *, since: datetime, timeout: float | None = None
@@ -504,7 +585,12 @@ class AsyncGlueBookmarks(BaseBookmarks):
         return await self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     async def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
+        self,
+        plan: RewindPlan,
+        *,
+        allow_full_reset: bool = False,
+        force: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()`, as `GlueBookmarks.apply_rewind`.
 
@@ -513,7 +599,8 @@ class AsyncGlueBookmarks(BaseBookmarks):
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
-            timeout: Seconds the read and the reset may take in all.
+            force: Skip the check of the job's runs: reset even while a run is active.
+            timeout: Seconds the reads and the reset may take in all.
 
         Returns:
             The entry `ResetJobBookmark` returns; for a plan without effect, the current
@@ -523,9 +610,72 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: `plan` is not a `RewindPlan`, or is a full reset without
                 `allow_full_reset`; nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan.
+            JobRunActiveError: A run of the job is active (without `force`).
             GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
         """
-        return await self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
+        return await self._run(_rewind.apply_rewind(plan, allow_full_reset, force), timeout)
+
+    async def plan_backfill(
+        self,
+        job_name: str,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        timeout: float | None = None,
+    ) -> BackfillPlan:
+        """Plan to process a window of a job's input again, as `GlueBookmarks.plan_backfill`.
+
+        Args:
+            job_name: The name of the job.
+            since: The start of the window; timezone-aware, not in the future.
+            until: Its end; timezone-aware, later than `since`; None: up to the latest run.
+            timeout: Seconds the reads may take in all; None: none.
+
+        Returns:
+            The plan, for `start_backfill()`.
+
+        Raises:
+            InvalidParameterError: A bad argument (nothing was sent), or a window that starts
+                before the job's first run or holds no run.
+            GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
+        """
+        return await self._run(_backfill.plan_backfill(job_name, since, until), timeout)
+
+    async def start_backfill(
+        self,
+        plan: BackfillPlan,
+        *,
+        arguments: Mapping[str, str] | None = None,
+        force: bool = False,
+        timeout: float | None = None,
+    ) -> str:
+        """Start the run a plan made by `plan_backfill()` describes, as
+        `GlueBookmarks.start_backfill`.
+
+        Args:
+            plan: The plan.
+            arguments: More run arguments; they may not set the plan's three.
+            force: Skip the check of the job's runs: start even while a run is active.
+            timeout: Seconds the read and the start may take in all.
+
+        Returns:
+            The new run's id.
+
+        Raises:
+            InvalidParameterError: A bad argument; nothing was sent.
+            JobRunActiveError: A run of the job is active (without `force`).
+            ConcurrentRunsExceededError: The job runs as often at once as it may.
+            GlueBookmarksError: Any other failure, as for `GlueBookmarks`.
+        """
+        return await self._run(_backfill.start_backfill(plan, arguments, force), timeout)
+
+
+async def _answer(method: Callable[..., Any], call: Call, limits: Limits) -> Any:
+    """The call's answer; an S3 object's `Body` read whole, within the answer's size cap."""
+    answer = await method(**call.params)
+    if "Body" in answer:
+        answer = {**answer, "Body": await read_body_async(answer["Body"], limits)}
+    return answer
 
 
 async def _within(limits: Limits, call: Coroutine[Any, Any, Any]) -> Any:

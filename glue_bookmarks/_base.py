@@ -142,6 +142,7 @@ class BaseBookmarks:
         endpoint_url: str | None,
         config: Config | None,
         max_answer_bytes: int,
+        s3_client: Any = None,
         client_type: type,
         session_type: type,
         client_hint: str = "",
@@ -164,8 +165,11 @@ class BaseBookmarks:
                     f"client is used as is, so it cannot be combined with {', '.join(given)}",
                     parameter="client",
                 )
-            _check_glue_client(client)
+            _check_client(client, "glue", "client")
             check_optional("client", client, client_type, hint=client_hint)
+        if s3_client is not None:
+            _check_client(s3_client, "s3", "s3_client")
+            check_optional("s3_client", s3_client, client_type, hint=client_hint)
         check_optional("session", session, session_type, hint=session_hint)
         check_optional("region_name", region_name, str)
         check_optional("profile_name", profile_name, str)
@@ -174,6 +178,7 @@ class BaseBookmarks:
         check_max_answer_bytes(max_answer_bytes)
         self._client = client
         self._owns_client = client is None
+        self._s3_client = s3_client
         self._session = session
         self._region_name = region_name
         self._profile_name = profile_name
@@ -235,14 +240,29 @@ class BaseBookmarks:
             "config": client_config(session, self._config, defaults),
         }
 
+    def _s3_creation(
+        self, glue: Any, new_session: Callable[..., _Session], defaults: Config = _DEFAULT_CONFIG
+    ) -> tuple[_Session, dict[str, Any]]:
+        """The session and `create_client` arguments of the S3 client that reads scripts: the
+        Glue client's own settings (profile, region, endpoint, config), or, beside an injected
+        Glue client `glue`, a default session in that client's region."""
+        if self._owns_client:
+            return self._creation(new_session, defaults)
+        session = new_session()
+        return session, {
+            "region_name": glue.meta.region_name,
+            "config": client_config(session, None, defaults),
+        }
 
-def _check_glue_client(client: object) -> None:
+
+def _check_client(client: object, service: str, parameter: str) -> None:
     service_name = getattr(
         getattr(getattr(client, "meta", None), "service_model", None), "service_name", None
     )
-    if service_name != "glue":
+    if service_name != service:
+        what = "Glue" if service == "glue" else service.upper()
         raise InvalidParameterError(
-            f"client must be a botocore Glue client, got {type(client).__name__} "
+            f"{parameter} must be a botocore {what} client, got {type(client).__name__} "
             f"for service {service_name!r}",
-            parameter="client",
+            parameter=parameter,
         )

@@ -52,10 +52,12 @@ T = TypeVar("T")
 
 
 class Call(NamedTuple):
-    """A request an operation needs: a Glue operation and its parameters."""
+    """A request an operation needs: an operation, its parameters, and the service it is sent
+    to (`"glue"`, or `"s3"` for a script's `GetObject`, whose `Body` the driver reads whole)."""
 
     operation_name: str
     params: Mapping[str, Any]
+    service: str = "glue"
 
 
 class OneCall(Generic[T]):

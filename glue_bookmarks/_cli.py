@@ -1,4 +1,5 @@
-"""The `glue-bookmarks` command: `main()` and its commands get, reset, list, doctor, rewind, diff.
+"""The `glue-bookmarks` command: `main()` and its commands get, reset, list, doctor, rewind,
+backfill, diff.
 
 Run as `glue-bookmarks` (the console script) or `python -m glue_bookmarks`. Each command takes
 the arguments `_cli_args` parsed, calls the library, and writes what `_cli_render` makes of the
@@ -14,18 +15,22 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Literal, TypeVar
 
 from botocore.config import Config
 from jmespath.exceptions import JMESPathError
 
+from glue_bookmarks._backfill import check_arguments
 from glue_bookmarks._base import default_config
 from glue_bookmarks._cli_args import (
+    BACKFILL_OUTPUT,
     EXIT_DECLINED,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_JOBS_FAILED,
     EXIT_OK,
+    EXIT_RUN_ACTIVE,
     EXIT_USAGE,
     PROG,
     REWIND_OUTPUT,
@@ -34,6 +39,9 @@ from glue_bookmarks._cli_args import (
 from glue_bookmarks._cli_render import (
     Outcome,
     Progress,
+    backfill_document,
+    backfill_plan_text,
+    backfill_started_text,
     count,
     describe,
     diff_document,
@@ -43,6 +51,8 @@ from glue_bookmarks._cli_render import (
     entry_document,
     entry_table,
     json_text,
+    lint_document,
+    lint_text,
     list_document,
     list_table,
     note,
@@ -60,9 +70,12 @@ from glue_bookmarks._exceptions import (
     GlueBookmarksError,
     InvalidParameterError,
     JobNotFoundError,
+    JobRunActiveError,
     NoBookmarkError,
 )
+from glue_bookmarks._lint import lint_script
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
+from glue_bookmarks._scripts import S3_SCHEME, check_s3_url, is_python_script
 from glue_bookmarks._validation import check_name
 
 __all__ = ["main"]
@@ -128,17 +141,25 @@ def _write(
     sys.stdout.write(text)
 
 
-def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
+def _confirm(
+    command: str,
+    job: str,
+    prompt: str,
+    otherwise: str,
+    *,
+    change: str = "changes the bookmark of job {job!r}",
+    unchanged: str = "the bookmark of {job!r} is unchanged",
+) -> int:
     """`EXIT_OK` when the user, asked `prompt` on stderr, answers y or yes on stdin.
 
-    Nothing is asked without a terminal on stdin: a usage error says what to pass `otherwise`.
-    Any other answer is `EXIT_DECLINED`, with a line that says the bookmark of `job` is
-    unchanged.
+    Nothing is asked without a terminal on stdin: a usage error says what the command would
+    do (`change`, of `job`) and what to pass `otherwise`. Any other answer is
+    `EXIT_DECLINED`, with a line that says what is `unchanged`.
     """
     if not _is_terminal(sys.stdin):
         _print_error(
-            f"{command} changes the bookmark of job {job!r} and stdin is not a terminal to "
-            f"confirm on; {otherwise}"
+            f"{command} {change.format(job=job)} and stdin is not a terminal to confirm on; "
+            f"{otherwise}"
         )
         return EXIT_USAGE
     sys.stderr.write(prompt)
@@ -151,7 +172,7 @@ def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
         raise
     if answer.strip().lower() in ("y", "yes"):
         return EXIT_OK
-    sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
+    sys.stderr.write(f"{PROG}: {command} cancelled; {unchanged.format(job=job)}\n")
     return EXIT_DECLINED
 
 
@@ -205,7 +226,9 @@ def _reset(args: argparse.Namespace) -> int:
         if status != EXIT_OK:
             return status
     with _bookmarks(args) as gb:
-        entry = gb.reset_job_bookmark(args.job, run_id=args.run_id, timeout=args.timeout)
+        entry = gb.reset_job_bookmark(
+            args.job, run_id=args.run_id, if_idle=not args.force, timeout=args.timeout
+        )
     _write(args, entry, entry_document, entry_table, default="json")
     return EXIT_OK
 
@@ -323,11 +346,16 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 tags=tags or None,
                 stale_after=args.stale_after,
                 history=args.history,
+                scripts=args.scripts,
                 timeout=args.timeout,
             )
         else:
             diagnoses = gb.diagnose(
-                given, stale_after=args.stale_after, history=args.history, timeout=args.timeout
+                given,
+                stale_after=args.stale_after,
+                history=args.history,
+                scripts=args.scripts,
+                timeout=args.timeout,
             )
         nothing_found = _no_jobs(gb, args.prefix, tags) if every_job and not diagnoses else ""
     _write(args, diagnoses, doctor_document, doctor_table)
@@ -345,6 +373,72 @@ def _doctor(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
         return EXIT_JOBS_FAILED
     return EXIT_OK
+
+
+def _lint(args: argparse.Namespace) -> int:
+    if not args.paths and not args.lint_jobs:
+        _print_error("give a script (PATH or s3://BUCKET/KEY) or --job NAME to lint")
+        return EXIT_USAGE
+    if args.output == "table" or args.wide:
+        _print_error("lint prints text (a line a finding) or --output json, not a table")
+        return EXIT_USAGE
+    # Every argument is checked, and every local file read, before any request.
+    local = {path: _script_text(path) for path in args.paths if not path.startswith(S3_SCHEME)}
+    for path in args.paths:
+        if path.startswith(S3_SCHEME):
+            check_s3_url(path, "PATH")
+            if not is_python_script(path):
+                raise InvalidParameterError(
+                    f"{path} is not a Python script (.py); lint reads Python scripts only"
+                )
+    for job in args.lint_jobs:
+        check_name("job_name", job)
+    by_path = {path: lint_script(text, path=path) for path, text in local.items()}
+    by_job = []
+    remote = [path for path in args.paths if path not in local]
+    if remote or args.lint_jobs:
+        with _bookmarks(args) as gb:
+            for path in remote:
+                by_path[path] = gb.lint_s3_script(path, timeout=args.timeout)
+            by_job = [gb.lint_job(job, timeout=args.timeout) for job in args.lint_jobs]
+    reports = [by_path[path] for path in args.paths] + by_job
+    if args.output == "json" or args.query is not None:
+        _write(args, reports, lint_document, _no_table, default="json")
+    else:
+        sys.stdout.write(lint_text(reports))
+    fail_on = args.fail_on
+    failing = [
+        report
+        for report in reports
+        if fail_on is not None and any(f.severity >= fail_on for f in report.findings)
+    ]
+    if failing:
+        sys.stdout.flush()
+        _print_error(
+            f"{len(failing)} of {count(len(reports), 'script')} "
+            f"{'has' if len(failing) == 1 else 'have'} findings at or above {fail_on.value}"
+        )
+        return EXIT_JOBS_FAILED
+    return EXIT_OK
+
+
+def _script_text(path: str) -> str:
+    """A local script's text; a file that is missing, unreadable or not Python is a usage
+    error (`InvalidParameterError`)."""
+    if not is_python_script(path):
+        raise InvalidParameterError(
+            f"{path} is not a Python script (.py); lint reads Python scripts only"
+        )
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidParameterError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidParameterError(f"{path}: cannot be read ({exc})") from None
+
+
+def _no_table(reports: object, width: int | None) -> str:
+    raise AssertionError("lint has no table")  # refused before any work
 
 
 def _rewind(args: argparse.Namespace) -> int:
@@ -374,8 +468,71 @@ def _rewind(args: argparse.Namespace) -> int:
             )
             if status != EXIT_OK:
                 return status
-        entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset, timeout=args.timeout)
+        entry = gb.apply_rewind(
+            plan,
+            allow_full_reset=args.allow_full_reset,
+            force=args.force,
+            timeout=args.timeout,
+        )
     sys.stdout.write(rewind_text(plan, entry))
+    return EXIT_OK
+
+
+def _run_arguments(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, str]:
+    """The `--arg KEY=VALUE` pairs as run arguments, each KEY with a leading `--` (added if
+    not given), checked before any request: a usage error exits 2."""
+    arguments: dict[str, str] = {}
+    for key, value in args.arguments:
+        name = key if key.startswith("--") else f"--{key}"
+        if arguments.get(name, value) != value:
+            parser.error(f"argument --arg: {name} given twice, with different values")
+        arguments[name] = value
+    return check_arguments(arguments)
+
+
+def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.output == "table" or args.wide:
+        _print_error(BACKFILL_OUTPUT)
+        return EXIT_USAGE
+    # A document (JSON or text) is printed once, at the end; the plan for people at once.
+    document = args.query is not None or args.output in ("json", "text")
+    # Checked before any request, as plan_backfill checks them: a usage error sends nothing.
+    check_name("job_name", args.job)
+    arguments = _run_arguments(args, parser)
+    run_id = None
+    with _bookmarks(args) as gb:
+        plan = gb.plan_backfill(args.job, since=args.since, until=args.until, timeout=args.timeout)
+        text = backfill_plan_text(plan, arguments)
+        if not document:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        if not args.dry_run:
+            if not args.yes:
+                status = _confirm(
+                    "backfill",
+                    args.job,
+                    # The plan goes with the question when stdout holds the document.
+                    (text if document else "") + "Start this run? [y/N] ",
+                    "pass --yes to start it, or --dry-run",
+                    change="starts a run of job {job!r}",
+                    unchanged="no run of {job!r} was started",
+                )
+                if status != EXIT_OK:
+                    return status
+            run_id = gb.start_backfill(
+                plan, arguments=arguments, force=args.force, timeout=args.timeout
+            )
+    if not document:
+        if run_id is not None:
+            sys.stdout.write(backfill_started_text(plan, run_id))
+        return EXIT_OK
+    result = backfill_document(plan, arguments, run_id)
+    if args.query is not None:
+        sys.stdout.write(query_text(args.query, result, args.output or "json"))
+    elif args.output == "text":
+        sys.stdout.write(text_output(result))
+    else:
+        sys.stdout.write(json_text(result))
     return EXIT_OK
 
 
@@ -483,10 +640,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 success, 1 a service, transport or configuration error, 2 a usage
-        error (a reset or rewind without `--yes` and without a terminal included) or a file
-        that is not a snapshot, 3 `list` (or `diff` against the live bookmarks) with some jobs
-        failed or `doctor` with a finding at or above `--fail-on`, 4 a reset or rewind
-        declined at its prompt, 130 interrupted.
+        error (a reset, rewind or backfill without `--yes` and without a terminal included),
+        a backfill window that holds no run, or a file that is not a snapshot, 3 `list` (or
+        `diff` against the live bookmarks) with some jobs failed or `doctor` with a finding at
+        or above `--fail-on`, 4 a reset, rewind or backfill declined at its prompt, 5 a reset,
+        rewind or backfill refused while a run of the job is active, 130 interrupted.
     """
     parser, commands = parsers()
     try:
@@ -504,10 +662,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 status = _reset(args)
             elif args.command == "rewind":
                 status = _rewind(args)
+            elif args.command == "backfill":
+                status = _backfill(args, commands["backfill"])
             elif args.command == "diff":
                 status = _diff(args, commands["diff"])
             elif args.command == "list":
                 status = _list(args, commands["list"])
+            elif args.command == "lint":
+                status = _lint(args)
             else:
                 status = _doctor(args, commands["doctor"])
         sys.stdout.flush()
@@ -518,6 +680,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidParameterError as exc:
         _print_error(describe(exc))
         return EXIT_USAGE
+    except JobRunActiveError as exc:
+        # The library's remedy is force=True; the command's is --force.
+        _print_error(
+            f"JobRunActiveError: job {exc.job_name!r} has a run in state {exc.state} "
+            f"({exc.run_id}); nothing was changed: wait for it to end, or pass --force"
+        )
+        return EXIT_RUN_ACTIVE
     except JMESPathError as exc:
         # An error only evaluation finds, such as a function given a value of the wrong type;
         # the request has been made by then.

@@ -21,11 +21,13 @@ from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
 from glue_bookmarks._version import __version__
 
 __all__ = [
+    "BACKFILL_OUTPUT",
     "EXIT_DECLINED",
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_JOBS_FAILED",
     "EXIT_OK",
+    "EXIT_RUN_ACTIVE",
     "EXIT_USAGE",
     "PROG",
     "REWIND_OUTPUT",
@@ -40,6 +42,8 @@ EXIT_USAGE: Final = 2
 EXIT_JOBS_FAILED: Final = 3
 # Not a usage error: the command was right, and the user said no.
 EXIT_DECLINED: Final = 4
+# Not a failure either: the job is busy now, and the same command may work once it is not.
+EXIT_RUN_ACTIVE: Final = 5
 # What a shell reports for a command stopped by SIGINT (128 + 2).
 EXIT_INTERRUPTED: Final = 130
 
@@ -47,17 +51,25 @@ EXIT_INTERRUPTED: Final = 130
 REWIND_OUTPUT: Final = (
     "rewind prints its plan for people; --output, --query and --wide do not apply"
 )
+# Why backfill refuses a table.
+BACKFILL_OUTPUT: Final = (
+    "backfill prints its plan for people, or with --output json or text (or --query) as a "
+    "document; --output table and --wide do not apply"
+)
 
 _EPILOG: Final = """\
 exit status:
   0    success
   1    a service or transport error, no credentials or region, an answer that does not fit
-  2    usage error: bad arguments, an invalid job name or run id, a reset or rewind
-       without --yes and without a terminal to confirm on, a --query expression that
-       cannot be evaluated, a file that is not a snapshot
+  2    usage error: bad arguments, an invalid job name or run id, a reset, rewind or
+       backfill without --yes and without a terminal to confirm on, a --query expression
+       that cannot be evaluated, a file that is not a snapshot, a backfill window that
+       holds no run
   3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
        found, or another error); doctor found something at or above --fail-on
-  4    a reset or rewind declined at its prompt: nothing was changed
+  4    a reset, rewind or backfill declined at its prompt: nothing was changed
+  5    a reset, rewind or backfill refused: a run of the job is active (starting,
+       running, stopping or waiting); nothing was changed (--force skips the check)
   130  interrupted (Ctrl-C)
 
 Global and output options are accepted before or after the command, as the AWS CLI accepts
@@ -87,6 +99,18 @@ def _seconds(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
     return value
+
+
+def _fail_on(text: str) -> Severity | None:
+    """A severity, or None for `never`."""
+    if text == "never":
+        return None
+    try:
+        return Severity(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be error, warning, info or never, got {text!r}"
+        ) from None
 
 
 def _timeout(text: str) -> float:
@@ -165,6 +189,10 @@ def _query(text: str) -> Any:
 
 
 # -- parsers -----------------------------------------------------------------------------------
+
+_FORCE_HELP: Final = (
+    "{change} even while a run of the job is active: skip the check of its latest runs (GetJobRuns)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -315,7 +343,8 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     """The main parser, and each command's parser by command name."""
     parser = _Parser(
         prog=PROG,
-        description="Get, reset, list, rewind and compare AWS Glue job bookmarks.",
+        description="Get, reset, list, rewind and compare AWS Glue job bookmarks; backfill a "
+        "window of a job's input.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_connection_options(None), _output_options(None)],
@@ -353,13 +382,15 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         description=(
             "Reset a job's bookmark, so its next run processes all its data again; with "
             "--run-id, rewind it to that run. This changes state in the account: on a "
-            "terminal it asks first; otherwise it refuses unless --yes is given. Prints the "
-            "entry the service returns, as `aws glue reset-job-bookmark` does."
+            "terminal it asks first; otherwise it refuses unless --yes is given. It refuses "
+            "while a run of the job is active (GetJobRuns), unless --force is given. Prints "
+            "the entry the service returns, as `aws glue reset-job-bookmark` does."
         ),
     )
     reset.add_argument("job", metavar="JOB", help="the job name")
     reset.add_argument("--run-id", metavar="ID", help="rewind to this run instead of resetting")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change="reset"))
     _job_name_refused(reset, "reset", names=False)
 
     list_ = commands.add_parser(
@@ -454,6 +485,12 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         ),
     )
     doctor.add_argument(
+        "--scripts",
+        action="store_true",
+        help="also lint each job's script (S3 GetObject) and check it against the job's "
+        "bookmark, as glue-bookmarks lint --job does",
+    )
+    doctor.add_argument(
         "--fail-on",
         type=Severity,
         default=Severity.WARNING,
@@ -463,6 +500,38 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     _job_name_refused(doctor, "doctor", names=True)
 
+    lint = commands.add_parser(
+        "lint",
+        parents=parents,
+        help="find bookmark bugs in Glue job scripts before they run",
+        description=(
+            "Lint Glue job scripts (PySpark, .py): local files, s3://BUCKET/KEY objects, or "
+            "a job's script (--job, read from its Command.ScriptLocation and checked against "
+            "its live bookmark). A line a finding, path:line: severity code message; or the "
+            "JSON document (--output json). Exit status 3 when a finding is at or above "
+            "--fail-on. The Doctor page of the docs lists every code and its fix."
+        ),
+    )
+    lint.add_argument(
+        "paths", nargs="*", metavar="PATH", help="a script: a file, or s3://BUCKET/KEY"
+    )
+    lint.add_argument(
+        "--job",
+        dest="lint_jobs",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a job whose script to lint against its bookmark (repeatable)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        type=_fail_on,
+        default=Severity.WARNING,
+        metavar="{error,warning,info,never}",
+        help="exit with status 3 when a finding is at or above this severity (default "
+        "warning); never: exit 0 whatever is found",
+    )
+
     rewind = commands.add_parser(
         "rewind",
         parents=[connection],
@@ -470,8 +539,9 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         description=(
             "Plan a rewind of a job's bookmark to the latest succeeded run that started before "
             "--since (GetJobRuns), print the plan, then apply it (ResetJobBookmark): on a "
-            "terminal after asking, otherwise only with --yes. Every source of the job is "
-            "rewound, and files already written to its targets are not cleaned."
+            "terminal after asking, otherwise only with --yes, and not while a run of the job "
+            "is active unless --force is given. Every source of the job is rewound, and files "
+            "already written to its targets are not cleaned."
         ),
     )
     rewind.add_argument("job", metavar="JOB", help="the job name")
@@ -494,8 +564,57 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="apply a plan that resets the bookmark fully (no run started before --since): "
         "every file is processed again; refused without it",
     )
+    rewind.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change="reset"))
     _job_name_refused(rewind, "rewind", names=False)
     rewind.add_argument("--output", "--query", "--wide", action=_Refused, message=REWIND_OUTPUT)
+
+    backfill = commands.add_parser(
+        "backfill",
+        parents=parents,
+        help="process a window of a job's input again in a run of its own, the bookmark "
+        "untouched, plan first",
+        description=(
+            "Plan a backfill of the input of a job's runs that started from --since up to "
+            "--until (GetJobRuns), print the plan, then start it (StartJobRun): a run with "
+            "--job-bookmark-option job-bookmark-pause and --job-bookmark-from and "
+            "--job-bookmark-to run ids, which processes that input again and leaves the "
+            "bookmark as it is. On a terminal it asks first, otherwise it starts only with "
+            "--yes; not while a run of the job is active, unless --force is given. Prints the "
+            "new run id. Files already written to the job's targets are not cleaned."
+        ),
+    )
+    backfill.add_argument("job", metavar="JOB", help="the job name")
+    backfill.add_argument(
+        "--since",
+        required=True,
+        type=_since,
+        metavar="TIME",
+        help="the start of the window: ISO 8601 with a zone (2026-11-20T00:00:00Z) or a "
+        "duration back from now (36h, 3d)",
+    )
+    backfill.add_argument(
+        "--until",
+        type=_since,
+        metavar="TIME",
+        help="the end of the window, as --since takes it; by default up to the latest run",
+    )
+    backfill.add_argument(
+        "--arg",
+        dest="arguments",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="KEY=VALUE",
+        help="a run argument of the backfill, such as --arg day=2024-10-28, sent as --day "
+        "(a KEY without a leading -- gets one); repeatable; not one of the three the plan sets",
+    )
+    backfill_mode = backfill.add_mutually_exclusive_group()
+    backfill_mode.add_argument("--yes", action="store_true", help="start without asking")
+    backfill_mode.add_argument(
+        "--dry-run", action="store_true", help="print the plan only; start nothing"
+    )
+    backfill.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change="start"))
+    _job_name_refused(backfill, "backfill", names=False)
 
     diff = commands.add_parser(
         "diff",
@@ -531,5 +650,6 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "list": list_,
         "doctor": doctor,
         "rewind": rewind,
+        "backfill": backfill,
         "diff": diff,
     }

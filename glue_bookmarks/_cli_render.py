@@ -9,12 +9,13 @@ are for people.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import IO, Any, Final, Literal
 
 import attrs
 
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._cli_table import Column, Row, table_lines
 from glue_bookmarks._diff import JobDiff
 from glue_bookmarks._doctor import JobDiagnosis, Severity
@@ -26,6 +27,8 @@ from glue_bookmarks._exceptions import (
     NoBookmarkError,
     ServiceError,
 )
+from glue_bookmarks._jobs import RunStart
+from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._state import BookmarkState, HadoopSourceState, format_iso_time
 
@@ -33,6 +36,9 @@ __all__ = [
     "Outcome",
     "Progress",
     "Status",
+    "backfill_document",
+    "backfill_plan_text",
+    "backfill_started_text",
     "count",
     "describe",
     "diff_document",
@@ -42,6 +48,8 @@ __all__ = [
     "entry_document",
     "entry_table",
     "json_text",
+    "lint_document",
+    "lint_text",
     "list_document",
     "list_table",
     "note",
@@ -341,12 +349,14 @@ def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[st
                 "MaxConcurrentRuns": diagnosis.max_concurrent_runs,
                 "JobType": diagnosis.job_type,
                 "GlueVersion": diagnosis.glue_version,
+                "ScriptLocation": diagnosis.script_location,
                 "Findings": [
                     {
                         "Code": finding.code,
                         "Severity": finding.severity.value,
                         "Message": finding.message,
                         "TransformationContext": finding.transformation_ctx,
+                        "Line": finding.line,
                     }
                     for finding in diagnosis.findings
                 ],
@@ -445,6 +455,69 @@ def rewind_text(plan: RewindPlan, entry: JobBookmarkEntry | None) -> str:
     return f"Reset: job {plan.job_name!r} has no bookmark now.\n"
 
 
+# -- backfill ----------------------------------------------------------------------------------
+
+
+def _run_arguments(plan: BackfillPlan, arguments: Mapping[str, str]) -> dict[str, str]:
+    """What the run is started with, the plan's three first: the caller's cannot be theirs."""
+    return {**plan.arguments, **arguments}
+
+
+def backfill_plan_text(plan: BackfillPlan, arguments: Mapping[str, str]) -> str:
+    """The plan, for people: the two runs that bound the window, the runs whose input is
+    processed again, and the arguments of the run that does it (`arguments` the caller's)."""
+    window = (
+        f"since {format_iso_time(plan.since)}"
+        if plan.until is None
+        else f"from {format_iso_time(plan.since)} up to {format_iso_time(plan.until)}"
+    )
+    indent = " " * 20
+    lines = [
+        f"Backfill plan for job {plan.job_name!r}, to process again the input of the runs that "
+        f"started {window}:",
+        f"  from run:         {plan.from_run.run_id}, which started "
+        f"{format_iso_time(plan.from_run.started_on)}: its input, and all before, is left out",
+        f"  to run:           {plan.to_run.run_id}, which started "
+        f"{format_iso_time(plan.to_run.started_on)}: the last whose input is processed",
+        f"  processed again:  the input of {count(len(plan.runs), 'run')}; the precision is "
+        "one run",
+        *(f"{indent}{run.run_id}, started {format_iso_time(run.started_on)}" for run in plan.runs),
+    ]
+    for index, (key, value) in enumerate(_run_arguments(plan, arguments).items()):
+        lines.append(f"{'  run arguments:    ' if index == 0 else indent}{key} {value}")
+    lines.append(
+        "  the bookmark is left as it is; files already written to the job's targets are not "
+        "cleaned"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def backfill_started_text(plan: BackfillPlan, run_id: str) -> str:
+    """The line after the run is started, with its id."""
+    return f"Started run {run_id} of job {plan.job_name!r}; its bookmark is unchanged.\n"
+
+
+def _run_document(run: RunStart) -> dict[str, str]:
+    return {"Id": run.run_id, "StartedOn": format_iso_time(run.started_on)}
+
+
+def backfill_document(
+    plan: BackfillPlan, arguments: Mapping[str, str], run_id: str | None
+) -> dict[str, object]:
+    """The JSON `backfill` prints: the plan, the run's `Arguments` and its `JobRunId` (None
+    when no run was started: `--dry-run`)."""
+    return {
+        "JobName": plan.job_name,
+        "Since": format_iso_time(plan.since),
+        "Until": _iso_or_none(plan.until),
+        "FromRun": _run_document(plan.from_run),
+        "ToRun": _run_document(plan.to_run),
+        "Runs": [_run_document(run) for run in plan.runs],
+        "Arguments": _run_arguments(plan, arguments),
+        "JobRunId": run_id,
+    }
+
+
 # -- diff --------------------------------------------------------------------------------------
 
 
@@ -529,3 +602,45 @@ def diff_document(diffs: Sequence[JobDiff]) -> dict[str, list[dict[str, object]]
             }
         )
     return {"Jobs": jobs}
+
+
+def lint_document(reports: Iterable[ScriptReport]) -> dict[str, list[dict[str, object]]]:
+    """The JSON `lint` prints: `{"Scripts": [...]}`, each script with its `Findings` and
+    `Reads`."""
+    return {
+        "Scripts": [
+            {
+                "Path": report.path,
+                "Findings": [
+                    {
+                        "Code": finding.code,
+                        "Severity": finding.severity.value,
+                        "Line": finding.line,
+                        "Message": finding.message,
+                    }
+                    for finding in report.findings
+                ],
+                "Reads": [
+                    {
+                        "Line": read.line,
+                        "Call": read.call,
+                        "TransformationContext": read.transformation_ctx,
+                        "Dynamic": read.dynamic,
+                    }
+                    for read in report.reads
+                ],
+            }
+            for report in reports
+        ]
+    }
+
+
+def lint_text(reports: Iterable[ScriptReport]) -> str:
+    """The text `lint` prints: a line a finding, `path:line: severity code message`, as
+    linters print (`path: ...` for a finding about the whole script)."""
+    lines = []
+    for report in reports:
+        for finding in report.findings:
+            where = report.path if finding.line is None else f"{report.path}:{finding.line}"
+            lines.append(f"{where}: {finding.severity.value} {finding.code} {finding.message}\n")
+    return "".join(lines)

@@ -1,7 +1,7 @@
 """`GlueBookmarks`: the sync client, a driver of the operations over one botocore client.
 
-The operations (`_operations`, `_doctor.diagnose`, `_rewind`) are written once and do no
-I/O; this module sends their requests with botocore, on the calling thread, and runs their
+The operations (`_operations`, `_doctor.diagnose`, `_rewind`, `_backfill`) are written once
+and do no I/O; this module sends their requests with botocore, on the calling thread, and runs their
 batches on the thread shell of the many-jobs schedule (`_threads`).
 """
 
@@ -19,7 +19,8 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _doctor, _limits, _operations, _rewind, _threads
+from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _threads
+from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error
 from glue_bookmarks._calls import (
     SEND_ERRORS,
@@ -33,7 +34,13 @@ from glue_bookmarks._calls import (
 from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import GlueBookmarksError
-from glue_bookmarks._limits import DEFAULT_MAX_ANSWER_BYTES, LimitReachedError, hook_limits
+from glue_bookmarks._limits import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    LimitReachedError,
+    hook_limits,
+    read_body,
+)
+from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._operations import Batch, Operation, Stream, advance
 from glue_bookmarks._rewind import RewindPlan
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY, InOrder, Schedule
@@ -87,6 +94,10 @@ class GlueBookmarks(BaseBookmarks):
         max_answer_bytes: The most bytes an answer may have, headers included (64 MiB by
             default, far above any bookmark); a larger one ends its call with
             `ResponseValidationError`, unread. The Reliability page has the details.
+        s3_client: A botocore (or boto3) S3 client to read scripts with (`lint_job`,
+            `diagnose(scripts=True)`), used as is. By default one is made on first use with
+            the Glue client's settings, or, beside an injected `client`, from a default
+            session in that client's region.
 
     Raises:
         InvalidParameterError: `client` is not a Glue client or is combined with other
@@ -104,6 +115,7 @@ class GlueBookmarks(BaseBookmarks):
         endpoint_url: str | None = None,
         config: Config | None = None,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        s3_client: BaseClient | None = None,
     ) -> None:
         super().__init__(
             client=client,
@@ -113,14 +125,18 @@ class GlueBookmarks(BaseBookmarks):
             endpoint_url=endpoint_url,
             config=config,
             max_answer_bytes=max_answer_bytes,
+            s3_client=s3_client,
             client_type=BaseClient,
             session_type=botocore.session.Session,
             session_hint=" (for a boto3.Session, pass client=boto3_session.client('glue'))",
         )
         self._client: BaseClient | None = client
         self._lock = threading.Lock()
-        if client is not None:
-            hook_limits(client)
+        self._s3_client: BaseClient | None = s3_client
+        self._owns_s3_client = s3_client is None
+        for given in (client, s3_client):
+            if given is not None:
+                hook_limits(given)
 
     def __enter__(self) -> GlueBookmarks:
         return self
@@ -140,9 +156,12 @@ class GlueBookmarks(BaseBookmarks):
         """
         with self._lock:
             client, self._client = self._client, None
+            s3_client, self._s3_client = self._s3_client, None
             self._closed = True
         if client is not None and self._owns_client:
             client.close()
+        if s3_client is not None and self._owns_s3_client:
+            s3_client.close()
 
     def _get_client(self) -> BaseClient:
         client = self._client
@@ -160,6 +179,28 @@ class GlueBookmarks(BaseBookmarks):
                 hook_limits(client)
                 self._client = client
             return self._client
+
+    def _get_s3_client(self) -> BaseClient:
+        """The S3 client scripts are read with: `s3_client`, or one made here, on first use."""
+        client = self._s3_client
+        if client is not None:
+            return client
+        glue = self._get_client()
+        with self._lock:
+            if self._closed:
+                raise self._closed_error()
+            if self._s3_client is None:
+                try:
+                    session, options = self._s3_creation(glue, botocore.session.Session)
+                    client = session.create_client("s3", **options)
+                except (BotoCoreError, ValueError) as exc:
+                    raise creation_error(exc) from exc
+                hook_limits(client)
+                self._s3_client = client
+            return self._s3_client
+
+    def _client_for(self, service: str) -> BaseClient:
+        return self._get_client() if service == "glue" else self._get_s3_client()
 
     # -- the driver --------------------------------------------------------------------------
 
@@ -227,13 +268,16 @@ class GlueBookmarks(BaseBookmarks):
             return exc
 
     def _send(self, call: Call) -> Any:
-        method = getattr(self._get_client(), method_name(call.operation_name))
+        method = getattr(self._client_for(call.service), method_name(call.operation_name))
         limits, token = _limits.for_call(self._limits)
         start = started()
         try:
             if limits.deadline is not None and limits.left() <= 0:
                 raise LimitReachedError(limits)  # nothing is sent after the deadline
-            return answered(call, start, method(**call.params))
+            answer = method(**call.params)
+            if "Body" in answer:  # an S3 object: read whole, within the answer's size cap
+                answer = {**answer, "Body": read_body(answer["Body"], limits)}
+            return answered(call, start, answer)
         except SEND_ERRORS as exc:
             error = failed(call, start, exc)
             if error is None:
@@ -246,7 +290,7 @@ class GlueBookmarks(BaseBookmarks):
         order: InOrder[T | GlueBookmarksError] = InOrder(batch.names, batch.on_progress)
         if not batch.names:
             return []
-        schedule = self._new_schedule(self._get_client(), batch, order.distinct)
+        schedule = self._new_schedule(self._client_for(batch.service), batch, order.distinct)
         return _threads.gather(order, schedule, self._fetcher(batch, schedule))
 
     def _fetcher(self, batch: Batch[T], schedule: Schedule[T]) -> Callable[[str], T]:
@@ -289,7 +333,12 @@ class GlueBookmarks(BaseBookmarks):
         return self._run(_operations.get_job_bookmark(job_name, run_id), timeout)
 
     def reset_job_bookmark(
-        self, job_name: str, *, run_id: str | None = None, timeout: float | None = None
+        self,
+        job_name: str,
+        *,
+        run_id: str | None = None,
+        if_idle: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry:
         """Reset a job's bookmark, or rewind it to a previous run (`ResetJobBookmark`).
 
@@ -300,6 +349,11 @@ class GlueBookmarks(BaseBookmarks):
         Args:
             job_name: The name of the job.
             run_id: The id of the run to rewind to.
+            if_idle: Reset only if no run of the job is active: read the job's latest runs
+                first (one `GetJobRuns` page, which needs `glue:GetJobRuns`) and refuse, with
+                `JobRunActiveError`, if one is `STARTING`, `RUNNING`, `STOPPING` or
+                `WAITING`. A run that starts between that read and the reset is not caught.
+                False (the default): the plain `ResetJobBookmark` call.
             timeout: Seconds the call may take, retries included; a request still in flight
                 then is ended, even mid-answer, with `DeadlineExceededError`. None: no
                 deadline (botocore's `read_timeout` still bounds each read).
@@ -309,11 +363,12 @@ class GlueBookmarks(BaseBookmarks):
 
         Raises:
             EntityNotFoundError: The job does not exist, or has no bookmark to reset.
+            JobRunActiveError: With `if_idle`, a run of the job is active; nothing was reset.
             TransportError: No answer; the reset may or may not have happened.
             DeadlineExceededError: `timeout` passed; the reset may or may not have happened.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_operations.reset_job_bookmark(job_name, run_id), timeout)
+        return self._run(_operations.reset_bookmark(job_name, run_id, if_idle), timeout)
 
     def iter_job_names(
         self,
@@ -434,7 +489,7 @@ class GlueBookmarks(BaseBookmarks):
         self, batch: Batch[T]
     ) -> Generator[tuple[str, T | GlueBookmarksError], None, None]:
         if batch.names:
-            schedule = self._new_schedule(self._get_client(), batch, batch.names)
+            schedule = self._new_schedule(self._client_for(batch.service), batch, batch.names)
             yield from _threads.stream(schedule, self._fetcher(batch, schedule))
 
     def diagnose(
@@ -445,6 +500,7 @@ class GlueBookmarks(BaseBookmarks):
         tags: Mapping[str, str] | None = None,
         stale_after: timedelta = timedelta(days=7),
         history: bool = False,
+        scripts: bool = False,
         timeout: float | None = None,
     ) -> list[JobDiagnosis]:
         """Find the jobs whose bookmarks will fail them: one `JobDiagnosis` per job.
@@ -470,6 +526,12 @@ class GlueBookmarks(BaseBookmarks):
             history: Also read the latest runs of every job with bookmarks enabled, for
                 `runs-overlapped` (two runs with bookmarks enabled ran at the same time) and
                 `last-run-failed`: one `GetJobRuns` request per such job.
+            scripts: Also read each job's script (`Command.ScriptLocation`; one S3
+                `GetObject` per distinct script, in parallel, paced) and add what
+                `lint_script()` finds in it, and what its reads' contexts say against the
+                job's bookmark (`context-not-in-bookmark`, `bookmark-context-unused`). A
+                script that cannot be read is a `script-unreadable` finding, never an
+                exception.
             timeout: Seconds the whole diagnosis may take: a job not read by then is a
                 `fetch-failed` finding (`DeadlineExceededError`); a `GetJobs` page not read,
                 the call's `DeadlineExceededError`. None: no deadline.
@@ -486,8 +548,52 @@ class GlueBookmarks(BaseBookmarks):
                 job's bookmark or runs is that job's `fetch-failed` finding instead, and one
                 reading a security configuration an `encryption-unknown` finding of its jobs.
         """
-        operation = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
-        return self._run(operation, timeout)
+        diagnosis = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        return self._run(_scripts.when(scripts, diagnosis), timeout)
+
+    def lint_job(self, job_name: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint a job's script, and check its reads against the job's live bookmark.
+
+        Reads the job (`GetJob`) for its `Command.ScriptLocation`, the script (S3
+        `GetObject`, through this client's S3 client) and the bookmark (`GetJobBookmark`).
+        The report holds what `lint_script()` finds, and what the reads' contexts say
+        against the bookmark's: `context-not-in-bookmark` (a context with no state while
+        others have some: renamed?) and `bookmark-context-unused` (state for a context no
+        read names). A job without a bookmark yet gets neither. A script that cannot be read
+        is the report's `script-unreadable` finding (an error: the script was not checked).
+
+        Args:
+            job_name: The name of the job.
+            timeout: Seconds the call may take in all; None: none.
+
+        Returns:
+            The script's report; its `path` is the script's s3:// URL.
+
+        Raises:
+            InvalidParameterError: A bad `job_name`, or a job whose script is not Python
+                (a Scala job); nothing else was read.
+            JobNotFoundError: The job does not exist.
+            BookmarkParseError: The job's bookmark does not parse.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_scripts.lint_job(job_name), timeout)
+
+    def lint_s3_script(self, url: str, *, timeout: float | None = None) -> ScriptReport:
+        """Lint the script at an `s3://BUCKET/KEY` URL (S3 `GetObject`).
+
+        Args:
+            url: The script's URL.
+            timeout: Seconds the call may take; None: none.
+
+        Returns:
+            The script's report. An object that cannot be read (no such key, access denied)
+            is its `script-unreadable` finding (an error), not an exception.
+
+        Raises:
+            InvalidParameterError: `url` is not an s3:// URL of a Python script (`.py`).
+            ConfigurationError: No credentials or region for S3.
+        """
+        return self._run(_scripts.lint_s3_script(url), timeout)
 
     def plan_rewind(
         self, job_name: str, *, since: datetime, timeout: float | None = None
@@ -500,7 +606,7 @@ class GlueBookmarks(BaseBookmarks):
         is passed over); with none, the plan is a full reset, which `apply_rewind()` carries
         out only when asked (`allow_full_reset=True`). The precision is one run: data
         is processed again from that run's start, which is at or before `since`. The
-        "Rewind" docs page has the details.
+        "Rewind and backfill" docs page has the details.
 
         Args:
             job_name: The name of the job.
@@ -521,21 +627,30 @@ class GlueBookmarks(BaseBookmarks):
         return self._run(_rewind.plan_rewind(job_name, since), timeout)
 
     def apply_rewind(
-        self, plan: RewindPlan, *, allow_full_reset: bool = False, timeout: float | None = None
+        self,
+        plan: RewindPlan,
+        *,
+        allow_full_reset: bool = False,
+        force: bool = False,
+        timeout: float | None = None,
     ) -> JobBookmarkEntry | None:
         """Carry out a plan made by `plan_rewind()` (`ResetJobBookmark`).
 
         Reads the bookmark again first and refuses if its version is no longer the plan's: a
-        run committed, or someone reset it, in between. Glue offers no conditional reset, so
-        a run that commits between this read and the reset is not caught. A plan without
-        effect (`plan.has_effect` False) sends nothing after the read.
+        run committed, or someone reset it, in between. Then, last before the reset, reads
+        the job's latest runs (one `GetJobRuns` page) and refuses if one is active
+        (`STARTING`, `RUNNING`, `STOPPING` or `WAITING`): it would commit over the rewind.
+        Glue offers no conditional reset, so a run that starts, or commits, between these
+        reads and the reset is not caught. A plan without effect (`plan.has_effect` False)
+        sends nothing after the first read.
 
         Args:
             plan: The plan.
             allow_full_reset: Carry out a plan that resets the bookmark fully
                 (`plan.is_full_reset`: no run started before `since`, so every file is
                 processed again); refused without it.
-            timeout: Seconds the read and the reset may take in all; past it,
+            force: Skip the check of the job's runs: reset even while a run is active.
+            timeout: Seconds the reads and the reset may take in all; past it,
                 `DeadlineExceededError` (the reset may or may not have happened).
 
         Returns:
@@ -548,9 +663,89 @@ class GlueBookmarks(BaseBookmarks):
                 start); nothing was sent.
             BookmarkChangedError: The bookmark's version changed since the plan; nothing
                 was reset.
+            JobRunActiveError: A run of the job is active (without `force`); nothing was
+                reset.
             GlueBookmarksError: Any other failure, as the class docstring lists.
         """
-        return self._run(_rewind.apply_rewind(plan, allow_full_reset), timeout)
+        return self._run(_rewind.apply_rewind(plan, allow_full_reset, force), timeout)
+
+    def plan_backfill(
+        self,
+        job_name: str,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        timeout: float | None = None,
+    ) -> BackfillPlan:
+        """Plan to process a window of a job's input again, its bookmark untouched.
+
+        Reads the job's runs (`GetJobRuns`, every page, 200 runs a request) and changes
+        nothing. The window is one of runs: it starts after `from_run`, the latest run that
+        succeeded with bookmarks in effect and started before `since`, and ends with
+        `to_run`, the latest such run that started before `until` (or the latest such run).
+        `start_backfill()` starts a run that processes again the input of the runs between,
+        and commits nothing. The "Rewind and backfill" docs page has the details.
+
+        Args:
+            job_name: The name of the job.
+            since: The start of the window; timezone-aware, not in the future.
+            until: Its end; timezone-aware, not in the future, later than `since`. None (the
+                default): up to the latest run.
+            timeout: Seconds the reads may take in all (`DeadlineExceededError`); None: none.
+
+        Returns:
+            The plan, for `start_backfill()`.
+
+        Raises:
+            InvalidParameterError: A bad `job_name`, `since` or `until` (nothing was sent);
+                or, after the reads, a window that starts before the job's first such run or
+                holds no run: the message says which `since` works.
+            EntityNotFoundError: The job does not exist.
+            ResponseValidationError: A `GetJobRuns` page that does not fit.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_backfill.plan_backfill(job_name, since, until), timeout)
+
+    def start_backfill(
+        self,
+        plan: BackfillPlan,
+        *,
+        arguments: Mapping[str, str] | None = None,
+        force: bool = False,
+        timeout: float | None = None,
+    ) -> str:
+        """Start the run a plan made by `plan_backfill()` describes (`StartJobRun`).
+
+        First reads the job's latest runs (one `GetJobRuns` page) and refuses if one is
+        active (`STARTING`, `RUNNING`, `STOPPING` or `WAITING`); a run that starts between
+        that read and this one is not caught. Then starts a run with the plan's arguments
+        (`plan.arguments`) over `arguments`: Glue processes again the input of `plan.runs`
+        and leaves the bookmark as it is. Nothing waits for the run to end.
+
+        Args:
+            plan: The plan.
+            arguments: More run arguments, such as `{"--day": "2024-10-28"}`, over the job's
+                default arguments as Glue merges them. They may not set
+                `--job-bookmark-option`, `--job-bookmark-from` or `--job-bookmark-to`: the
+                plan sets those.
+            force: Skip the check of the job's runs: start even while a run is active (two
+                runs may then process the same data at once).
+            timeout: Seconds the read and the start may take in all; past it,
+                `DeadlineExceededError` (the run may or may not have started).
+
+        Returns:
+            The new run's id.
+
+        Raises:
+            InvalidParameterError: `plan` is not a `BackfillPlan`, or `arguments` are not
+                strings or set one of the plan's three; nothing was sent.
+            JobRunActiveError: A run of the job is active (without `force`); nothing was
+                started.
+            ConcurrentRunsExceededError: The job already has as many runs as its
+                `MaxConcurrentRuns` allows.
+            GlueBookmarksError: Any other failure, as the class docstring lists.
+        """
+        return self._run(_backfill.start_backfill(plan, arguments, force), timeout)
 
 
 _default: GlueBookmarks | None = None
@@ -589,7 +784,11 @@ def get_job_bookmark(
 
 
 def reset_job_bookmark(
-    job_name: str, *, run_id: str | None = None, timeout: float | None = None
+    job_name: str,
+    *,
+    run_id: str | None = None,
+    if_idle: bool = False,
+    timeout: float | None = None,
 ) -> JobBookmarkEntry:
     """Reset or rewind a job's bookmark with the default `GlueBookmarks()`.
 
@@ -598,6 +797,8 @@ def reset_job_bookmark(
     Args:
         job_name: The name of the job.
         run_id: The id of the run to rewind to.
+        if_idle: Reset only if no run of the job is active, as
+            `GlueBookmarks.reset_job_bookmark` checks it.
         timeout: Seconds the call may take, as `GlueBookmarks.reset_job_bookmark` takes it.
 
     Returns:
@@ -606,4 +807,6 @@ def reset_job_bookmark(
     Raises:
         GlueBookmarksError: As `GlueBookmarks.reset_job_bookmark` raises.
     """
-    return _default_client().reset_job_bookmark(job_name, run_id=run_id, timeout=timeout)
+    return _default_client().reset_job_bookmark(
+        job_name, run_id=run_id, if_idle=if_idle, timeout=timeout
+    )

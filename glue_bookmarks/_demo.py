@@ -14,7 +14,12 @@ import botocore.session
 
 from glue_bookmarks import GlueBookmarks, GlueBookmarksError, _cli
 from glue_bookmarks.testing import install
-from glue_bookmarks.testing._samples import SAMPLES, seed_doctor_samples, seed_samples
+from glue_bookmarks.testing._samples import (
+    SAMPLES,
+    seed_doctor_samples,
+    seed_sample_scripts,
+    seed_samples,
+)
 
 if TYPE_CHECKING:
     from types_boto3_glue.client import GlueClient
@@ -64,6 +69,7 @@ def main() -> None:
             "GlueClient", botocore.session.Session().create_client("glue", region_name=REGION)
         )
         names = seed_samples(glue)
+        seed_sample_scripts(botocore.session.Session().create_client("s3", region_name=REGION))
         print(f"{len(names)} sample jobs in an in-process moto Glue ({REGION}), no AWS account.")
         print(
             f"Each job with bookmarks enabled runs {_RUNS} times (StartJobRun). Every run "
@@ -97,6 +103,14 @@ def main() -> None:
             f"({', '.join(doctor_names)});\nthe doctor looks at every job:"
         )
         _command("doctor", "--all")
+
+        # The nightly job's script, in (moto) S3, checked against its live bookmark: a Glue
+        # Studio node added again under a new id is a context the bookmark holds no state for.
+        print(
+            "\nThe lint reads each job's script before it runs; against the live bookmark it "
+            "finds a renamed context:"
+        )
+        _command("lint", "--job", "nightly-orders")
 
         # The sample runs go back to October 2024: a plan to process again the data since noon
         # on the 27th rewinds to that night's run; --dry-run changes nothing.

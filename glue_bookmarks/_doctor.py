@@ -121,22 +121,28 @@ _RANKS: Final = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 @attrs.frozen(kw_only=True)
 class Finding:
-    """One thing the doctor found wrong with a job's bookmark set-up, or worth knowing.
+    """One thing the doctor (or the lint of a job's script) found wrong with a job's bookmark
+    set-up, or worth knowing.
 
     Attributes:
         code: The stable finding code, such as `"concurrent-runs"`; the "Doctor" docs page
             lists every code with its severity and its fix.
         severity: How much it matters.
-        message: One sentence about this job, for people.
+        message: One sentence about this job (or script), for people.
         transformation_ctx: The source the finding is about (the one whose state does not
-            parse, or that holds the newest run start time of a stale bookmark); None for a
-            finding about the job as a whole.
+            parse, that holds the newest run start time of a stale bookmark, or whose read in
+            the script has this literal context); None for a finding about the job or script
+            as a whole.
+        line: For a finding of `lint_script()`, the line of the script it is about (where the
+            read call starts, for a finding about one read); None for the doctor's findings
+            and for a finding about the script as a whole.
     """
 
     code: str
     severity: Severity
     message: str
     transformation_ctx: str | None = None
+    line: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -170,6 +176,9 @@ class JobDiagnosis:
             `NoBookmarkError` for a job without a bookmark, a `JobNotFoundError` for a job
             `GetJobs` did not list.
         findings: What was found, most severe first; empty when nothing was.
+        script_location: The job's script, `Command.ScriptLocation` (an s3:// URL); None
+            when `GetJobs` did not list the job or it names none. `diagnose(scripts=True)`
+            lints it.
     """
 
     job_name: str
@@ -180,6 +189,7 @@ class JobDiagnosis:
     glue_version: str | None
     result: JobBookmarkEntry | GlueBookmarksError
     findings: tuple[Finding, ...] = ()
+    script_location: str | None = None
 
     @property
     def entry(self) -> JobBookmarkEntry | None:
@@ -682,6 +692,7 @@ def diagnose_job(
         glue_version=config.glue_version,
         result=result,
         findings=tuple(findings),
+        script_location=config.script_location,
     )
 
 

@@ -13,6 +13,7 @@ GlueBookmarksError
 ├── ResponseValidationError  a 2xx answer that does not fit the operation's output shape
 │   └── BookmarkParseError     a JobBookmark string that does not parse into a BookmarkState
 ├── BookmarkChangedError     a rewind refused: the bookmark changed since its plan was made
+├── JobRunActiveError        a change refused while a run of the job is active
 └── ServiceError             the service answered with an error
     ├── EntityNotFoundError    EntityNotFoundException
     │   ├── JobNotFoundError       the job does not exist (told apart by one GetJob)
@@ -22,7 +23,9 @@ GlueBookmarksError
     ├── OperationTimeoutError  OperationTimeoutException
     ├── ValidationError        ValidationException
     ├── ThrottlingError        ThrottlingException and the other throttling codes botocore knows
-    └── AccessDeniedError      AccessDeniedException
+    ├── AccessDeniedError      AccessDeniedException
+    ├── ConcurrentRunsExceededError        ConcurrentRunsExceededException
+    └── ResourceNumberLimitExceededError   ResourceNumberLimitExceededException
 ```
 
 Every exception keeps its context in keyword-only attributes and pickles: the positional
@@ -46,6 +49,7 @@ __all__ = [
     "AccessDeniedError",
     "BookmarkChangedError",
     "BookmarkParseError",
+    "ConcurrentRunsExceededError",
     "ConfigurationError",
     "DeadlineExceededError",
     "EntityNotFoundError",
@@ -54,8 +58,10 @@ __all__ = [
     "InvalidInputError",
     "InvalidParameterError",
     "JobNotFoundError",
+    "JobRunActiveError",
     "NoBookmarkError",
     "OperationTimeoutError",
+    "ResourceNumberLimitExceededError",
     "ResponseValidationError",
     "ServiceError",
     "SnapshotError",
@@ -259,6 +265,36 @@ class BookmarkChangedError(GlueBookmarksError):
         self.current_version = current_version
 
 
+class JobRunActiveError(GlueBookmarksError):
+    """A change refused: a run of the job is starting, running, stopping or waiting.
+
+    Raised, before anything is changed, by `GlueBookmarks.apply_rewind()`,
+    `GlueBookmarks.start_backfill()` and `GlueBookmarks.reset_job_bookmark(if_idle=True)`,
+    which read the job's latest runs first (one `GetJobRuns` page) and find one in
+    `STARTING`, `RUNNING`, `STOPPING` or `WAITING`: a run that commits after the change would
+    undo it, or a second run would process the same data. Nothing was changed; wait for the
+    run to end, or pass `force=True` (for `reset_job_bookmark`, leave `if_idle` False).
+
+    Attributes:
+        job_name: The job.
+        run_id: The active run's id.
+        state: Its `JobRunState`, such as `"RUNNING"`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_name: str | None = None,
+        run_id: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        super().__init__(message, operation_name="GetJobRuns")
+        self.job_name = job_name
+        self.run_id = run_id
+        self.state = state
+
+
 class ServiceError(GlueBookmarksError):
     """The service answered with an error.
 
@@ -364,6 +400,16 @@ class AccessDeniedError(ServiceError):
     """`AccessDeniedException`: the caller's credentials may not do this."""
 
 
+class ConcurrentRunsExceededError(ServiceError):
+    """`ConcurrentRunsExceededException`: the job already has as many runs as it may have at
+    once (its `MaxConcurrentRuns`); `StartJobRun` started none."""
+
+
+class ResourceNumberLimitExceededError(ServiceError):
+    """`ResourceNumberLimitExceededException`: a resource limit of the account was reached;
+    `StartJobRun` started none."""
+
+
 # botocore's list of throttling codes (botocore.retries.standard.ThrottledRetryableChecker);
 # a test keeps this copy in step with the installed botocore.
 THROTTLING_CODES: Final = frozenset(
@@ -393,10 +439,12 @@ _RETRYABLE_CODES: Final = THROTTLING_CODES | {
 CODE_TO_CLASS: Final[Mapping[str, type[ServiceError]]] = MappingProxyType(
     {
         "AccessDeniedException": AccessDeniedError,
+        "ConcurrentRunsExceededException": ConcurrentRunsExceededError,
         "EntityNotFoundException": EntityNotFoundError,
         "InternalServiceException": InternalServiceError,
         "InvalidInputException": InvalidInputError,
         "OperationTimeoutException": OperationTimeoutError,
+        "ResourceNumberLimitExceededException": ResourceNumberLimitExceededError,
         "ValidationException": ValidationError,
         **dict.fromkeys(THROTTLING_CODES, ThrottlingError),
     }

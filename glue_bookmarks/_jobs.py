@@ -19,16 +19,21 @@ import attrs
 from glue_bookmarks._exceptions import ResponseValidationError, response_context
 
 __all__ = [
+    "ACTIVE_RUN_STATES",
+    "BOOKMARK_FROM_ARGUMENT",
     "BOOKMARK_OPTION_ARGUMENT",
     "BOOKMARK_OPTION_VALUES",
+    "BOOKMARK_TO_ARGUMENT",
     "CONTINUATION_OPTION_ARGUMENT",
     "CONTINUATION_OPTION_VALUES",
+    "JOB_RUNS_PAGE_SIZE",
     "BookmarkArguments",
     "BookmarkOption",
     "BookmarkSetting",
     "JobConfig",
     "JobRun",
     "RunStart",
+    "active_run",
     "bookmark_setting",
     "bookmarks_encryption_mode",
     "committing_runs",
@@ -36,6 +41,7 @@ __all__ = [
     "jobs_from_page",
     "misfit",
     "page_job_names",
+    "started_run_id",
 ]
 
 # The job argument that sets bookmarks on or off, for a job and for one run of it.
@@ -140,6 +146,10 @@ class JobConfig:
     job_type: str | None
     glue_version: str | None
     security_configuration: str | None = None
+    # The script (`Command.ScriptLocation`), and the language `--job-language` names, lower
+    # case (None: Python, Glue's default).
+    script_location: str | None = None
+    language: str | None = None
 
     def run_bookmark_option(self, run: JobRun) -> BookmarkOption | None:
         """The bookmark option a run of this job ran with: its own arguments over the job's
@@ -172,7 +182,12 @@ class JobRun:
 
 @attrs.frozen(kw_only=True)
 class RunStart:
-    """A succeeded run that may have committed the bookmark: its id and when it started."""
+    """A succeeded run that may have committed the bookmark: its id and when it started.
+
+    Attributes:
+        run_id: The run's `Id`.
+        started_on: Its `StartedOn`, timezone-aware (a time Glue sends without a zone is UTC).
+    """
 
     run_id: str
     started_on: datetime
@@ -302,7 +317,17 @@ def _job_config(member: object, page: Mapping[str, Any], where: str) -> JobConfi
         security_configuration=_optional_str(
             job.get("SecurityConfiguration"), page, f"{where}.SecurityConfiguration"
         ),
+        script_location=_optional_str(
+            command.get("ScriptLocation"), page, f"{where}.Command.ScriptLocation"
+        ),
+        language=_lower(
+            _optional_str(sets[_DEFAULT].get("--job-language"), page, f"{where}.DefaultArguments")
+        ),
     )
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
 
 
 def committing_runs(page: Mapping[str, Any]) -> list[RunStart]:
@@ -391,3 +416,46 @@ def bookmarks_encryption_mode(answer: Mapping[str, Any]) -> str:
         operation,
     )
     return _NO_ENCRYPTION if mode is None else mode
+
+
+# -- the running-job check and backfills ---------------------------------------------------------
+
+# GetJobRuns' largest page (MaxResults): a long history in the fewest requests.
+JOB_RUNS_PAGE_SIZE: Final = 200
+
+# The `JobRunState` values of a run that has not ended (Glue's service model lists the rest:
+# STOPPED, SUCCEEDED, FAILED, TIMEOUT, ERROR, EXPIRED).
+ACTIVE_RUN_STATES: Final = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
+
+# The run arguments that name the window a paused run processes: the input after the first
+# run's, up to and including the second run's.
+BOOKMARK_FROM_ARGUMENT: Final = "--job-bookmark-from"
+BOOKMARK_TO_ARGUMENT: Final = "--job-bookmark-to"
+
+
+def active_run(page: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first run of one `GetJobRuns` page that has not ended, as `(run_id, state)`;
+    None when every run has. Every run's `JobRunState` is checked, and such a run's `Id`."""
+    runs = page.get("JobRuns")
+    if not isinstance(runs, list):
+        raise misfit(page, "GetJobRuns", "JobRuns", f"is not a list: {runs!r:.200}")
+    for index, member in enumerate(runs):
+        where = f"JobRuns[{index}]"
+        run: Mapping[str, Any] = _object(member, page, "GetJobRuns", where)
+        state = run.get("JobRunState")
+        if type(state) is not str:
+            raise misfit(page, "GetJobRuns", f"{where}.JobRunState", f"is not a string: {state!r}")
+        if state in ACTIVE_RUN_STATES:
+            run_id = run.get("Id")
+            if type(run_id) is not str or not run_id:
+                raise misfit(page, "GetJobRuns", f"{where}.Id", f"is not a run id: {run_id!r:.200}")
+            return run_id, state
+    return None
+
+
+def started_run_id(answer: Mapping[str, Any]) -> str:
+    """The id of the run a `StartJobRun` answer started."""
+    run_id = answer.get("JobRunId")
+    if type(run_id) is not str or not run_id:
+        raise misfit(answer, "StartJobRun", "JobRunId", f"is not a run id: {run_id!r:.200}")
+    return run_id

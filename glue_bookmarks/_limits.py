@@ -45,6 +45,8 @@ __all__ = [
     "hook_limits",
     "hook_limits_async",
     "leave",
+    "read_body",
+    "read_body_async",
 ]
 
 # Far above any answer of the operations we call: a GetJobs page of 1,000 jobs, a bookmark
@@ -181,8 +183,11 @@ def hook_limits(client: BaseClient) -> None:
 
 def _hook_retry(client: Any) -> None:
     events = client.meta.events
-    events.register_first("needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-limits-retry")
-    events.register("before-send.glue", _before_send, unique_id="glue-bookmarks-limits-send")
+    service = client.meta.service_model.service_id.hyphenize()
+    events.register_first(
+        f"needs-retry.{service}", _needs_retry, unique_id="glue-bookmarks-limits-retry"
+    )
+    events.register(f"before-send.{service}", _before_send, unique_id="glue-bookmarks-limits-send")
 
 
 def _before_send(**kwargs: Any) -> None:
@@ -352,3 +357,28 @@ class _CountingSession:
             raise
         response._content = b"".join(chunks)
         return response
+
+
+# -- streamed bodies (an S3 object) -----------------------------------------------------------
+
+
+def read_body(body: Any, limits: Limits) -> bytes:
+    """A streamed body (botocore's `StreamingBody`) read whole, within `max_bytes`."""
+    try:
+        data: bytes = body.read(limits.max_bytes + 1)
+    finally:
+        body.close()
+    if len(data) > limits.max_bytes:
+        raise LimitReachedError(limits, too_large=True)
+    return data
+
+
+async def read_body_async(body: Any, limits: Limits) -> bytes:
+    """As `read_body`, for aiobotocore's `StreamingBody`, whose reads are awaited."""
+    try:
+        data: bytes = await body.read(limits.max_bytes + 1)
+    finally:
+        body.close()
+    if len(data) > limits.max_bytes:
+        raise LimitReachedError(limits, too_large=True)
+    return data

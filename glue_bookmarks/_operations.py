@@ -24,10 +24,11 @@ from glue_bookmarks._exceptions import (
     EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
+    JobRunActiveError,
     ThrottlingError,
     narrow_not_found,
 )
-from glue_bookmarks._jobs import misfit, page_job_names
+from glue_bookmarks._jobs import JOB_RUNS_PAGE_SIZE, active_run, misfit, page_job_names
 from glue_bookmarks._pacing import ThrottledAttemptError
 from glue_bookmarks._schedule import (
     DEFAULT_MAX_CONCURRENCY,
@@ -35,7 +36,7 @@ from glue_bookmarks._schedule import (
     check_options,
     distinct_job_names,
 )
-from glue_bookmarks._validation import check_name, check_optional, check_tags
+from glue_bookmarks._validation import check_flag, check_name, check_optional, check_tags
 
 __all__ = [
     "Batch",
@@ -45,11 +46,13 @@ __all__ = [
     "advance",
     "all_pages",
     "bookmarks_batch",
+    "check_idle",
     "current_entry",
     "fetch_bookmark",
     "get_job_bookmark",
     "job_names",
     "job_names_list",
+    "reset_bookmark",
     "reset_job_bookmark",
 ]
 
@@ -68,6 +71,8 @@ class Batch(Generic[T]):
         max_concurrency: The most requests in flight (fewer when the pool is smaller).
         timeout: Seconds after which the jobs not done expire.
         on_progress: Called as `on_progress(done, total)` after each result.
+        service: The service the requests go to, whose client the run's pacing is hooked
+            into: `"glue"`, or `"s3"` for scripts.
     """
 
     names: Collection[str]
@@ -75,6 +80,7 @@ class Batch(Generic[T]):
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     timeout: float | None = None
     on_progress: Callable[[int, int], object] | None = None
+    service: str = "glue"
 
 
 Step: TypeAlias = "Call | Batch[Any]"
@@ -119,10 +125,47 @@ def reset_job_bookmark(job_name: str, run_id: str | None) -> OneCall[JobBookmark
     return OneCall(_bookmark_call("ResetJobBookmark", job_name, run_id), _entry)
 
 
+def reset_bookmark(
+    job_name: str, run_id: str | None, if_idle: bool
+) -> OneCall[JobBookmarkEntry] | Operation[JobBookmarkEntry]:
+    """`GlueBookmarks.reset_job_bookmark()`: `reset_job_bookmark`, after `check_idle` (which
+    raises `JobRunActiveError` instead) with `if_idle`."""
+    reset = reset_job_bookmark(job_name, run_id)
+    if not check_flag("if_idle", if_idle):
+        return reset
+    return _reset_if_idle(reset)
+
+
+def _reset_if_idle(reset: OneCall[JobBookmarkEntry]) -> Operation[JobBookmarkEntry]:
+    yield from check_idle(reset.call.params["JobName"], "leave if_idle False")
+    entry: JobBookmarkEntry = yield from reset.steps()
+    return entry
+
+
 def _entry(response: Any, call: Call) -> JobBookmarkEntry:
     return entry_from_response(
         response, job_name=call.params["JobName"], operation_name=call.operation_name
     )
+
+
+def check_idle(job_name: str, remedy: str) -> Operation[None]:
+    """Raise `JobRunActiveError` when one of the job's latest runs has not ended.
+
+    One `GetJobRuns` page of the largest size: Glue lists the newest runs first, so a run
+    still active is on it unless more than a page of runs started after it. `remedy` ends the
+    message: how to go ahead anyway.
+    """
+    page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": JOB_RUNS_PAGE_SIZE})
+    active = active_run(page)
+    if active is not None:
+        run_id, state = active
+        raise JobRunActiveError(
+            f"job {job_name!r} has a run in state {state} ({run_id}); nothing was changed: "
+            f"wait for it to end, or {remedy}",
+            job_name=job_name,
+            run_id=run_id,
+            state=state,
+        )
 
 
 def _plain_get(job_name: str) -> OneCall[JobBookmarkEntry]:

@@ -234,11 +234,14 @@ def hook_pacing(client: BaseClient, *, asynchronous: bool = False) -> None:
     untouched. An aiobotocore client (`asynchronous`) gets a `before-send` hook that awaits."""
     before_send = _before_send_async if asynchronous else _before_send
     events = client.meta.events
+    service = client.meta.service_model.service_id.hyphenize()
     # botocore's stubs type handlers as plain functions; aiobotocore also awaits coroutines.
     events.register_first(
-        "before-send.glue", cast(Any, before_send), unique_id="glue-bookmarks-pace-send"
+        f"before-send.{service}", cast(Any, before_send), unique_id="glue-bookmarks-pace-send"
     )
-    events.register_first("needs-retry.glue", _needs_retry, unique_id="glue-bookmarks-pace-retry")
+    events.register_first(
+        f"needs-retry.{service}", _needs_retry, unique_id="glue-bookmarks-pace-retry"
+    )
 
 
 def _before_send(**kwargs: Any) -> None:

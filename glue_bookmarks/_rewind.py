@@ -1,27 +1,34 @@
 """`RewindPlan`, the choice of the run to rewind to, and the two operations: plan and apply.
 
 `plan_rewind` reads the job's runs and its entry and chooses (`choose_run`, pure);
-`apply_rewind` reads the entry again and resets the bookmark if it has not changed.
+`apply_rewind` reads the entry again and, if it has not changed and no run of the job is
+active, resets the bookmark.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Final
 
 import attrs
 
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import BookmarkChangedError, InvalidParameterError
-from glue_bookmarks._jobs import RunStart, committing_runs
-from glue_bookmarks._operations import Operation, all_pages, current_entry, reset_job_bookmark
-from glue_bookmarks._validation import check_name
+from glue_bookmarks._jobs import JOB_RUNS_PAGE_SIZE, RunStart, committing_runs
+from glue_bookmarks._operations import (
+    Operation,
+    all_pages,
+    check_idle,
+    current_entry,
+    reset_job_bookmark,
+)
+from glue_bookmarks._validation import check_flag, check_name, check_time
 
 __all__ = ["RewindPlan", "apply_rewind", "choose_run", "plan_rewind"]
 
-# GetJobRuns' largest page (MaxResults), so a long history takes the fewest requests.
-_JOB_RUNS_PAGE_SIZE: Final = 200
+# A name of this module's own, so a test can page the history in pieces.
+_JOB_RUNS_PAGE_SIZE: Final = JOB_RUNS_PAGE_SIZE
 
 
 @attrs.frozen(kw_only=True)
@@ -86,30 +93,6 @@ class RewindPlan:
         return self.run_id is None or self.run_id != self.current.run_id
 
 
-def _check_since(since: object, *, now: datetime | None = None) -> datetime:
-    """Return `since` if it is a timezone-aware datetime not in the future; raise if not."""
-    if not isinstance(since, datetime):
-        raise InvalidParameterError(
-            f"since must be a timezone-aware datetime, got {type(since).__name__}",
-            parameter="since",
-        )
-    if since.utcoffset() is None:
-        # A naive time could be UTC or local time; the caller says which.
-        raise InvalidParameterError(
-            f"since must be timezone-aware (such as datetime(..., tzinfo=timezone.utc)), "
-            f"got the naive {since.isoformat()}",
-            parameter="since",
-        )
-    now = datetime.now(timezone.utc) if now is None else now
-    if since > now:
-        raise InvalidParameterError(
-            f"since is in the future ({since.isoformat()}); nothing after now has been "
-            "processed yet",
-            parameter="since",
-        )
-    return since
-
-
 def choose_run(runs: Iterable[RunStart], since: datetime) -> RunStart | None:
     """The latest of `runs` that started before `since`, or None when none did.
 
@@ -125,7 +108,7 @@ def choose_run(runs: Iterable[RunStart], since: datetime) -> RunStart | None:
 def plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
     """Plan a rewind: `GlueBookmarks.plan_rewind()`, checked, before any request."""
     check_name("job_name", job_name)
-    return _plan_rewind(job_name, _check_since(since))
+    return _plan_rewind(job_name, check_time("since", since))
 
 
 def _plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
@@ -144,17 +127,16 @@ def _plan_rewind(job_name: str, since: datetime) -> Operation[RewindPlan]:
     )
 
 
-def apply_rewind(plan: RewindPlan, allow_full_reset: bool) -> Operation[JobBookmarkEntry | None]:
+def apply_rewind(
+    plan: RewindPlan, allow_full_reset: bool, force: bool = False
+) -> Operation[JobBookmarkEntry | None]:
     """Carry out a plan: `GlueBookmarks.apply_rewind()`, checked, before any request."""
     if not isinstance(plan, RewindPlan):
         raise InvalidParameterError(
             f"plan must be a RewindPlan, got {type(plan).__name__}", parameter="plan"
         )
-    if type(allow_full_reset) is not bool:
-        raise InvalidParameterError(
-            f"allow_full_reset must be a bool, got {type(allow_full_reset).__name__}",
-            parameter="allow_full_reset",
-        )
+    check_flag("allow_full_reset", allow_full_reset)
+    check_flag("force", force)
     if plan.is_full_reset and not allow_full_reset:
         raise InvalidParameterError(
             f"the plan is a full reset, which processes all the job's data again: "
@@ -162,10 +144,10 @@ def apply_rewind(plan: RewindPlan, allow_full_reset: bool) -> Operation[JobBookm
             "reset it fully",
             parameter="allow_full_reset",
         )
-    return _apply_rewind(plan)
+    return _apply_rewind(plan, force)
 
 
-def _apply_rewind(plan: RewindPlan) -> Operation[JobBookmarkEntry | None]:
+def _apply_rewind(plan: RewindPlan, force: bool) -> Operation[JobBookmarkEntry | None]:
     current = yield from current_entry(plan.job_name)
     planned = None if plan.current is None else plan.current.version
     now = None if current is None else current.version
@@ -180,6 +162,10 @@ def _apply_rewind(plan: RewindPlan) -> Operation[JobBookmarkEntry | None]:
         )
     if not plan.has_effect:
         return current
+    if not force:
+        # Last before the reset: the less time between the two, the less a run that starts
+        # in between can escape it.
+        yield from check_idle(plan.job_name, "pass force=True")
     entry: JobBookmarkEntry = yield from reset_job_bookmark(plan.job_name, plan.run_id).steps()
     return entry
 

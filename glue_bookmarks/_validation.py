@@ -6,6 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -15,10 +16,12 @@ from glue_bookmarks._exceptions import InvalidParameterError
 
 __all__ = [
     "check_endpoint_url",
+    "check_flag",
     "check_max_answer_bytes",
     "check_name",
     "check_optional",
     "check_tags",
+    "check_time",
     "check_timeout",
 ]
 
@@ -56,6 +59,15 @@ def check_name(parameter: str, value: object) -> str:
             f"{parameter} must be a single line of printable characters; "
             f"it has {bad.group()!r} at position {bad.start()}",
             parameter=parameter,
+        )
+    return value
+
+
+def check_flag(parameter: str, value: object) -> bool:
+    """Return `value` if it is a bool; raise if not (a truthy string is not a yes)."""
+    if type(value) is not bool:
+        raise InvalidParameterError(
+            f"{parameter} must be a bool, got {type(value).__name__}", parameter=parameter
         )
     return value
 
@@ -130,6 +142,30 @@ def check_tags(parameter: str, value: object) -> dict[str, str] | None:
                 parameter=parameter,
             )
     return tags
+
+
+def check_time(parameter: str, value: object, *, now: datetime | None = None) -> datetime:
+    """Return `value` if it is a timezone-aware datetime not in the future; raise if not."""
+    if not isinstance(value, datetime):
+        raise InvalidParameterError(
+            f"{parameter} must be a timezone-aware datetime, got {type(value).__name__}",
+            parameter=parameter,
+        )
+    if value.utcoffset() is None:
+        # A naive time could be UTC or local time; the caller says which.
+        raise InvalidParameterError(
+            f"{parameter} must be timezone-aware (such as datetime(..., tzinfo=timezone.utc)), "
+            f"got the naive {value.isoformat()}",
+            parameter=parameter,
+        )
+    now = datetime.now(timezone.utc) if now is None else now
+    if value > now:
+        raise InvalidParameterError(
+            f"{parameter} is in the future ({value.isoformat()}); nothing after now has been "
+            "processed yet",
+            parameter=parameter,
+        )
+    return value
 
 
 def check_timeout(timeout: object) -> None:

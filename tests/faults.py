@@ -386,6 +386,12 @@ class FaultServer:
         """Let every `Held` answer leave, those waiting and those to come."""
         self._released.set()
 
+    @property
+    def answering(self) -> int:
+        """Answers being played now: a client that ended its calls has none left."""
+        with self._lock:
+            return self._playing
+
     def counts(self) -> Counts:
         """Requests received, throttled answers and 2xx answers sent, so far."""
         with self._lock:

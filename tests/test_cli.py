@@ -1005,7 +1005,8 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
         "1    a service",
         "2    usage error",
         "3    list",
-        "4    a reset or rewind declined",
+        "4    a reset, rewind or backfill declined",
+        "5    a reset, rewind or backfill refused: a run of the job is active",
         "130  inter",
     ):
         assert f"\n  {line}" in out

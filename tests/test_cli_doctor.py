@@ -123,12 +123,14 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": 3,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
+                "ScriptLocation": None,
                 "Findings": [
                     {
                         "Code": "concurrent-runs",
                         "Severity": "warning",
                         "Message": RACING,
                         "TransformationContext": None,
+                        "Line": None,
                     }
                 ],
             },
@@ -139,6 +141,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": 1,
                 "JobType": "glueetl",
                 "GlueVersion": "4.0",
+                "ScriptLocation": None,
                 "Findings": [],
             },
             {
@@ -148,6 +151,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                 "MaxConcurrentRuns": None,
                 "JobType": None,
                 "GlueVersion": None,
+                "ScriptLocation": None,
                 "Findings": [
                     {
                         "Code": "fetch-failed",
@@ -157,6 +161,7 @@ def test_json_has_the_documented_keys(endpoint: str, capsys: pytest.CaptureFixtu
                             "Job ghost is not among the jobs GetJobs listed"
                         ),
                         "TransformationContext": None,
+                        "Line": None,
                     }
                 ],
             },
@@ -194,9 +199,9 @@ def test_output_text(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = doctor(capsys, endpoint, "racing", "healthy", "--output", "text")
     assert status == 3
     assert out == (
-        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\tracing\tglueetl\t3\n"
-        f"FINDINGS\tconcurrent-runs\t{RACING}\twarning\tNone\n"
-        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\thealthy\tglueetl\t1\n"
+        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\tracing\tglueetl\t3\tNone\n"
+        f"FINDINGS\tconcurrent-runs\tNone\t{RACING}\twarning\tNone\n"
+        "JOBS\tenable\tDefaultArguments --job-bookmark-option\t4.0\thealthy\tglueetl\t1\tNone\n"
     )
 
 

@@ -230,6 +230,7 @@ def test_doctor_document_keys_in_order() -> None:
         "MaxConcurrentRuns",
         "JobType",
         "GlueVersion",
+        "ScriptLocation",
         "Findings",
     ]
     assert job["Findings"] == [
@@ -238,6 +239,7 @@ def test_doctor_document_keys_in_order() -> None:
             "Severity": "warning",
             "Message": "the newest run started 5 years ago",
             "TransformationContext": "datasource0",
+            "Line": None,
         }
     ]
 

@@ -68,6 +68,7 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
     assert result.stderr == (
         "glue-bookmarks: error: 1 of 2 jobs failed\n"
         "glue-bookmarks: error: 5 of 8 jobs have findings at or above warning\n"
+        "glue-bookmarks: error: 1 of 1 script has findings at or above warning\n"
     )
 
     document = json.loads("\n".join(_section(out, "get nightly-orders")))
@@ -107,7 +108,7 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         unencrypted,
     ]
     doctor = out.split("\n$ glue-bookmarks doctor --all\n", 1)[1].split("\n$ ", 1)[0]
-    summary = doctor.split("\n\n", 1)[1]
+    summary = doctor.split("\n\n")[1]
     assert summary.rstrip("\n") + "\n" == (
         "8 jobs diagnosed: 7 with findings (1 error, 6 warnings, 6 info), 1 without findings\n"
         "(exit status 3)\n"
@@ -123,3 +124,18 @@ def test_demo_runs_the_jobs_and_shows_them_with_the_cli() -> None:
         f"  rewind to:        run jr_{'2' * 64}, which started 2024-10-27T02:45:09.000Z"
     )
     assert "the precision is one run" in plan[3]
+
+    # The lint, against the live bookmark: the nightly job's Glue Studio node, added again
+    # under a new id, is a context with no state (its next run would read everything).
+    lint = _section(out, "lint --job nightly-orders")
+    assert lint[0].startswith(
+        "s3://scripts/nightly-orders.py: warning bookmark-context-unused "
+        "the job's bookmark holds state for transformation_ctx "
+        "'AWSGlueDataCatalog_node1730078287682'"
+    )
+    assert lint[1].startswith(
+        "s3://scripts/nightly-orders.py:11: warning context-not-in-bookmark "
+        "the job's bookmark holds no state for this read's transformation_ctx "
+        "'AWSGlueDataCatalog_node1733407415110'"
+    )
+    assert lint[-1] == "(exit status 3)"

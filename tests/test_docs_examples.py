@@ -61,7 +61,7 @@ from types_boto3_glue.client import GlueClient
 import glue_bookmarks._client
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import install, seed_job_run
-from glue_bookmarks.testing._samples import seed_all_samples
+from glue_bookmarks.testing._samples import seed_all_samples, seed_sample_scripts
 from tests._cli_support import _shared_model_files as shared_model_files
 from tests._docs_support import (
     PAGES,
@@ -126,7 +126,21 @@ EXIT_STATUS: Final[dict[tuple[str, str], int]] = {
     ("docs/cli.md", "glue-bookmarks get nightly-orders --query 'JobBookmarkEntry.['"): 2,
     ("docs/cli.md", "glue-bookmarks get nightly-orders --endpoint-url http://127.0.0.1:1"): 1,
     ("docs/cli.md", "glue-bookmarks get ''"): 2,
+    ("docs/cli.md", 'glue-bookmarks reset nightly-orders --yes; echo "exit status $?"'): 5,
+    (
+        "docs/cli.md",
+        "glue-bookmarks backfill nightly-orders --since 2024-10-20T00:00:00Z --dry-run",
+    ): 2,
     ("docs/doctor.md", "glue-bookmarks doctor --all"): 3,
+    (
+        "README.md",
+        "glue-bookmarks lint --job nightly-orders # its script, before a run, against its live "
+        "bookmark",
+    ): 3,
+    (
+        "docs/doctor.md",
+        "glue-bookmarks lint s3://scripts/orders-no-commit.py s3://scripts/hourly-clickstream.py",
+    ): 3,
     ("docs/doctor.md", "glue-bookmarks doctor hourly-clickstream --output json"): 3,
     ("docs/doctor.md", "glue-bookmarks doctor nightly-orders --history"): 3,
 }
@@ -162,10 +176,25 @@ def _nightly_runs_and_clickstream_is_reset(glue: GlueClient) -> None:
     glue.reset_job_bookmark(JobName="hourly-clickstream")
 
 
+def _a_nightly_run_is_running(glue: GlueClient) -> None:
+    seed_job_run(
+        "nightly-orders",
+        started_on=datetime(2024, 10, 29, 1, 30, tzinfo=timezone.utc),
+        state="RUNNING",
+        run_id="jr_" + "7" * 64,
+        region_name=glue.meta.region_name,
+    )
+
+
 # What happens before a console command, where the page says so in words (or in a comment).
 BEFORE_COMMAND: Final[dict[tuple[str, str], Callable[[GlueClient], None]]] = {
     # "After one more run of `nightly-orders`, a rewind to the run before it:"
     ("docs/cli.md", "glue-bookmarks get nightly-orders --output table"): _one_more_nightly_run,
+    # "While a run of `nightly-orders` is running:"
+    (
+        "docs/cli.md",
+        'glue-bookmarks reset nightly-orders --yes; echo "exit status $?"',
+    ): _a_nightly_run_is_running,
     (
         "docs/snapshots.md",
         "# ... nightly-orders runs, and someone resets hourly-clickstream ...",
@@ -289,6 +318,12 @@ class _Page:
         for client in self.clients:
             if client.meta.region_name in regions:
                 seed_all_samples(client)
+        # The jobs' scripts, in moto's S3 (global: once).
+        s3 = botocore_session().create_client(
+            "s3", region_name="us-east-1", endpoint_url=self.server_url
+        )
+        seed_sample_scripts(s3)
+        s3.close()
 
     def go_on_from_python_state(self) -> None:
         if not self.python_state:  # first on the page, or after a console block

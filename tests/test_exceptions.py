@@ -15,11 +15,13 @@ from botocore.retries.standard import ThrottledRetryableChecker
 import glue_bookmarks
 from glue_bookmarks import (
     BookmarkChangedError,
+    ConcurrentRunsExceededError,
     ConfigurationError,
     EntityNotFoundError,
     GlueBookmarksError,
     InvalidParameterError,
     JobNotFoundError,
+    JobRunActiveError,
     NoBookmarkError,
     ResponseValidationError,
     ServiceError,
@@ -44,6 +46,7 @@ OPERATIONS = [
     "GetJobs",
     "GetJobRuns",
     "GetSecurityConfiguration",
+    "StartJobRun",
 ]
 
 
@@ -88,6 +91,8 @@ def test_tree() -> None:
         ConfigurationError,
         TransportError,
         ResponseValidationError,
+        BookmarkChangedError,
+        JobRunActiveError,
         ServiceError,
     ):
         assert cls.__bases__[0] is GlueBookmarksError
@@ -149,6 +154,7 @@ def every_error() -> list[GlueBookmarksError]:
             "wrong", operation_name="Op", field="F", status_code=200, request_id="r"
         ),
         BookmarkChangedError("moved", job_name="j", planned_version=3, current_version=4),
+        JobRunActiveError("busy", job_name="j", run_id="jr_1", state="RUNNING"),
         SnapshotError("not one", source="before.json", field="JobBookmarks[0]"),
     ]
 
@@ -182,3 +188,24 @@ def test_a_narrowed_not_found_keeps_every_attribute(job_exists: bool) -> None:
     assert vars(narrowed) == vars(original)
     assert str(narrowed) == str(original)
     assert narrowed.args == original.args
+
+
+def test_concurrent_runs_exceeded_has_its_class() -> None:
+    err = from_client_error(
+        client_error(
+            "ConcurrentRunsExceededException",
+            message="Concurrent runs exceeded for nightly",
+            operation_name="StartJobRun",
+        ),
+        operation_name="StartJobRun",
+    )
+    assert type(err) is ConcurrentRunsExceededError
+    assert (err.code, err.retryable, err.operation_name) == (
+        "ConcurrentRunsExceededException",
+        False,
+        "StartJobRun",
+    )
+    assert str(err) == (
+        "ConcurrentRunsExceededException: Concurrent runs exceeded for nightly "
+        "(StartJobRun, HTTP 400, request id req-1)"
+    )

@@ -1,8 +1,8 @@
 """The async client has every public method of the sync one, and both give the same answers.
 
 The methods are compared by introspection, so a method added to one client only fails here;
-the operations written once (`diagnose`, `plan_rewind`, `apply_rewind`) run in both clients
-against one moto server.
+the operations written once (`diagnose`, `plan_rewind`, `apply_rewind`, `plan_backfill`,
+`start_backfill`) run in both clients against one moto server.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from glue_bookmarks import (
     BookmarkChangedError,
     GlueBookmarks,
     JobDiagnosis,
+    JobRunActiveError,
     RewindPlan,
 )
 from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
@@ -127,14 +128,12 @@ def _seed(url: str) -> None:
     create_job(glue, "nightly", "empty", DefaultArguments=ENABLE)
     create_job(glue, "busy", DefaultArguments=ENABLE, ExecutionProperty={"MaxConcurrentRuns": 3})
     create_job(glue, "off")
-    seed_job_run("empty", started_on=MONDAY)  # commits a bookmark of no source
+    # Two runs that commit a bookmark of no source, and overlapped (diagnose(history=True)).
+    for start in (0, 10):
+        started_on = MONDAY + timedelta(minutes=start)
+        seed_job_run("empty", started_on=started_on, completed_on=started_on + timedelta(hours=1))
     for day in range(3):
-        started_on = MONDAY + timedelta(days=day)
-        ended = started_on + timedelta(minutes=30)
-        seed_job_run("nightly", started_on=started_on, completed_on=ended, run_id=f"jr_{day}")
-    # A run that overlapped the last one (the history of diagnose(history=True)).
-    late = MONDAY + timedelta(days=2, minutes=10)
-    seed_job_run("nightly", started_on=late, completed_on=late + timedelta(minutes=30))
+        seed_job_run("nightly", started_on=MONDAY + timedelta(days=day), run_id=f"jr_{day}")
     old = '{"orders": {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {"RUN": "3", '
     old += '"HIGH_BAND": "900000", "CURR_RUN_START_TIME": "2019-06-03T22:10:05.120Z"}}}'
     seed_job_bookmark(job_name="nightly", version=3, run=3, run_id="jr_2", job_bookmark=old)
@@ -176,11 +175,38 @@ async def test_diagnose_and_rewind_give_the_same_answers_in_both_clients(
     unencrypted = "bookmarks-unencrypted"
     assert expected == [
         ("busy", "NoBookmarkError", ["concurrent-runs", "enabled-no-runs-yet", unencrypted]),
-        ("empty", "JobBookmarkEntry", ["empty-state", unencrypted]),
-        ("nightly", "JobBookmarkEntry", ["stale", "runs-overlapped", unencrypted]),
+        ("empty", "JobBookmarkEntry", ["empty-state", "runs-overlapped", unencrypted]),
+        ("nightly", "JobBookmarkEntry", ["stale", unencrypted]),
         ("off", "NoBookmarkError", []),
     ]
     assert plan == sync_plan
     assert (plan.run_id, plan.reprocess_from) == ("jr_1", MONDAY + timedelta(days=1))
     assert applied is not None
     assert after.run_id == "jr_1"
+
+
+@pytest.mark.asyncio
+async def test_backfill_gives_the_same_answers_in_both_clients(glue_moto_server_url: str) -> None:
+    _seed(glue_moto_server_url)
+    since = MONDAY + timedelta(hours=1)
+    with GlueBookmarks(
+        session=botocore_session(), endpoint_url=glue_moto_server_url, region_name=REGION
+    ) as sync:
+        sync_plan = sync.plan_backfill("nightly", since=since)
+    async with AsyncGlueBookmarks(
+        session=aio_session(), endpoint_url=glue_moto_server_url, region_name=REGION
+    ) as gb:
+        plan = await gb.plan_backfill("nightly", since=since)
+        before = await gb.get_job_bookmark("nightly")
+        run_id = await gb.start_backfill(plan, arguments={"--day": "2"})
+        seed_job_run("nightly", started_on=MONDAY + timedelta(days=5), state="RUNNING")
+        with pytest.raises(JobRunActiveError):
+            await gb.start_backfill(plan)
+        with pytest.raises(JobRunActiveError):
+            await gb.reset_job_bookmark("nightly", if_idle=True)
+        after = await gb.get_job_bookmark("nightly")
+
+    assert plan == sync_plan
+    assert (plan.from_run.run_id, plan.to_run.run_id) == ("jr_0", "jr_2")
+    assert run_id.startswith("jr_")
+    assert after == before

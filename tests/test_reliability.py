@@ -48,6 +48,8 @@ from glue_bookmarks import (
     OperationTimeoutError,
     ResponseValidationError,
     RewindPlan,
+    ScriptRead,
+    ScriptReport,
     ServiceError,
     Severity,
     SourceDiff,
@@ -589,6 +591,13 @@ MODELS: dict[type, list[object]] = {
     Finding: [
         Finding(code="paused", severity=Severity.INFO, message="bookmarks are paused"),
         Finding(code="stale", severity=Severity.WARNING, message="old", transformation_ctx="ds0"),
+        Finding(
+            code="duplicate-context",
+            severity=Severity.ERROR,
+            message="shared",
+            transformation_ctx="ds0",
+            line=12,
+        ),
     ],
     # With an entry as its result: exceptions compare by identity, so a copy of one is never
     # equal to the original.
@@ -611,6 +620,26 @@ MODELS: dict[type, list[object]] = {
             reprocess_from=datetime(2024, 10, 28, 1, 32, 45, tzinfo=UTC),
             current=JobBookmarkEntry(job_name="nightly-orders", version=4, run_id="jr_4"),
         )
+    ],
+    ScriptRead: [
+        ScriptRead(line=12, call="getSource", transformation_ctx=None, dynamic=True),
+    ],
+    ScriptReport: [
+        ScriptReport(path=None),
+        ScriptReport(
+            path="jobs/nightly.py",
+            findings=(
+                Finding(code="missing-commit", severity=Severity.ERROR, message="no commit"),
+            ),
+            reads=(
+                ScriptRead(
+                    line=3,
+                    call="create_dynamic_frame.from_catalog",
+                    transformation_ctx="orders",
+                    dynamic=False,
+                ),
+            ),
+        ),
     ],
     SourceDiff: [
         SourceDiff(

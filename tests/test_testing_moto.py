@@ -385,3 +385,55 @@ def test_the_bookmarks_run_ids_are_runs_moto_lists(moto: Moto) -> None:
         assert before <= as_utc(run["StartedOn"]) <= after
         single = moto.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
         assert (single["Id"], single["JobRunState"]) == (run_id, "SUCCEEDED")
+
+
+# -- a paused run's window: --job-bookmark-from and --job-bookmark-to -----------------------------
+
+
+def window(from_run: str, to_run: str, option: str = "job-bookmark-pause") -> dict[str, str]:
+    return {
+        "--job-bookmark-option": option,
+        "--job-bookmark-from": from_run,
+        "--job-bookmark-to": to_run,
+    }
+
+
+def test_a_paused_run_over_a_window_leaves_the_bookmark(moto: Moto) -> None:
+    moto.create_job("nightly", ENABLE)
+    first, second = moto.start("nightly"), moto.start("nightly")
+    before = moto.gb.get_job_bookmark("nightly")
+    run_id = moto.start("nightly", window(first, second))
+    assert moto.gb.get_job_bookmark("nightly") == before
+    run = moto.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
+    assert run["JobRunState"] == "SUCCEEDED"
+    assert "ErrorMessage" not in run
+
+
+@pytest.mark.parametrize("which", ["--job-bookmark-from", "--job-bookmark-to"])
+def test_a_window_that_names_no_run_of_the_job_fails_the_run(moto: Moto, which: str) -> None:
+    moto.create_job("nightly", ENABLE)
+    moto.create_job("other", ENABLE)
+    first, second = moto.start("nightly"), moto.start("nightly")
+    elsewhere = moto.start("other")  # a run, but of another job
+    before = moto.gb.get_job_bookmark("nightly")
+    arguments = {**window(first, second), which: elsewhere}
+
+    run_id = moto.start("nightly", arguments)  # accepted, as Glue accepts any arguments
+
+    assert moto.gb.get_job_bookmark("nightly") == before
+    for run in (
+        moto.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"],
+        runs_of(moto.client, "nightly")[run_id],
+    ):
+        assert run["JobRunState"] == "FAILED"
+        assert run["ErrorMessage"] == f"{which} {elsewhere} is not a run of job nightly"
+    assert bookmark_calls("nightly")["StartJobRun"] == 3
+
+
+def test_a_window_is_read_only_with_pause(moto: Moto) -> None:
+    moto.create_job("nightly", ENABLE)
+    moto.start("nightly")
+    run_id = moto.start("nightly", window("jr_no", "jr_none", option="job-bookmark-enable"))
+    assert moto.gb.get_job_bookmark("nightly").run_id == run_id  # it ran, and committed
+    run = moto.client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
+    assert run["JobRunState"] == "SUCCEEDED"

@@ -5,7 +5,8 @@ Glue, in-process under `mock_aws()` and in moto server mode alike:
 
 - `GetJobBookmark` and `ResetJobBookmark` (with and without a `RunId`);
 - `StartJobRun` on a job whose arguments enable bookmarks advances its bookmark, as a run that
-  finished and committed would;
+  finished and committed would; a paused run leaves it, and fails when its
+  `--job-bookmark-from` or `--job-bookmark-to` names no run of the job;
 - `GetJobRuns` and `GetJobRun` list the runs whose ids the bookmark names;
 - `seed_job_bookmark()` gives a job the entry a test needs, `seed_job_run()` adds a run that
   started when and ended as the test says (committing its bookmark), `set_bookmark_state()`

@@ -108,10 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _server_client(endpoint: str, region_name: str) -> GlueClient:
+def _server_client(endpoint: str, region_name: str, service: str = "glue") -> GlueClient:
     # moto server accepts any credentials; these only let botocore sign the request.
     client = botocore.session.Session().create_client(
-        "glue",
+        service,
         region_name=region_name,
         endpoint_url=endpoint,
         aws_access_key_id="testing",
@@ -166,7 +166,10 @@ def _serve(args: argparse.Namespace) -> NoReturn:
         endpoint = f"http://{host}:{server.port}"
         if args.samples:
             try:
-                seed_all_samples(_server_client(endpoint, args.region))
+                seed_all_samples(
+                    _server_client(endpoint, args.region),
+                    _server_client(endpoint, args.region, "s3"),
+                )
             except (
                 GlueBookmarksError,
                 botocore.exceptions.BotoCoreError,

@@ -27,24 +27,31 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOKMARK_OPTION",
+    "BOOKMARK_RANGE",
     "COUNTED_OPERATIONS",
     "ENABLE",
     "FALLBACK_REGION",
     "INSTALL_HINT",
+    "PAUSE",
     "JobRecord",
     "advance_bookmark",
     "bookmarks_enabled",
+    "fail_run",
     "find_job",
     "glue_backend",
     "install",
     "locked_record",
     "new_job_run",
     "run_arguments",
+    "unknown_range_run",
 ]
 
 FALLBACK_REGION: Final = "us-east-1"
 BOOKMARK_OPTION: Final = "--job-bookmark-option"
 ENABLE: Final = "job-bookmark-enable"
+PAUSE: Final = "job-bookmark-pause"
+# The runs a paused run's window lies between.
+BOOKMARK_RANGE: Final = ("--job-bookmark-from", "--job-bookmark-to")
 COUNTED_OPERATIONS: Final = ("GetJobBookmark", "ResetJobBookmark", "StartJobRun")
 INSTALL_HINT: Final = "pip install 'glue-bookmarks[testing]'"
 
@@ -181,6 +188,32 @@ def bookmarks_enabled(arguments: dict[str, str]) -> bool:
     return arguments.get(BOOKMARK_OPTION) == ENABLE
 
 
+def unknown_range_run(job: FakeJob, arguments: dict[str, str]) -> str | None:
+    """Why a run with these merged arguments fails: a `--job-bookmark-from` or
+    `--job-bookmark-to` of a paused run that names no run of `job`, as a sentence; None
+    when it names runs the job has (or the run is not paused: Glue reads them only then)."""
+    if arguments.get(BOOKMARK_OPTION) != PAUSE:
+        return None
+    known = {run.job_run_id for run in job.job_runs}
+    for name in BOOKMARK_RANGE:
+        run_id = arguments.get(name)
+        if run_id is not None and run_id not in known:
+            return f"{name} {run_id} is not a run of job {job.name}"
+    return None
+
+
+def fail_run(run: FakeJobRun, error_message: str) -> None:
+    """End a moto run as `FAILED`, with `error_message` as its `ErrorMessage` in `GetJobRuns`
+    and `GetJobRun` answers."""
+    from moto.glue.models import FakeJobRun
+
+    # As in `new_job_run`: a transition from the state to itself keeps it where it is.
+    super(FakeJobRun, run).__init__(model_name="glue::job_run", transitions=[("FAILED", "FAILED")])
+    as_dict = run.as_dict
+    # moto's run has no ErrorMessage of its own; this run's answers add one.
+    run.as_dict = lambda: {**as_dict(), "ErrorMessage": error_message}  # type: ignore[method-assign]
+
+
 def advance_bookmark(record: JobRecord, job_name: str, run_id: str) -> JobBookmarkEntry:
     """Record what a run with bookmarks enabled commits: one run on from the current entry."""
     previous = record.entry
@@ -234,16 +267,22 @@ def new_job_run(
 
 def _wrap_start_job_run(original: Callable[[GlueResponse], object]) -> Callable[..., object]:
     def start_job_run(self: GlueResponse) -> object:
-        """moto's StartJobRun, then the bookmark advanced; installed by `install()`."""
+        """moto's StartJobRun, then the bookmark advanced (or the run failed, for a paused
+        run's window that names no run of the job); installed by `install()`."""
         job_name = self._get_param("JobName")
         job = self.glue_backend.jobs.get(job_name) if isinstance(job_name, str) else None
         if job is None:
             return original(self)
+        arguments = run_arguments(job, self._get_param("Arguments"))
         # Held across moto's own handler, so the run it adds is the last one when we read it.
         with locked_record(job) as record:
             record.calls["StartJobRun"] += 1
+            # Read before the new run is added: its own id cannot be in its window.
+            unknown = unknown_range_run(job, arguments)
             answer = original(self)
-            if bookmarks_enabled(run_arguments(job, self._get_param("Arguments"))):
+            if unknown is not None:
+                fail_run(job.job_runs[-1], unknown)
+            elif bookmarks_enabled(arguments):
                 advance_bookmark(record, job.name, job.job_runs[-1].job_run_id)
         return answer
 

@@ -7,9 +7,10 @@ finds what its page shows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -23,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DOCTOR_SAMPLES",
     "SAMPLES",
+    "SCRIPTS_BUCKET",
     "DoctorSample",
     "SampleRun",
     "seed_all_samples",
     "seed_doctor_samples",
+    "seed_sample_scripts",
     "seed_samples",
 ]
 
@@ -370,14 +373,75 @@ def seed_doctor_samples(client: GlueClient) -> list[str]:
     return [sample.job_name for sample in DOCTOR_SAMPLES]
 
 
-def seed_all_samples(client: GlueClient) -> list[str]:
-    """Create every sample job through `client`: the `SAMPLES` and the `DOCTOR_SAMPLES`.
+# The bucket the sample jobs' scripts are in (their `Command.ScriptLocation`).
+SCRIPTS_BUCKET: Final = "scripts"
+# Glue Studio gives a node a new id when it is deleted and added again: the nightly job's
+# script now reads its orders under a context the bookmark holds no state for, so its next
+# run would read every file again. `glue-bookmarks lint --job nightly-orders` finds it.
+_NIGHTLY_RECREATED: Final = "AWSGlueDataCatalog_node1733407415110"
+_SCRIPT_CONTEXTS: Final[dict[str, str]] = {
+    "nightly-orders": _NIGHTLY_RECREATED,
+    "hourly-clickstream": "datasource0",
+    "customer-dim-load": "jdbc_customers",
+}
+
+
+def _script(job_name: str) -> str:
+    """A sample job's PySpark script, as Glue Studio writes one: a catalog read, committed."""
+    context = _SCRIPT_CONTEXTS.get(job_name, "datasource0")
+    # The doctor's never-committed job never commits: the lint says why before any run.
+    commit = "" if job_name == "orders-no-commit" else "job.commit()\n"
+    return (
+        "import sys\n"
+        "from awsglue.context import GlueContext\n"
+        "from awsglue.job import Job\n"
+        "from awsglue.utils import getResolvedOptions\n"
+        "from pyspark.context import SparkContext\n"
+        "\n"
+        'args = getResolvedOptions(sys.argv, ["JOB_NAME"])\n'
+        "glueContext = GlueContext(SparkContext())\n"
+        "job = Job(glueContext)\n"
+        'job.init(args["JOB_NAME"], args)\n'
+        "source = glueContext.create_dynamic_frame.from_catalog(\n"
+        f'    database="sales", table_name="{job_name}", transformation_ctx="{context}"\n'
+        ")\n"
+        "glueContext.write_dynamic_frame.from_options(\n"
+        '    frame=source, connection_type="s3", format="parquet",\n'
+        f'    connection_options={{"path": "s3://curated/{job_name}/"}},\n'
+        ")\n"
+        f"{commit}"
+    )
+
+
+def seed_sample_scripts(s3_client: Any) -> list[str]:
+    """Put every sample job's script in moto S3, where its `Command.ScriptLocation` says.
+
+    Args:
+        s3_client: An S3 client on the same moto (in-process or the server).
+
+    Returns:
+        The scripts' s3:// URLs.
+    """
+    with contextlib.suppress(s3_client.exceptions.BucketAlreadyOwnedByYou):
+        s3_client.create_bucket(Bucket=SCRIPTS_BUCKET)
+    urls = []
+    for job_name in [sample.job_name for sample in SAMPLES + DOCTOR_SAMPLES]:
+        key = f"{job_name}.py"
+        s3_client.put_object(Bucket=SCRIPTS_BUCKET, Key=key, Body=_script(job_name).encode())
+        urls.append(f"s3://{SCRIPTS_BUCKET}/{key}")
+    return urls
+
+
+def seed_all_samples(client: GlueClient, s3_client: Any = None) -> list[str]:
+    """Create every sample job through `client`: the `SAMPLES` and the `DOCTOR_SAMPLES`; with
+    `s3_client`, their scripts too (`seed_sample_scripts`).
 
     What `python -m glue_bookmarks.testing --samples` serves, and `make demo` shows.
 
     Args:
         client: A Glue client on moto (in-process or a server in this process) with the
             extension installed.
+        s3_client: An S3 client on the same moto, for the scripts; None: no scripts.
 
     Returns:
         The job names, the samples' and then the doctor's.
@@ -386,4 +450,7 @@ def seed_all_samples(client: GlueClient) -> list[str]:
         ImportError: moto is not installed.
         InvalidParameterError: moto has no Glue in the client's region.
     """
-    return seed_samples(client) + seed_doctor_samples(client)
+    names = seed_samples(client) + seed_doctor_samples(client)
+    if s3_client is not None:
+        seed_sample_scripts(s3_client)
+    return names
