@@ -7,12 +7,16 @@ entries, where anything beyond one `str.split` shows in the cost.
 
 Every model is frozen all the way down: the mappings a state holds are `FrozenObject`s, whose
 nested JSON objects are `FrozenObject`s too and whose arrays are tuples, so a state is hashable
-and nothing reached through it can be changed past its validators.
+and nothing reached through it can be changed past its validators. A source nests at most
+`MAX_DEPTH` objects and arrays, so that hashing, comparing, printing and writing one (all
+recursive) stay far inside the interpreter's recursion limit, wherever they are called from.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final, TypeAlias
@@ -23,6 +27,7 @@ from glue_bookmarks._exceptions import BookmarkParseError, InvalidParameterError
 
 __all__ = [
     "HADOOP_JSON_CLASS",
+    "MAX_DEPTH",
     "BookmarkState",
     "FrozenObject",
     "HadoopSourceState",
@@ -33,6 +38,9 @@ __all__ = [
 ]
 
 HADOOP_JSON_CLASS: Final = "HadoopDataSourceJobBookmarkState"
+# How many levels of objects and arrays a source may nest, the source object the first. Glue
+# writes three (the source, `timestamps`, strings); JDBC states a few more.
+MAX_DEPTH: Final = 100
 _UTC: Final = timezone.utc
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=_UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
@@ -51,13 +59,28 @@ class FrozenObject(Mapping[str, Any]):
     """A read-only, hashable JSON object.
 
     It compares equal to any mapping with the same items, as a dict does. Nested objects are
-    `FrozenObject`s and nested arrays are tuples.
+    `FrozenObject`s and nested arrays are tuples, at most `MAX_DEPTH` levels in all.
+
+    Raises:
+        InvalidParameterError: `items` nests objects and arrays more than `MAX_DEPTH` levels.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_depth", "_items")
 
     def __init__(self, items: Mapping[str, Any] = {}) -> None:
-        self._items = {key: _frozen(value) for key, value in items.items()}
+        try:
+            self._items, self._depth = _frozen_items(items, MAX_DEPTH)
+        except _TooDeepError as exc:
+            raise InvalidParameterError(
+                f"the value of {exc.key!r} {_too_deep()}", parameter="items"
+            ) from None
+
+    @classmethod
+    def _made(cls, items: dict[str, Any], depth: int) -> FrozenObject:
+        # For items already frozen: __init__ would freeze them again.
+        frozen = object.__new__(cls)
+        frozen._items, frozen._depth = items, depth
+        return frozen
 
     def __getitem__(self, key: str) -> Any:
         return self._items[key]
@@ -78,14 +101,57 @@ class FrozenObject(Mapping[str, Any]):
         return FrozenObject, (self._items,)
 
 
-def _frozen(value: Any) -> Any:
+class _TooDeepError(Exception):
+    """A value nests deeper than it may; `key` is the outermost key it is under."""
+
+    def __init__(self, key: object = None) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _too_deep() -> str:
+    return f"nests objects and arrays more than {MAX_DEPTH} levels deep"
+
+
+def _frozen_items(items: Mapping[str, Any], room: int) -> tuple[dict[str, Any], int]:
+    """The items of an object, frozen, and its depth: 1 more than its deepest value's.
+
+    `room` is how many levels the object may take, itself included. Written as a loop, not a
+    comprehension, and checked on the way down: nesting deeper than `room` stops before it
+    costs the stack anything.
+    """
+    frozen: dict[str, Any] = {}
+    deepest = 0
+    for key, value in items.items():
+        try:
+            frozen[key], depth = _frozen(value, room - 1)
+        except _TooDeepError:
+            raise _TooDeepError(key) from None
+        deepest = max(deepest, depth)
+    return frozen, deepest + 1
+
+
+def _frozen(value: Any, room: int) -> tuple[Any, int]:
+    """`value` read-only, and how many levels of objects and arrays it nests (0 for a scalar);
+    `_TooDeepError` if more than `room`."""
     if isinstance(value, FrozenObject):
-        return value
-    if isinstance(value, Mapping):
-        return FrozenObject(value)
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(item) for item in value)
-    return value
+        if value._depth > room:
+            raise _TooDeepError
+        return value, value._depth
+    if isinstance(value, Mapping | list | tuple):
+        if room < 1:
+            raise _TooDeepError
+        if isinstance(value, Mapping):
+            items, depth = _frozen_items(value, room)
+            return FrozenObject._made(items, depth), depth
+        deepest = 0
+        frozen = []
+        for item in value:
+            item, depth = _frozen(item, room - 1)
+            frozen.append(item)
+            deepest = max(deepest, depth)
+        return tuple(frozen), deepest + 1
+    return value, 0
 
 
 def _thawed(value: object) -> dict[str, Any]:
@@ -139,6 +205,36 @@ _AWARE: Final = _check(
     lambda value: value is None or value.utcoffset() is not None,
     lambda value: f"a naive {value!r}",
 )
+
+
+def _in_utc(value: datetime) -> datetime | None:
+    """`value` in UTC; None when that is outside datetime's years 1 to 9999."""
+    try:
+        return value.astimezone(_UTC)
+    except OverflowError:
+        return None
+
+
+def _writable(value: int) -> bool:
+    try:
+        str(value)
+    except ValueError:
+        return False
+    return True
+
+
+# An int with more digits than `sys.set_int_max_str_digits()` allows cannot be written: not
+# as JSON, and not by repr().
+_WRITABLE: Final = _check(
+    "have no more digits than Python writes (see sys.set_int_max_str_digits())",
+    lambda value: value is None or _writable(value),
+    lambda value: f"an int of {value.bit_length()} bits",
+)
+# The wire form is UTC: a time an offset away from the ends of datetime's range has none.
+_UTC_IN_RANGE: Final = _check(
+    "be within datetime's range (years 1 to 9999) in UTC",
+    lambda value: value is None or _in_utc(value) is not None,
+)
 # The wire form counts milliseconds since the epoch, and "0" means "none".
 _AFTER_EPOCH: Final = _check(
     "be after 1970-01-01T00:00:00Z", lambda value: value is None or value > _EPOCH
@@ -158,7 +254,28 @@ _WHOLE_MILLISECONDS: Final = _check(
 _TUPLE: Final = _check(
     "be a tuple or list of str", lambda value: isinstance(value, tuple), _type_name
 )
-_MAPPING: Final = _check("be a mapping", lambda value: isinstance(value, FrozenObject), _type_name)
+
+
+def _mapping(room: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: the value is a `FrozenObject` of at most `room` levels, as
+    `_as_frozen(room)` makes of any mapping that nests no deeper."""
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, FrozenObject) and value._depth <= room:
+            return
+        where = f"{type(instance).__name__}.{attribute.name}"
+        if not isinstance(value, Mapping):
+            problem = f"{where} must be a mapping, got {_type_name(value)}"
+        else:
+            try:
+                _frozen_items(value, room)
+                key = None  # a FrozenObject made deeper elsewhere: too deep as a whole
+            except _TooDeepError as exc:
+                key = exc.key
+            problem = f"{where}{'' if key is None else f'[{key!r}]'} {_too_deep()}"
+        raise InvalidParameterError(problem, parameter=attribute.name)
+
+    return validate
 
 
 def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
@@ -167,11 +284,25 @@ def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple | list) else value  # type: ignore[return-value]
 
 
-def _as_frozen(value: Mapping[str, Any]) -> FrozenObject:
-    # A frozen copy, so the caller's later changes do not leak in; a non-mapping is left for
-    # the validator to name.
-    frozen: FrozenObject = _frozen(value) if isinstance(value, Mapping) else value
+def _as_frozen(value: Mapping[str, Any], room: int) -> FrozenObject:
+    """A frozen copy of a mapping of at most `room` levels, so the caller's later changes do
+    not leak in. A non-mapping, or one nested deeper, is left for `_mapping` to name."""
+    given: Any = value
+    if isinstance(given, Mapping):
+        with contextlib.suppress(_TooDeepError):
+            given = _frozen(given, room)[0]
+    frozen: FrozenObject = given
     return frozen
+
+
+# attrs converters, one per level a mapping starts at in its source (the source's own keys
+# are at its first, `timestamps`' at its second).
+def _as_frozen_source(value: Mapping[str, Any]) -> FrozenObject:
+    return _as_frozen(value, MAX_DEPTH)
+
+
+def _as_frozen_timestamps(value: Mapping[str, Any]) -> FrozenObject:
+    return _as_frozen(value, MAX_DEPTH - 1)
 
 
 def _check_other_keys(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -216,26 +347,38 @@ class HadoopSourceState:
         other_fields: Keys of the source object beside `jsonClass` and `timestamps`.
     """
 
-    run: int | None = attrs.field(default=None, validator=[_optional(int), _NOT_NEGATIVE])
+    run: int | None = attrs.field(
+        default=None, validator=[_optional(int), _WRITABLE, _NOT_NEGATIVE]
+    )
     high_band: timedelta | None = attrs.field(
         default=None, validator=[_optional(timedelta), _NOT_NEGATIVE, _WHOLE_MILLISECONDS]
     )
     latest_partition: datetime | None = attrs.field(
         default=None,
-        validator=[_optional(datetime), _AWARE, _AFTER_EPOCH, _WHOLE_MILLISECONDS],
+        validator=[
+            _optional(datetime),
+            _AWARE,
+            _AFTER_EPOCH,
+            _UTC_IN_RANGE,
+            _WHOLE_MILLISECONDS,
+        ],
     )
     latest_partitions: tuple[str, ...] = attrs.field(
         default=(), converter=_as_tuple, validator=_TUPLE
     )
     run_start_time: datetime | None = attrs.field(
-        default=None, validator=[_optional(datetime), _AWARE]
+        default=None, validator=[_optional(datetime), _AWARE, _UTC_IN_RANGE]
     )
     include_list: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple, validator=_TUPLE)
     other_timestamps: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=[_MAPPING, _check_other_keys]
+        factory=FrozenObject,
+        converter=_as_frozen_timestamps,
+        validator=[_mapping(MAX_DEPTH - 1), _check_other_keys],
     )
     other_fields: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=[_MAPPING, _check_other_keys]
+        factory=FrozenObject,
+        converter=_as_frozen_source,
+        validator=[_mapping(MAX_DEPTH), _check_other_keys],
     )
 
     @property
@@ -260,7 +403,7 @@ class UnknownSourceState:
 
     json_class: str = attrs.field(validator=_check("be str", lambda v: type(v) is str, _type_name))
     data: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=_MAPPING
+        factory=FrozenObject, converter=_as_frozen_source, validator=_mapping(MAX_DEPTH)
     )
 
     @json_class.validator
@@ -433,6 +576,18 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
 
+class _OutOfRangeError(ValueError):
+    """A JSON number beyond a float's range."""
+
+
+def _finite(text: str) -> float:
+    # Python's json reads 1e400 as infinity, which to_json() could not write back.
+    number = float(text)
+    if math.isinf(number):
+        raise _OutOfRangeError(f"the number {text} is out of a float's range")
+    return number
+
+
 def _digits(text: str) -> int:
     # str.isdigit alone accepts other scripts' digits, which int() reads but Glue never writes.
     if not (text.isascii() and text.isdigit()):
@@ -468,7 +623,10 @@ def _iso_time(text: str) -> datetime | None:
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     if parsed.utcoffset() is None:
         raise ValueError(f"expected an ISO 8601 time with a zone, got {text!r}")
-    return parsed.astimezone(_UTC)
+    in_utc = _in_utc(parsed)
+    if in_utc is None:
+        raise ValueError(f"{text!r} is out of range in UTC (years 1 to 9999)")
+    return in_utc
 
 
 # (wire key in "timestamps", HadoopSourceState field, parser of the string value), in the order
@@ -531,13 +689,32 @@ def _hadoop_state(source: dict[str, Any], ctx: str, job_name: str | None) -> Had
             fields[field] = parse(value)
         except ValueError as exc:
             raise _parse_error(str(exc), job_name, transformation_ctx=ctx, key=key) from exc
+    other_timestamps = {
+        key: value for key, value in timestamps.items() if key not in _TIMESTAMP_KEYS
+    }
+    other_fields = {key: value for key, value in source.items() if key not in _SOURCE_KEYS}
     return HadoopSourceState(
         **fields,
-        other_timestamps={
-            key: value for key, value in timestamps.items() if key not in _TIMESTAMP_KEYS
-        },
-        other_fields={key: value for key, value in source.items() if key not in _SOURCE_KEYS},
+        # `timestamps` is the source's second level.
+        other_timestamps=_frozen_part(
+            other_timestamps, MAX_DEPTH - 1, ctx, job_name, "timestamps."
+        ),
+        other_fields=_frozen_part(other_fields, MAX_DEPTH, ctx, job_name),
     )
+
+
+def _frozen_part(
+    items: dict[str, Any], room: int, ctx: str, job_name: str | None, prefix: str = ""
+) -> FrozenObject:
+    """`items`, an object of the source `ctx` at `room` levels from its limit, frozen; a
+    `BookmarkParseError` naming the key under which it nests too deep."""
+    try:
+        frozen, depth = _frozen_items(items, room)
+    except _TooDeepError as exc:
+        raise _parse_error(
+            _too_deep(), job_name, transformation_ctx=ctx, key=f"{prefix}{exc.key}"
+        ) from None
+    return FrozenObject._made(frozen, depth)
 
 
 def _source_state(source: object, ctx: str, job_name: str | None) -> SourceState:
@@ -559,7 +736,9 @@ def _source_state(source: object, ctx: str, job_name: str | None) -> SourceState
         )
     if json_class == HADOOP_JSON_CLASS:
         return _hadoop_state(source, ctx, job_name)
-    return UnknownSourceState(json_class=json_class, data=source)
+    return UnknownSourceState(
+        json_class=json_class, data=_frozen_part(source, MAX_DEPTH, ctx, job_name)
+    )
 
 
 def state_from_json(job_bookmark: object, *, job_name: str | None = None) -> BookmarkState:
@@ -574,7 +753,9 @@ def state_from_json(job_bookmark: object, *, job_name: str | None = None) -> Boo
     if type(job_bookmark) is not str:
         raise _parse_error(f"expected a string, got {type(job_bookmark).__name__}", job_name)
     try:
-        data = json.loads(job_bookmark, parse_constant=_not_json)
+        data = json.loads(job_bookmark, parse_constant=_not_json, parse_float=_finite)
+    except _OutOfRangeError as exc:
+        raise _parse_error(str(exc), job_name) from exc
     except (ValueError, RecursionError) as exc:
         # RecursionError: nesting deeper than the interpreter's stack.
         raise _parse_error(f"not JSON: {exc}", job_name) from exc
