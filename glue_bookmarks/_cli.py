@@ -31,6 +31,7 @@ from glue_bookmarks._cli_args import (
     REWIND_OUTPUT,
     parsers,
 )
+from glue_bookmarks._cli_escape import encodable
 from glue_bookmarks._cli_render import (
     Outcome,
     Progress,
@@ -61,6 +62,7 @@ from glue_bookmarks._exceptions import (
     InvalidParameterError,
     JobNotFoundError,
     NoBookmarkError,
+    redacted,
 )
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
 from glue_bookmarks._validation import check_name
@@ -85,16 +87,33 @@ def _progress() -> Progress:
     return Progress(sys.stderr, enabled=_is_terminal(sys.stderr))
 
 
+def _encoding(stream: IO[str]) -> str | None:
+    # A replaced stream (io.StringIO) may have none: it writes any str.
+    encoding: str | None = getattr(stream, "encoding", None)
+    return encoding
+
+
+def _out(text: str, *, as_json: bool = False) -> None:
+    """`text` on stdout, each character its encoding cannot write escaped (see `encodable`):
+    a lone surrogate in a job name, or any non-ASCII one with `PYTHONIOENCODING=ascii`."""
+    sys.stdout.write(encodable(text, _encoding(sys.stdout), as_json=as_json))
+
+
+def _err(text: str) -> None:
+    """`text` on stderr, escaped as `_out` escapes it."""
+    sys.stderr.write(encodable(text, _encoding(sys.stderr)))
+
+
 def _say(line: str) -> None:
     """`line`, if any, on stderr after what is on stdout so far."""
     if line:
         sys.stdout.flush()
-        sys.stderr.write(line)
+        _err(line)
         sys.stderr.flush()
 
 
 def _print_error(text: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {text}\n")
+    _err(f"{PROG}: error: {text}\n")
     sys.stderr.flush()
 
 
@@ -110,7 +129,7 @@ def _write(
     args: argparse.Namespace,
     result: _Result,
     document: Callable[[_Result], object],
-    table: Callable[[_Result, int | None], str],
+    table: Callable[[_Result, int | None, str | None], str],
     *,
     default: Literal["json", "table"] = "table",
 ) -> None:
@@ -118,14 +137,14 @@ def _write(
     `default`) asks, or what `--query` selects from the document, in JSON unless text."""
     output = args.output or ("json" if args.query is not None else default)
     if output == "table":
-        text = table(result, _table_width(args))
+        text = table(result, _table_width(args), _encoding(sys.stdout))
     elif args.query is not None:
         text = query_text(args.query, document(result), output)
     elif output == "text":
         text = text_output(document(result))
     else:
         text = json_text(document(result))
-    sys.stdout.write(text)
+    _out(text, as_json=output == "json")
 
 
 def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
@@ -141,17 +160,17 @@ def _confirm(command: str, job: str, prompt: str, otherwise: str) -> int:
             f"confirm on; {otherwise}"
         )
         return EXIT_USAGE
-    sys.stderr.write(prompt)
+    _err(prompt)
     sys.stderr.flush()
     try:
         answer = sys.stdin.readline()
     except KeyboardInterrupt:
         # The shell's next prompt starts on a line of its own.
-        sys.stderr.write("\n")
+        _err("\n")
         raise
     if answer.strip().lower() in ("y", "yes"):
         return EXIT_OK
-    sys.stderr.write(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
+    _err(f"{PROG}: {command} cancelled; the bookmark of {job!r} is unchanged\n")
     return EXIT_DECLINED
 
 
@@ -262,7 +281,7 @@ def _no_jobs(gb: GlueBookmarks, prefix: str | None, tags: Mapping[str, str]) -> 
     # The client the listing used: the region and endpoint as botocore resolved them (the
     # options, the environment, the profile, AWS's own).
     meta = gb._get_client().meta
-    return f"{PROG}: {jobs} in {meta.region_name} ({meta.endpoint_url})\n"
+    return f"{PROG}: {jobs} in {meta.region_name} ({redacted(meta.endpoint_url)})\n"
 
 
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -297,9 +316,9 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except KeyboardInterrupt:
         progress.clear()
         if every_job and not listed:
-            sys.stderr.write(f"{PROG}: interrupted: {count(len(names), 'job')} found\n")
+            _err(f"{PROG}: interrupted: {count(len(names), 'job')} found\n")
         else:
-            sys.stderr.write(f"{PROG}: interrupted: {done} of {count(len(names), 'job')} done\n")
+            _err(f"{PROG}: interrupted: {done} of {count(len(names), 'job')} done\n")
         raise
     finally:
         progress.clear()
@@ -349,7 +368,7 @@ def _rewind(args: argparse.Namespace) -> int:
     check_name("job_name", args.job)
     with _bookmarks(args) as gb:
         plan = gb.plan_rewind(args.job, since=args.since)
-        sys.stdout.write(plan_text(plan))
+        _out(plan_text(plan))
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
             return EXIT_OK
@@ -369,7 +388,7 @@ def _rewind(args: argparse.Namespace) -> int:
             if status != EXIT_OK:
                 return status
         entry = gb.apply_rewind(plan, allow_full_reset=args.allow_full_reset)
-    sys.stdout.write(rewind_text(plan, entry))
+    _out(rewind_text(plan, entry))
     return EXIT_OK
 
 
@@ -446,6 +465,13 @@ def _exit_code(exc: SystemExit) -> int:
     return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+class _DebugFormatter(logging.Formatter):
+    """Lines stderr can write: a job name may hold what its encoding lacks."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return encodable(super().format(record), _encoding(sys.stderr))
+
+
 @contextlib.contextmanager
 def _debug_logging(enabled: bool) -> Iterator[None]:
     """With `enabled`, the library's log lines on stderr for the duration of the block.
@@ -457,7 +483,7 @@ def _debug_logging(enabled: bool) -> Iterator[None]:
         return
     logger = logging.getLogger("glue_bookmarks")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(_DebugFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
