@@ -227,8 +227,9 @@ class BookmarkParseError(ResponseValidationError):
     """A `JobBookmark` string that does not parse into a `BookmarkState`.
 
     Raised by `JobBookmarkEntry.state` and `BookmarkState.from_json()`: the string is not a
-    JSON object, or a source in it has a value of the wrong shape. Keys that are absent are
-    not errors. `field` is `"JobBookmarkEntry.JobBookmark"`.
+    JSON object, or a source in it has a value of the wrong shape or past what a state holds
+    (nested more than 100 levels deep, a time out of range in UTC, a number beyond a float).
+    Keys that are absent are not errors. `field` is `"JobBookmarkEntry.JobBookmark"`.
 
     Attributes:
         job_name: The job whose bookmark it is, when known.

@@ -516,7 +516,9 @@ class BookmarkState(Mapping[str, SourceState]):
         Raises:
             InvalidParameterError: `job_bookmark` is not a str or None.
             BookmarkParseError: The string is not a JSON object, or a source in it has a
-                value of the wrong shape; the error names the transformation_ctx and key.
+                value of the wrong shape or past what a state holds (nested more than
+                100 levels deep, a time out of range in UTC, a number beyond a float);
+                the error names the transformation_ctx and key.
         """
         if job_bookmark is not None and not isinstance(job_bookmark, str):
             raise InvalidParameterError(
