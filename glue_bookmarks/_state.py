@@ -8,8 +8,8 @@ entries, where anything beyond one `str.split` shows in the cost.
 Every model is frozen all the way down: the mappings a state holds are `FrozenObject`s, whose
 nested JSON objects are `FrozenObject`s too and whose arrays are tuples, so a state is hashable
 and nothing reached through it can be changed past its validators. A source nests at most
-`MAX_DEPTH` objects and arrays, so that hashing, comparing, printing and writing one (all
-recursive) stay far inside the interpreter's recursion limit, wherever they are called from.
+`MAX_DEPTH` levels of objects and arrays (see `_frozen`): deeper is a `BookmarkParseError`
+when read, an `InvalidParameterError` when built.
 """
 
 from __future__ import annotations
@@ -24,12 +24,18 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from glue_bookmarks._exceptions import BookmarkParseError, InvalidParameterError
+from glue_bookmarks._frozen import (
+    MAX_DEPTH,
+    TOO_DEEP,
+    FrozenObject,
+    TooDeepError,
+    freeze,
+    thawed,
+)
 
 __all__ = [
     "HADOOP_JSON_CLASS",
-    "MAX_DEPTH",
     "BookmarkState",
-    "FrozenObject",
     "HadoopSourceState",
     "SourceState",
     "UnknownSourceState",
@@ -38,9 +44,6 @@ __all__ = [
 ]
 
 HADOOP_JSON_CLASS: Final = "HadoopDataSourceJobBookmarkState"
-# How many levels of objects and arrays a source may nest, the source object the first. Glue
-# writes three (the source, `timestamps`, strings); JDBC states a few more.
-MAX_DEPTH: Final = 100
 _UTC: Final = timezone.utc
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=_UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
@@ -50,115 +53,6 @@ def format_iso_time(value: datetime) -> str:
     """`value` in UTC as Glue writes times: `2024-10-28T01:32:45.613Z`."""
     timespec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
     return value.astimezone(_UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
-
-
-# -- read-only JSON values -----------------------------------------------------------------------
-
-
-class FrozenObject(Mapping[str, Any]):
-    """A read-only, hashable JSON object.
-
-    It compares equal to any mapping with the same items, as a dict does. Nested objects are
-    `FrozenObject`s and nested arrays are tuples, at most `MAX_DEPTH` levels in all.
-
-    Raises:
-        InvalidParameterError: `items` nests objects and arrays more than `MAX_DEPTH` levels.
-    """
-
-    __slots__ = ("_depth", "_items")
-
-    def __init__(self, items: Mapping[str, Any] = {}) -> None:
-        try:
-            self._items, self._depth = _frozen_items(items, MAX_DEPTH)
-        except _TooDeepError as exc:
-            raise InvalidParameterError(
-                f"the value of {exc.key!r} {_too_deep()}", parameter="items"
-            ) from None
-
-    @classmethod
-    def _made(cls, items: dict[str, Any], depth: int) -> FrozenObject:
-        # For items already frozen: __init__ would freeze them again.
-        frozen = object.__new__(cls)
-        frozen._items, frozen._depth = items, depth
-        return frozen
-
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
-
-    def __repr__(self) -> str:
-        return repr(self._items)
-
-    def __reduce__(self) -> tuple[type[FrozenObject], tuple[dict[str, Any]]]:
-        return FrozenObject, (self._items,)
-
-
-class _TooDeepError(Exception):
-    """A value nests deeper than it may; `key` is the outermost key it is under."""
-
-    def __init__(self, key: object = None) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _too_deep() -> str:
-    return f"nests objects and arrays more than {MAX_DEPTH} levels deep"
-
-
-def _frozen_items(items: Mapping[str, Any], room: int) -> tuple[dict[str, Any], int]:
-    """The items of an object, frozen, and its depth: 1 more than its deepest value's.
-
-    `room` is how many levels the object may take, itself included. Written as a loop, not a
-    comprehension, and checked on the way down: nesting deeper than `room` stops before it
-    costs the stack anything.
-    """
-    frozen: dict[str, Any] = {}
-    deepest = 0
-    for key, value in items.items():
-        try:
-            frozen[key], depth = _frozen(value, room - 1)
-        except _TooDeepError:
-            raise _TooDeepError(key) from None
-        deepest = max(deepest, depth)
-    return frozen, deepest + 1
-
-
-def _frozen(value: Any, room: int) -> tuple[Any, int]:
-    """`value` read-only, and how many levels of objects and arrays it nests (0 for a scalar);
-    `_TooDeepError` if more than `room`."""
-    if isinstance(value, FrozenObject):
-        if value._depth > room:
-            raise _TooDeepError
-        return value, value._depth
-    if isinstance(value, Mapping | list | tuple):
-        if room < 1:
-            raise _TooDeepError
-        if isinstance(value, Mapping):
-            items, depth = _frozen_items(value, room)
-            return FrozenObject._made(items, depth), depth
-        deepest = 0
-        frozen = []
-        for item in value:
-            item, depth = _frozen(item, room - 1)
-            frozen.append(item)
-            deepest = max(deepest, depth)
-        return tuple(frozen), deepest + 1
-    return value, 0
-
-
-def _thawed(value: object) -> dict[str, Any]:
-    # json.dumps writes only dicts as objects; tuples it writes as arrays already.
-    if isinstance(value, FrozenObject):
-        return dict(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 # -- validators ----------------------------------------------------------------------------------
@@ -209,6 +103,8 @@ _AWARE: Final = _check(
 
 def _in_utc(value: datetime) -> datetime | None:
     """`value` in UTC; None when that is outside datetime's years 1 to 9999."""
+    if value.tzinfo is _UTC:  # as the parser makes it
+        return value
     try:
         return value.astimezone(_UTC)
     except OverflowError:
@@ -216,6 +112,9 @@ def _in_utc(value: datetime) -> datetime | None:
 
 
 def _writable(value: int) -> bool:
+    # Up to 2,000 bits (603 digits) is within the lowest limit Python allows (640 digits).
+    if value.bit_length() <= 2000:
+        return True
     try:
         str(value)
     except ValueError:
@@ -258,21 +157,21 @@ _TUPLE: Final = _check(
 
 def _mapping(room: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     """An attrs validator: the value is a `FrozenObject` of at most `room` levels, as
-    `_as_frozen(room)` makes of any mapping that nests no deeper."""
+    `_as_frozen` makes of any mapping that nests no deeper."""
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, FrozenObject) and value._depth <= room:
+        if isinstance(value, FrozenObject) and value.depth <= room:
             return
         where = f"{type(instance).__name__}.{attribute.name}"
         if not isinstance(value, Mapping):
             problem = f"{where} must be a mapping, got {_type_name(value)}"
         else:
+            key = None  # a FrozenObject made deeper elsewhere: too deep as a whole
             try:
-                _frozen_items(value, room)
-                key = None  # a FrozenObject made deeper elsewhere: too deep as a whole
-            except _TooDeepError as exc:
+                freeze(value, room)
+            except TooDeepError as exc:
                 key = exc.key
-            problem = f"{where}{'' if key is None else f'[{key!r}]'} {_too_deep()}"
+            problem = f"{where}{'' if key is None else f'[{key!r}]'} {TOO_DEEP}"
         raise InvalidParameterError(problem, parameter=attribute.name)
 
     return validate
@@ -288,9 +187,11 @@ def _as_frozen(value: Mapping[str, Any], room: int) -> FrozenObject:
     """A frozen copy of a mapping of at most `room` levels, so the caller's later changes do
     not leak in. A non-mapping, or one nested deeper, is left for `_mapping` to name."""
     given: Any = value
+    if type(given) is FrozenObject and given.depth <= room:
+        return given  # as the parser makes it: frozen already
     if isinstance(given, Mapping):
-        with contextlib.suppress(_TooDeepError):
-            given = _frozen(given, room)[0]
+        with contextlib.suppress(TooDeepError):
+            given = freeze(given, room)[0]
     frozen: FrozenObject = given
     return frozen
 
@@ -549,7 +450,7 @@ class BookmarkState(Mapping[str, SourceState]):
                 wire[ctx] = source.data
         try:
             # NaN and the infinities are not JSON, and NaN would not even read back equal.
-            return json.dumps(wire, separators=(",", ":"), allow_nan=False, default=_thawed)
+            return json.dumps(wire, separators=(",", ":"), allow_nan=False, default=thawed)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(
                 f"the state holds a value JSON cannot represent: {exc}", parameter="state"
@@ -711,12 +612,12 @@ def _frozen_part(
     """`items`, an object of the source `ctx` at `room` levels from its limit, frozen; a
     `BookmarkParseError` naming the key under which it nests too deep."""
     try:
-        frozen, depth = _frozen_items(items, room)
-    except _TooDeepError as exc:
+        frozen: FrozenObject = freeze(items, room)[0]
+    except TooDeepError as exc:
         raise _parse_error(
-            _too_deep(), job_name, transformation_ctx=ctx, key=f"{prefix}{exc.key}"
+            TOO_DEEP, job_name, transformation_ctx=ctx, key=f"{prefix}{exc.key}"
         ) from None
-    return FrozenObject._made(frozen, depth)
+    return frozen
 
 
 def _source_state(source: object, ctx: str, job_name: str | None) -> SourceState:
