@@ -14,7 +14,15 @@ from typing import Any, Final
 
 from glue_bookmarks._exceptions import InvalidParameterError
 
-__all__ = ["MAX_DEPTH", "TOO_DEEP", "FrozenObject", "TooDeepError", "freeze", "thawed"]
+__all__ = [
+    "MAX_DEPTH",
+    "TOO_DEEP",
+    "FrozenObject",
+    "TooDeepError",
+    "freeze",
+    "plain",
+    "thawed",
+]
 
 # How many levels of objects and arrays a source of a bookmark may nest, the source object the
 # first. Glue writes three (the source, `timestamps`, strings); JDBC states a few more.
@@ -81,6 +89,22 @@ class FrozenObject(Mapping[str, Any]):
 
     def __reduce__(self) -> tuple[type[FrozenObject], tuple[dict[str, Any]]]:
         return FrozenObject, (self._items,)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain copy: dicts and lists all the way down, as `json.dumps` takes them."""
+        return {key: plain(value) for key, value in self._items.items()}
+
+
+def plain(value: Any) -> Any:
+    """`value` with every `FrozenObject` (or dict) a new dict and every tuple a list, all the
+    way down."""
+    if isinstance(value, FrozenObject):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
 
 
 def freeze(value: Any, room: int = MAX_DEPTH) -> tuple[Any, int]:

@@ -30,6 +30,7 @@ from glue_bookmarks._frozen import (
     FrozenObject,
     TooDeepError,
     freeze,
+    plain,
     thawed,
 )
 
@@ -287,6 +288,16 @@ class HadoopSourceState:
         """The source's `jsonClass`: always `"HadoopDataSourceJobBookmarkState"`."""
         return HADOOP_JSON_CLASS
 
+    def to_dict(self) -> dict[str, Any]:
+        """The source object as Glue writes it, plain dicts and lists that `json.dumps` takes.
+
+        Raises:
+            InvalidParameterError: An entry of `latest_partitions` or `include_list` cannot
+                be written (see `BookmarkState.to_json()`).
+        """
+        wire: dict[str, Any] = plain(_hadoop_wire(self, ""))
+        return wire
+
 
 @attrs.frozen(kw_only=True)
 class UnknownSourceState:
@@ -323,6 +334,12 @@ class UnknownSourceState:
                 f"data['jsonClass'] is {found!r} but json_class is {self.json_class!r}",
                 parameter="data",
             )
+
+    def to_dict(self) -> dict[str, Any]:
+        """`data` as plain dicts and lists, which `json.dumps` takes (`data` itself is
+        read-only: `json.dumps` refuses it)."""
+        data: dict[str, Any] = plain(self.data)
+        return data
 
     def __attrs_post_init__(self) -> None:
         # `data` is the whole source object, as parsed from JSON: it always holds `jsonClass`.
@@ -427,6 +444,20 @@ class BookmarkState(Mapping[str, SourceState]):
                 parameter="job_bookmark",
             )
         return state_from_json(job_bookmark)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """The state as Glue writes it, each source by its transformation_ctx: plain dicts and
+        lists, which `json.dumps` takes; `json.dumps` of it reads back with `from_json()`.
+
+        Raises:
+            InvalidParameterError: As `to_json()`.
+        """
+        return {
+            ctx: plain(_hadoop_wire(source, ctx))
+            if isinstance(source, HadoopSourceState)
+            else plain(source.data)
+            for ctx, source in self._sources.items()
+        }
 
     def to_json(self) -> str:
         """Write the state as a `JobBookmark` string, in Glue's compact form.

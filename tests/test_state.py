@@ -762,3 +762,36 @@ def test_extreme_values_give_a_state_or_a_parse_error(raw: str) -> None:
     assert hash(state) == hash(BookmarkState.from_json(raw))
     assert repr(state)
     assert BookmarkState.from_json(state.to_json()) == state
+
+
+# -- plain forms, for json.dumps ----------------------------------------------------------------
+
+
+def test_every_models_plain_form_goes_through_json_dumps_and_back() -> None:
+    from glue_bookmarks import JobBookmarkEntry
+
+    jdbc = UnknownSourceState(
+        json_class="JDBCDataSourceJobBookmarkState",
+        data={"keys": {"id": [1, 2, {"deep": (3, 4)}]}, "flag": True},
+    )
+    hadoop = HadoopSourceState(run=3, include_list=("a1", "b2"), other_fields={"x": {"y": [1]}})
+    state = BookmarkState({"orders": hadoop, "customers": jdbc})
+    # The read-only mappings themselves are refused by json.dumps; their plain forms are not.
+    with pytest.raises(TypeError):
+        json.dumps(jdbc.data)
+    plain_data = jdbc.data.to_dict()  # type: ignore[attr-defined]
+    assert plain_data == {"jsonClass": jdbc.json_class, "keys": {"id": [1, 2, {"deep": [3, 4]}]},
+                          "flag": True}  # fmt: skip
+    assert json.loads(json.dumps(plain_data)) == plain_data
+    assert json.loads(json.dumps(jdbc.to_dict())) == jdbc.to_dict()
+    assert (
+        UnknownSourceState(json_class=jdbc.json_class, data=json.loads(json.dumps(jdbc.to_dict())))
+        == jdbc
+    )
+    assert BookmarkState.from_json(json.dumps(state.to_dict())) == state
+    assert BookmarkState.from_json(json.dumps({"orders": hadoop.to_dict()}))["orders"] == hadoop
+    assert state.to_dict() == json.loads(state.to_json())
+    entry = JobBookmarkEntry(
+        job_name="j", version=1, run=1, attempt=0, run_id="jr_1", job_bookmark=state.to_json()
+    )
+    assert JobBookmarkEntry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
