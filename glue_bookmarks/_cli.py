@@ -36,6 +36,7 @@ from glue_bookmarks._cli_args import (
     REWIND_OUTPUT,
     parsers,
 )
+from glue_bookmarks._cli_escape import encodable
 from glue_bookmarks._cli_render import (
     Outcome,
     Progress,
@@ -72,6 +73,7 @@ from glue_bookmarks._exceptions import (
     JobNotFoundError,
     JobRunActiveError,
     NoBookmarkError,
+    redacted,
 )
 from glue_bookmarks._lint import lint_script
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
@@ -98,16 +100,33 @@ def _progress() -> Progress:
     return Progress(sys.stderr, enabled=_is_terminal(sys.stderr))
 
 
+def _encoding(stream: IO[str]) -> str | None:
+    # A replaced stream (io.StringIO) may have none: it writes any str.
+    encoding: str | None = getattr(stream, "encoding", None)
+    return encoding
+
+
+def _out(text: str, *, as_json: bool = False) -> None:
+    """`text` on stdout, each character its encoding cannot write escaped (see `encodable`):
+    a lone surrogate in a job name, or any non-ASCII one with `PYTHONIOENCODING=ascii`."""
+    sys.stdout.write(encodable(text, _encoding(sys.stdout), as_json=as_json))
+
+
+def _err(text: str) -> None:
+    """`text` on stderr, escaped as `_out` escapes it."""
+    sys.stderr.write(encodable(text, _encoding(sys.stderr)))
+
+
 def _say(line: str) -> None:
     """`line`, if any, on stderr after what is on stdout so far."""
     if line:
         sys.stdout.flush()
-        sys.stderr.write(line)
+        _err(line)
         sys.stderr.flush()
 
 
 def _print_error(text: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {text}\n")
+    _err(f"{PROG}: error: {text}\n")
     sys.stderr.flush()
 
 
@@ -123,7 +142,7 @@ def _write(
     args: argparse.Namespace,
     result: _Result,
     document: Callable[[_Result], object],
-    table: Callable[[_Result, int | None], str],
+    table: Callable[[_Result, int | None, str | None], str],
     *,
     default: Literal["json", "table"] = "table",
 ) -> None:
@@ -131,14 +150,14 @@ def _write(
     `default`) asks, or what `--query` selects from the document, in JSON unless text."""
     output = args.output or ("json" if args.query is not None else default)
     if output == "table":
-        text = table(result, _table_width(args))
+        text = table(result, _table_width(args), _encoding(sys.stdout))
     elif args.query is not None:
         text = query_text(args.query, document(result), output)
     elif output == "text":
         text = text_output(document(result))
     else:
         text = json_text(document(result))
-    sys.stdout.write(text)
+    _out(text, as_json=output == "json")
 
 
 def _confirm(
@@ -162,17 +181,17 @@ def _confirm(
             f"{otherwise}"
         )
         return EXIT_USAGE
-    sys.stderr.write(prompt)
+    _err(prompt)
     sys.stderr.flush()
     try:
         answer = sys.stdin.readline()
     except KeyboardInterrupt:
         # The shell's next prompt starts on a line of its own.
-        sys.stderr.write("\n")
+        _err("\n")
         raise
     if answer.strip().lower() in ("y", "yes"):
         return EXIT_OK
-    sys.stderr.write(f"{PROG}: {command} cancelled; {unchanged.format(job=job)}\n")
+    _err(f"{PROG}: {command} cancelled; {unchanged.format(job=job)}\n")
     return EXIT_DECLINED
 
 
@@ -285,7 +304,7 @@ def _no_jobs(gb: GlueBookmarks, prefix: str | None, tags: Mapping[str, str]) -> 
     # The client the listing used: the region and endpoint as botocore resolved them (the
     # options, the environment, the profile, AWS's own).
     meta = gb._get_client().meta
-    return f"{PROG}: {jobs} in {meta.region_name} ({meta.endpoint_url})\n"
+    return f"{PROG}: {jobs} in {meta.region_name} ({redacted(meta.endpoint_url)})\n"
 
 
 def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -320,9 +339,9 @@ def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except KeyboardInterrupt:
         progress.clear()
         if every_job and not listed:
-            sys.stderr.write(f"{PROG}: interrupted: {count(len(names), 'job')} found\n")
+            _err(f"{PROG}: interrupted: {count(len(names), 'job')} found\n")
         else:
-            sys.stderr.write(f"{PROG}: interrupted: {done} of {count(len(names), 'job')} done\n")
+            _err(f"{PROG}: interrupted: {done} of {count(len(names), 'job')} done\n")
         raise
     finally:
         progress.clear()
@@ -405,7 +424,7 @@ def _lint(args: argparse.Namespace) -> int:
     if args.output == "json" or args.query is not None:
         _write(args, reports, lint_document, _no_table, default="json")
     else:
-        sys.stdout.write(lint_text(reports))
+        _out(lint_text(reports))
     fail_on = args.fail_on
     failing = [
         report
@@ -437,8 +456,12 @@ def _script_text(path: str) -> str:
         raise InvalidParameterError(f"{path}: cannot be read ({exc})") from None
 
 
-def _no_table(reports: object, width: int | None) -> str:
-    raise AssertionError("lint has no table")  # refused before any work
+def _no_table(result: object, width: int | None, encoding: str | None) -> str:
+    raise AssertionError("this command has no table")  # refused before any work
+
+
+def _itself(document: _Result) -> _Result:
+    return document
 
 
 def _rewind(args: argparse.Namespace) -> int:
@@ -449,7 +472,7 @@ def _rewind(args: argparse.Namespace) -> int:
     check_name("job_name", args.job)
     with _bookmarks(args) as gb:
         plan = gb.plan_rewind(args.job, since=args.since, timeout=args.timeout)
-        sys.stdout.write(plan_text(plan))
+        _out(plan_text(plan))
         sys.stdout.flush()
         if args.dry_run or not plan.has_effect:
             return EXIT_OK
@@ -474,7 +497,7 @@ def _rewind(args: argparse.Namespace) -> int:
             force=args.force,
             timeout=args.timeout,
         )
-    sys.stdout.write(rewind_text(plan, entry))
+    _out(rewind_text(plan, entry))
     return EXIT_OK
 
 
@@ -504,7 +527,7 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         plan = gb.plan_backfill(args.job, since=args.since, until=args.until, timeout=args.timeout)
         text = backfill_plan_text(plan, arguments)
         if not document:
-            sys.stdout.write(text)
+            _out(text)
             sys.stdout.flush()
         if not args.dry_run:
             if not args.yes:
@@ -524,15 +547,10 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
     if not document:
         if run_id is not None:
-            sys.stdout.write(backfill_started_text(plan, run_id))
+            _out(backfill_started_text(plan, run_id))
         return EXIT_OK
-    result = backfill_document(plan, arguments, run_id)
-    if args.query is not None:
-        sys.stdout.write(query_text(args.query, result, args.output or "json"))
-    elif args.output == "text":
-        sys.stdout.write(text_output(result))
-    else:
-        sys.stdout.write(json_text(result))
+    # Its table is refused before any request, as lint's.
+    _write(args, backfill_document(plan, arguments, run_id), _itself, _no_table, default="json")
     return EXIT_OK
 
 
@@ -610,6 +628,13 @@ def _exit_code(exc: SystemExit) -> int:
     return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+class _DebugFormatter(logging.Formatter):
+    """Lines stderr can write: a job name may hold what its encoding lacks."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return encodable(super().format(record), _encoding(sys.stderr))
+
+
 @contextlib.contextmanager
 def _debug_logging(enabled: bool) -> Iterator[None]:
     """With `enabled`, the library's log lines on stderr for the duration of the block.
@@ -621,7 +646,7 @@ def _debug_logging(enabled: bool) -> Iterator[None]:
         return
     logger = logging.getLogger("glue_bookmarks")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(_DebugFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)

@@ -246,13 +246,16 @@ def entry_document(entry: JobBookmarkEntry) -> dict[str, object]:
     return {"JobBookmarkEntry": entry.to_dict()}
 
 
-def entry_table(entry: JobBookmarkEntry, width: int | None = None) -> str:
+def entry_table(
+    entry: JobBookmarkEntry, width: int | None = None, encoding: str | None = None
+) -> str:
     """The table of one entry, as `list` shows it, fitted to `width` if given.
 
     Raises:
         BookmarkParseError: The entry's state does not parse.
     """
-    return list_table([Outcome(entry.job_name, "ok", entry=entry, state=entry.state)], width)
+    job = Outcome(entry.job_name, "ok", entry=entry, state=entry.state)
+    return list_table([job], width, encoding)
 
 
 def list_document(outcomes: Iterable[Outcome]) -> dict[str, list[dict[str, object]]]:
@@ -289,12 +292,15 @@ def note(job: Outcome) -> str:
     return f"failed: {fields['Code']}: {fields['Message']}"
 
 
-def list_table(outcomes: Iterable[Outcome], width: int | None = None) -> str:
+def list_table(
+    outcomes: Iterable[Outcome], width: int | None = None, encoding: str | None = None
+) -> str:
     """The table `list` prints: one row per job, one more line per further source.
 
     A job without an entry gets its note ("no bookmark yet", or "failed: " with the code and
     message) in place of the columns after JOB. With a `width`, the table is fitted to it:
-    source names and run ids are shortened, notes wrap.
+    source names and run ids are shortened, notes wrap. A character `encoding` lacks (or a
+    control character, or a lone surrogate) is shown as its backslash escape.
     """
     rows: list[Row] = []
     for job in outcomes:
@@ -309,7 +315,7 @@ def list_table(outcomes: Iterable[Outcome], width: int | None = None) -> str:
             else:
                 columns, run_id = ("", "", "", ""), ""
             rows.append(Row((*columns, source, when, files, run_id)))
-    return "\n".join(table_lines(_LIST_COLUMNS, rows, width)) + "\n"
+    return "\n".join(table_lines(_LIST_COLUMNS, rows, width, encoding)) + "\n"
 
 
 class Progress:
@@ -366,10 +372,12 @@ def doctor_document(diagnoses: Iterable[JobDiagnosis]) -> dict[str, list[dict[st
     }
 
 
-def doctor_table(diagnoses: Sequence[JobDiagnosis], width: int | None = None) -> str:
+def doctor_table(
+    diagnoses: Sequence[JobDiagnosis], width: int | None = None, encoding: str | None = None
+) -> str:
     """One row per finding, grouped by job (the name on its first row), then a summary line
     that counts the jobs without findings. With a `width`, messages wrap and source names
-    are shortened to fit it."""
+    are shortened to fit it; characters are escaped as in `list_table`."""
     rows = [
         Row(
             (
@@ -385,7 +393,7 @@ def doctor_table(diagnoses: Sequence[JobDiagnosis], width: int | None = None) ->
     ]
     lines: list[str] = []
     if rows:
-        lines.extend(table_lines(_DOCTOR_COLUMNS, rows, width))
+        lines.extend(table_lines(_DOCTOR_COLUMNS, rows, width, encoding))
         lines.append("")
     with_findings = sum(bool(diagnosis.findings) for diagnosis in diagnoses)
     by_severity = {severity: 0 for severity in sorted(Severity, reverse=True)}
@@ -554,11 +562,14 @@ def _diff_rows(diff: JobDiff) -> list[Row]:
     return rows
 
 
-def diff_table(diffs: Sequence[JobDiff], width: int | None = None) -> str:
+def diff_table(
+    diffs: Sequence[JobDiff], width: int | None = None, encoding: str | None = None
+) -> str:
     """One row per source of each job (one for a job without), then the count of each status.
-    With a `width`, source names are shortened and the partitions wrap to fit it."""
+    With a `width`, source names are shortened and the partitions wrap to fit it; characters
+    are escaped as in `list_table`."""
     rows = [row for diff in diffs for row in _diff_rows(diff)]
-    lines = table_lines(_DIFF_COLUMNS, rows, width)
+    lines = table_lines(_DIFF_COLUMNS, rows, width, encoding)
     counts: dict[str, int] = {}
     for diff in diffs:
         counts[diff.status] = counts.get(diff.status, 0) + 1

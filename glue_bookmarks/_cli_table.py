@@ -8,6 +8,9 @@ the identifiers (run ids, source names) are shortened with an ellipsis in the mi
 both informative ends, to no fewer than 12 characters; then the text wraps narrower, down to
 its longest word, or to its column's `narrowest` with longer words broken. A table whose other
 columns alone are wider than the terminal stays wider.
+
+A character no terminal shows as itself (see `_cli_escape.shown`) is shown as its backslash
+escape before the columns are measured, so the table stays aligned.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from typing import Final, Literal
 
 import attrs
+
+from glue_bookmarks._cli_escape import shown
 
 __all__ = ["Column", "Row", "shorten", "table_lines"]
 
@@ -138,8 +143,18 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
     return (" " * _GAP).join([*padded, *cells[len(widths) :]]).rstrip()
 
 
+def _shown_row(row: Row, encoding: str | None) -> Row:
+    return Row(
+        tuple(shown(cell, encoding) for cell in row.cells),
+        None if row.note is None else shown(row.note, encoding),
+    )
+
+
 def table_lines(
-    columns: Sequence[Column], rows: Iterable[Row], width: int | None = None
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    width: int | None = None,
+    encoding: str | None = None,
 ) -> list[str]:
     """The header line, then the lines of each row (more than one where a cell wraps).
 
@@ -147,8 +162,13 @@ def table_lines(
         columns: The columns, in order.
         rows: The rows; a row may have fewer cells than there are columns.
         width: The width to fit, such as the terminal's; None prints every cell in full.
+        encoding: The encoding the table is to be written in, such as stdout's: a character
+            it lacks is escaped as a control character is. None escapes those only.
     """
-    rows = [Row(tuple(column.header for column in columns)), *rows]
+    rows = [
+        Row(tuple(column.header for column in columns)),
+        *(_shown_row(row, encoding) for row in rows),
+    ]
     cells = [row.cells + ("",) * (len(columns) - len(row.cells)) for row in rows]
     widths = [max(len(row[index]) for row in cells) for index in range(len(columns))]
     if width is not None:

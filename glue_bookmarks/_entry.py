@@ -82,7 +82,9 @@ class JobBookmarkEntry:
 
         Raises:
             BookmarkParseError: `job_bookmark` is not a JSON object, or a source in it has a
-                value of the wrong shape; the error names the transformation_ctx and key.
+                value of the wrong shape or past what a state holds (nested more than
+                100 levels deep, a time out of range in UTC, a number beyond a float);
+                the error names the transformation_ctx and key.
                 A bookmark that does not parse raises again on every use.
         """
         state: BookmarkState | None = self.__dict__.get("_state")

@@ -30,10 +30,15 @@ GlueBookmarksError
 
 Every exception keeps its context in keyword-only attributes and pickles: the positional
 arguments are the message alone and the context travels in the instance `__dict__`.
+
+No message holds the user-info of a URL (`http://user:password@host`): botocore's transport
+errors quote the endpoint URL, and every message is redacted (`http://***@host`) where the root
+class is made, so `str()`, `repr()`, pickles and the command's error lines never show it.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -73,8 +78,30 @@ __all__ = [
     "from_call_error",
     "from_client_error",
     "narrow_not_found",
+    "redacted",
     "response_context",
 ]
+
+
+# A URL's scheme and user-info, up to the last `@` before whitespace: greedy, so a password
+# holding a `/`, `@` or quote (which a URL should percent-encode, but a user may not) is
+# hidden whole. Where the rest of the text has an `@` too, more is hidden than needed; never
+# less.
+_USER_INFO: Final = re.compile(r"\b([a-z][a-z0-9+.-]*://)\S*@", re.IGNORECASE)
+
+
+def redacted(text: str) -> str:
+    """`text` with the user-info of every URL in it replaced: `http://***@host`.
+
+    Args:
+        text: A message, a log line, or a URL.
+
+    Returns:
+        The same text when it holds no URL with a user-info (nearly always: two `in` checks).
+    """
+    if "@" not in text or "://" not in text:
+        return text
+    return _USER_INFO.sub(r"\1***@", text)
 
 
 class GlueBookmarksError(Exception):
@@ -99,7 +126,7 @@ class GlueBookmarksError(Exception):
         status_code: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(redacted(message))
         self.operation_name = operation_name
         self.status_code = status_code
         self.request_id = request_id
@@ -213,8 +240,9 @@ class BookmarkParseError(ResponseValidationError):
     """A `JobBookmark` string that does not parse into a `BookmarkState`.
 
     Raised by `JobBookmarkEntry.state` and `BookmarkState.from_json()`: the string is not a
-    JSON object, or a source in it has a value of the wrong shape. Keys that are absent are
-    not errors. `field` is `"JobBookmarkEntry.JobBookmark"`.
+    JSON object, or a source in it has a value of the wrong shape or past what a state holds
+    (nested more than 100 levels deep, a time out of range in UTC, a number beyond a float).
+    Keys that are absent are not errors. `field` is `"JobBookmarkEntry.JobBookmark"`.
 
     Attributes:
         job_name: The job whose bookmark it is, when known.
@@ -329,7 +357,7 @@ class ServiceError(GlueBookmarksError):
             request_id=request_id,
         )
         self.code = code
-        self.message = message
+        self.message: str = self.args[0]  # redacted, as every message is
         self.from_federation_source = from_federation_source
         self.retryable = retryable
 
@@ -558,7 +586,8 @@ def from_botocore_error(
 
 # What a botocore call can raise that `from_call_error` may map. Its JSON parser fails with a
 # bare AttributeError, TypeError or ValueError on a 2xx body of another shape, such as `[]`,
-# `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8; the same classes raised
+# `null`, `{"JobBookmarkEntry": []}` or bytes that are not UTF-8, and with a RecursionError
+# on one nested deeper than the interpreter's stack (5,000 `[`); the same classes raised
 # elsewhere (a user's event hook, say) are not ours to map.
 CALL_ERRORS: Final = (
     botocore_exceptions.BotoCoreError,

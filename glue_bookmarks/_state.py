@@ -7,12 +7,16 @@ entries, where anything beyond one `str.split` shows in the cost.
 
 Every model is frozen all the way down: the mappings a state holds are `FrozenObject`s, whose
 nested JSON objects are `FrozenObject`s too and whose arrays are tuples, so a state is hashable
-and nothing reached through it can be changed past its validators.
+and nothing reached through it can be changed past its validators. A source nests at most
+`MAX_DEPTH` levels of objects and arrays (see `_frozen`): deeper is a `BookmarkParseError`
+when read, an `InvalidParameterError` when built.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final, TypeAlias
@@ -20,11 +24,19 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from glue_bookmarks._exceptions import BookmarkParseError, InvalidParameterError
+from glue_bookmarks._frozen import (
+    MAX_DEPTH,
+    TOO_DEEP,
+    FrozenObject,
+    TooDeepError,
+    freeze,
+    plain,
+    thawed,
+)
 
 __all__ = [
     "HADOOP_JSON_CLASS",
     "BookmarkState",
-    "FrozenObject",
     "HadoopSourceState",
     "SourceState",
     "UnknownSourceState",
@@ -42,57 +54,6 @@ def format_iso_time(value: datetime) -> str:
     """`value` in UTC as Glue writes times: `2024-10-28T01:32:45.613Z`."""
     timespec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
     return value.astimezone(_UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
-
-
-# -- read-only JSON values -----------------------------------------------------------------------
-
-
-class FrozenObject(Mapping[str, Any]):
-    """A read-only, hashable JSON object.
-
-    It compares equal to any mapping with the same items, as a dict does. Nested objects are
-    `FrozenObject`s and nested arrays are tuples.
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Mapping[str, Any] = {}) -> None:
-        self._items = {key: _frozen(value) for key, value in items.items()}
-
-    def __getitem__(self, key: str) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
-
-    def __repr__(self) -> str:
-        return repr(self._items)
-
-    def __reduce__(self) -> tuple[type[FrozenObject], tuple[dict[str, Any]]]:
-        return FrozenObject, (self._items,)
-
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, FrozenObject):
-        return value
-    if isinstance(value, Mapping):
-        return FrozenObject(value)
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(item) for item in value)
-    return value
-
-
-def _thawed(value: object) -> dict[str, Any]:
-    # json.dumps writes only dicts as objects; tuples it writes as arrays already.
-    if isinstance(value, FrozenObject):
-        return dict(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 # -- validators ----------------------------------------------------------------------------------
@@ -139,6 +100,41 @@ _AWARE: Final = _check(
     lambda value: value is None or value.utcoffset() is not None,
     lambda value: f"a naive {value!r}",
 )
+
+
+def _in_utc(value: datetime) -> datetime | None:
+    """`value` in UTC; None when that is outside datetime's years 1 to 9999."""
+    if value.tzinfo is _UTC:  # as the parser makes it
+        return value
+    try:
+        return value.astimezone(_UTC)
+    except OverflowError:
+        return None
+
+
+def _writable(value: int) -> bool:
+    # Up to 2,000 bits (603 digits) is within the lowest limit Python allows (640 digits).
+    if value.bit_length() <= 2000:
+        return True
+    try:
+        str(value)
+    except ValueError:
+        return False
+    return True
+
+
+# An int with more digits than `sys.set_int_max_str_digits()` allows cannot be written: not
+# as JSON, and not by repr().
+_WRITABLE: Final = _check(
+    "have no more digits than Python writes (see sys.set_int_max_str_digits())",
+    lambda value: value is None or _writable(value),
+    lambda value: f"an int of {value.bit_length()} bits",
+)
+# The wire form is UTC: a time an offset away from the ends of datetime's range has none.
+_UTC_IN_RANGE: Final = _check(
+    "be within datetime's range (years 1 to 9999) in UTC",
+    lambda value: value is None or _in_utc(value) is not None,
+)
 # The wire form counts milliseconds since the epoch, and "0" means "none".
 _AFTER_EPOCH: Final = _check(
     "be after 1970-01-01T00:00:00Z", lambda value: value is None or value > _EPOCH
@@ -158,7 +154,28 @@ _WHOLE_MILLISECONDS: Final = _check(
 _TUPLE: Final = _check(
     "be a tuple or list of str", lambda value: isinstance(value, tuple), _type_name
 )
-_MAPPING: Final = _check("be a mapping", lambda value: isinstance(value, FrozenObject), _type_name)
+
+
+def _mapping(room: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: the value is a `FrozenObject` of at most `room` levels, as
+    `_as_frozen` makes of any mapping that nests no deeper."""
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, FrozenObject) and value.depth <= room:
+            return
+        where = f"{type(instance).__name__}.{attribute.name}"
+        if not isinstance(value, Mapping):
+            problem = f"{where} must be a mapping, got {_type_name(value)}"
+        else:
+            key = None  # a FrozenObject made deeper elsewhere: too deep as a whole
+            try:
+                freeze(value, room)
+            except TooDeepError as exc:
+                key = exc.key
+            problem = f"{where}{'' if key is None else f'[{key!r}]'} {TOO_DEEP}"
+        raise InvalidParameterError(problem, parameter=attribute.name)
+
+    return validate
 
 
 def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
@@ -167,11 +184,27 @@ def _as_tuple(value: Sequence[str]) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple | list) else value  # type: ignore[return-value]
 
 
-def _as_frozen(value: Mapping[str, Any]) -> FrozenObject:
-    # A frozen copy, so the caller's later changes do not leak in; a non-mapping is left for
-    # the validator to name.
-    frozen: FrozenObject = _frozen(value) if isinstance(value, Mapping) else value
+def _as_frozen(value: Mapping[str, Any], room: int) -> FrozenObject:
+    """A frozen copy of a mapping of at most `room` levels, so the caller's later changes do
+    not leak in. A non-mapping, or one nested deeper, is left for `_mapping` to name."""
+    given: Any = value
+    if type(given) is FrozenObject and given.depth <= room:
+        return given  # as the parser makes it: frozen already
+    if isinstance(given, Mapping):
+        with contextlib.suppress(TooDeepError):
+            given = freeze(given, room)[0]
+    frozen: FrozenObject = given
     return frozen
+
+
+# attrs converters, one per level a mapping starts at in its source (the source's own keys
+# are at its first, `timestamps`' at its second).
+def _as_frozen_source(value: Mapping[str, Any]) -> FrozenObject:
+    return _as_frozen(value, MAX_DEPTH)
+
+
+def _as_frozen_timestamps(value: Mapping[str, Any]) -> FrozenObject:
+    return _as_frozen(value, MAX_DEPTH - 1)
 
 
 def _check_other_keys(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -216,32 +249,54 @@ class HadoopSourceState:
         other_fields: Keys of the source object beside `jsonClass` and `timestamps`.
     """
 
-    run: int | None = attrs.field(default=None, validator=[_optional(int), _NOT_NEGATIVE])
+    run: int | None = attrs.field(
+        default=None, validator=[_optional(int), _WRITABLE, _NOT_NEGATIVE]
+    )
     high_band: timedelta | None = attrs.field(
         default=None, validator=[_optional(timedelta), _NOT_NEGATIVE, _WHOLE_MILLISECONDS]
     )
     latest_partition: datetime | None = attrs.field(
         default=None,
-        validator=[_optional(datetime), _AWARE, _AFTER_EPOCH, _WHOLE_MILLISECONDS],
+        validator=[
+            _optional(datetime),
+            _AWARE,
+            _AFTER_EPOCH,
+            _UTC_IN_RANGE,
+            _WHOLE_MILLISECONDS,
+        ],
     )
     latest_partitions: tuple[str, ...] = attrs.field(
         default=(), converter=_as_tuple, validator=_TUPLE
     )
     run_start_time: datetime | None = attrs.field(
-        default=None, validator=[_optional(datetime), _AWARE]
+        default=None, validator=[_optional(datetime), _AWARE, _UTC_IN_RANGE]
     )
     include_list: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple, validator=_TUPLE)
     other_timestamps: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=[_MAPPING, _check_other_keys]
+        factory=FrozenObject,
+        converter=_as_frozen_timestamps,
+        validator=[_mapping(MAX_DEPTH - 1), _check_other_keys],
     )
     other_fields: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=[_MAPPING, _check_other_keys]
+        factory=FrozenObject,
+        converter=_as_frozen_source,
+        validator=[_mapping(MAX_DEPTH), _check_other_keys],
     )
 
     @property
     def json_class(self) -> str:
         """The source's `jsonClass`: always `"HadoopDataSourceJobBookmarkState"`."""
         return HADOOP_JSON_CLASS
+
+    def to_dict(self) -> dict[str, Any]:
+        """The source object as Glue writes it, plain dicts and lists that `json.dumps` takes.
+
+        Raises:
+            InvalidParameterError: An entry of `latest_partitions` or `include_list` cannot
+                be written (see `BookmarkState.to_json()`).
+        """
+        wire: dict[str, Any] = plain(_hadoop_wire(self, ""))
+        return wire
 
 
 @attrs.frozen(kw_only=True)
@@ -260,7 +315,7 @@ class UnknownSourceState:
 
     json_class: str = attrs.field(validator=_check("be str", lambda v: type(v) is str, _type_name))
     data: Mapping[str, Any] = attrs.field(
-        factory=FrozenObject, converter=_as_frozen, validator=_MAPPING
+        factory=FrozenObject, converter=_as_frozen_source, validator=_mapping(MAX_DEPTH)
     )
 
     @json_class.validator
@@ -279,6 +334,12 @@ class UnknownSourceState:
                 f"data['jsonClass'] is {found!r} but json_class is {self.json_class!r}",
                 parameter="data",
             )
+
+    def to_dict(self) -> dict[str, Any]:
+        """`data` as plain dicts and lists, which `json.dumps` takes (`data` itself is
+        read-only: `json.dumps` refuses it)."""
+        data: dict[str, Any] = plain(self.data)
+        return data
 
     def __attrs_post_init__(self) -> None:
         # `data` is the whole source object, as parsed from JSON: it always holds `jsonClass`.
@@ -373,7 +434,9 @@ class BookmarkState(Mapping[str, SourceState]):
         Raises:
             InvalidParameterError: `job_bookmark` is not a str or None.
             BookmarkParseError: The string is not a JSON object, or a source in it has a
-                value of the wrong shape; the error names the transformation_ctx and key.
+                value of the wrong shape or past what a state holds (nested more than
+                100 levels deep, a time out of range in UTC, a number beyond a float);
+                the error names the transformation_ctx and key.
         """
         if job_bookmark is not None and not isinstance(job_bookmark, str):
             raise InvalidParameterError(
@@ -381,6 +444,20 @@ class BookmarkState(Mapping[str, SourceState]):
                 parameter="job_bookmark",
             )
         return state_from_json(job_bookmark)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """The state as Glue writes it, each source by its transformation_ctx: plain dicts and
+        lists, which `json.dumps` takes; `json.dumps` of it reads back with `from_json()`.
+
+        Raises:
+            InvalidParameterError: As `to_json()`.
+        """
+        return {
+            ctx: plain(_hadoop_wire(source, ctx))
+            if isinstance(source, HadoopSourceState)
+            else plain(source.data)
+            for ctx, source in self._sources.items()
+        }
 
     def to_json(self) -> str:
         """Write the state as a `JobBookmark` string, in Glue's compact form.
@@ -404,7 +481,7 @@ class BookmarkState(Mapping[str, SourceState]):
                 wire[ctx] = source.data
         try:
             # NaN and the infinities are not JSON, and NaN would not even read back equal.
-            return json.dumps(wire, separators=(",", ":"), allow_nan=False, default=_thawed)
+            return json.dumps(wire, separators=(",", ":"), allow_nan=False, default=thawed)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(
                 f"the state holds a value JSON cannot represent: {exc}", parameter="state"
@@ -431,6 +508,18 @@ def _json_type(value: object) -> str:
 def _not_json(constant: str) -> Any:
     # Python's json reads NaN, Infinity and -Infinity, which JSON (and Glue) does not have.
     raise ValueError(f"{constant} is not a JSON value")
+
+
+class _OutOfRangeError(ValueError):
+    """A JSON number beyond a float's range."""
+
+
+def _finite(text: str) -> float:
+    # Python's json reads 1e400 as infinity, which to_json() could not write back.
+    number = float(text)
+    if math.isinf(number):
+        raise _OutOfRangeError(f"the number {text} is out of a float's range")
+    return number
 
 
 def _digits(text: str) -> int:
@@ -468,7 +557,10 @@ def _iso_time(text: str) -> datetime | None:
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     if parsed.utcoffset() is None:
         raise ValueError(f"expected an ISO 8601 time with a zone, got {text!r}")
-    return parsed.astimezone(_UTC)
+    in_utc = _in_utc(parsed)
+    if in_utc is None:
+        raise ValueError(f"{text!r} is out of range in UTC (years 1 to 9999)")
+    return in_utc
 
 
 # (wire key in "timestamps", HadoopSourceState field, parser of the string value), in the order
@@ -531,13 +623,32 @@ def _hadoop_state(source: dict[str, Any], ctx: str, job_name: str | None) -> Had
             fields[field] = parse(value)
         except ValueError as exc:
             raise _parse_error(str(exc), job_name, transformation_ctx=ctx, key=key) from exc
+    other_timestamps = {
+        key: value for key, value in timestamps.items() if key not in _TIMESTAMP_KEYS
+    }
+    other_fields = {key: value for key, value in source.items() if key not in _SOURCE_KEYS}
     return HadoopSourceState(
         **fields,
-        other_timestamps={
-            key: value for key, value in timestamps.items() if key not in _TIMESTAMP_KEYS
-        },
-        other_fields={key: value for key, value in source.items() if key not in _SOURCE_KEYS},
+        # `timestamps` is the source's second level.
+        other_timestamps=_frozen_part(
+            other_timestamps, MAX_DEPTH - 1, ctx, job_name, "timestamps."
+        ),
+        other_fields=_frozen_part(other_fields, MAX_DEPTH, ctx, job_name),
     )
+
+
+def _frozen_part(
+    items: dict[str, Any], room: int, ctx: str, job_name: str | None, prefix: str = ""
+) -> FrozenObject:
+    """`items`, an object of the source `ctx` at `room` levels from its limit, frozen; a
+    `BookmarkParseError` naming the key under which it nests too deep."""
+    try:
+        frozen: FrozenObject = freeze(items, room)[0]
+    except TooDeepError as exc:
+        raise _parse_error(
+            TOO_DEEP, job_name, transformation_ctx=ctx, key=f"{prefix}{exc.key}"
+        ) from None
+    return frozen
 
 
 def _source_state(source: object, ctx: str, job_name: str | None) -> SourceState:
@@ -559,7 +670,9 @@ def _source_state(source: object, ctx: str, job_name: str | None) -> SourceState
         )
     if json_class == HADOOP_JSON_CLASS:
         return _hadoop_state(source, ctx, job_name)
-    return UnknownSourceState(json_class=json_class, data=source)
+    return UnknownSourceState(
+        json_class=json_class, data=_frozen_part(source, MAX_DEPTH, ctx, job_name)
+    )
 
 
 def state_from_json(job_bookmark: object, *, job_name: str | None = None) -> BookmarkState:
@@ -574,7 +687,9 @@ def state_from_json(job_bookmark: object, *, job_name: str | None = None) -> Boo
     if type(job_bookmark) is not str:
         raise _parse_error(f"expected a string, got {type(job_bookmark).__name__}", job_name)
     try:
-        data = json.loads(job_bookmark, parse_constant=_not_json)
+        data = json.loads(job_bookmark, parse_constant=_not_json, parse_float=_finite)
+    except _OutOfRangeError as exc:
+        raise _parse_error(str(exc), job_name) from exc
     except (ValueError, RecursionError) as exc:
         # RecursionError: nesting deeper than the interpreter's stack.
         raise _parse_error(f"not JSON: {exc}", job_name) from exc

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from types_boto3_glue.client import GlueClient
 
 from glue_bookmarks import (
@@ -46,6 +47,7 @@ from tests._cli_support import (
     run_cli,
     run_cli_on_terminal,
 )
+from tests._extreme import extreme_bookmarks, odd_text
 from tests._support import (
     ACCESS_KEY,
     REGION,
@@ -54,7 +56,16 @@ from tests._support import (
     create_job,
     refused_endpoint,
 )
-from tests.faults import Answer, Echo, FaultServer, RateLimit, Stall, fault_server
+from tests.faults import (
+    Answer,
+    Echo,
+    FaultServer,
+    RateLimit,
+    Stall,
+    error_answer,
+    fault_server,
+    success_answer,
+)
 
 # As Glue writes it: compact, the timestamps as strings.
 NIGHTLY_BOOKMARK = (
@@ -1230,6 +1241,284 @@ def test_list_timeout_must_be_a_positive_number(
         status, out, err = run_cli(capsys, ["list", "a", "--timeout", value, "--endpoint-url", url])
     assert (status, out) == (2, "")
     assert "argument --timeout: must be" in err
+
+
+# -- values that do not parse, or that the terminal cannot show --------------------------------
+
+
+def deep_bookmark(depth: int) -> str:
+    keys: object = "id"
+    for _ in range(depth):
+        keys = [keys]
+    return json.dumps({"jdbc": {"jsonClass": "JDBCDataSourceJobBookmarkState", "keys": keys}})
+
+
+UNPARSED = {
+    "deep": (
+        deep_bookmark(300),
+        "source 'jdbc', key keys: nests objects and arrays more than 100 levels deep",
+    ),
+    "before-year-1": (
+        '{"s3":{"jsonClass":"HadoopDataSourceJobBookmarkState","timestamps":'
+        '{"CURR_RUN_START_TIME":"0001-01-01T00:00:00+01:00"}}}',
+        "source 's3', key timestamps.CURR_RUN_START_TIME: '0001-01-01T00:00:00+01:00' is out "
+        "of range in UTC (years 1 to 9999)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNPARSED)
+def test_a_state_too_deep_or_out_of_range_is_a_parse_error_in_get_and_list(
+    case: str, faults: FaultServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bookmark, problem = UNPARSED[case]
+    faults.script(default=success_answer({"JobName": "j", "Version": 2, "JobBookmark": bookmark}))
+    error = f"BookmarkParseError: the JobBookmark of job 'j', {problem}"
+    # The JSON is the raw entry, as the AWS CLI prints it; the table needs the state.
+    status, out, err = run_cli(capsys, ["get", "j", "--endpoint-url", faults.url])
+    assert (status, err) == (0, "")
+    assert json.loads(out)["JobBookmarkEntry"]["JobBookmark"] == bookmark
+    status, out, err = run_cli(
+        capsys, ["get", "j", "--output", "table", "--endpoint-url", faults.url]
+    )
+    assert (status, out) == (1, "")
+    assert_one_error_line(err, error)
+    assert run_cli(capsys, ["list", "j", "--endpoint-url", faults.url]) == (
+        3,
+        "JOB  VERSION  RUN  ATTEMPT  SOURCE  RUN START TIME  FILES  RUN ID\n"
+        f"j    failed: {error}\n",
+        "glue-bookmarks: error: 1 of 1 job failed\n",
+    )
+
+
+# What botocore reads from an answer holding the JSON escape "\ud800": a lone surrogate, which
+# no encoding can write.
+LONE = "s\ud800"
+LONE_BOOKMARK = json.dumps(
+    {LONE: {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {"RUN": "1"}}},
+    ensure_ascii=False,
+)
+
+
+@pytest.fixture
+def lone(faults: FaultServer) -> str:
+    """The fault server, answering every GetJobBookmark with a job name and a source named
+    with a lone surrogate."""
+    entry = {
+        "JobName": LONE,
+        "Version": 1,
+        "Run": 1,
+        "RunId": "jr_\udc80",
+        "JobBookmark": LONE_BOOKMARK,
+    }
+    faults.script(default=success_answer(entry))
+    return faults.url
+
+
+def test_a_lone_surrogate_is_printed_as_a_json_escape(
+    lone: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(capsys, ["get", "j", "--endpoint-url", lone])
+    assert (status, err) == (0, "")
+    assert '"JobName": "s\\ud800",' in out
+    assert '"RunId": "jr_\\udc80",' in out
+    # Read back, the document holds the strings the service sent.
+    assert json.loads(out)["JobBookmarkEntry"] == {
+        "JobName": LONE,
+        "Version": 1,
+        "Run": 1,
+        "Attempt": 0,
+        "RunId": "jr_\udc80",
+        "JobBookmark": LONE_BOOKMARK,
+    }
+    status, out, err = run_cli(capsys, ["list", "j", "--output", "json", "--endpoint-url", lone])
+    assert (status, err) == (0, "")
+    assert json.loads(out)["JobBookmarks"][0]["JobBookmarkEntry"]["JobBookmark"] == LONE_BOOKMARK
+    status, out, err = run_cli(
+        capsys, ["get", "j", "--query", "JobBookmarkEntry.JobName", "--endpoint-url", lone]
+    )
+    assert (status, out, err) == (0, '"s\\ud800"\n', "")
+
+
+def test_a_lone_surrogate_is_printed_as_a_backslash_escape_in_tables_and_text(
+    lone: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(capsys, ["get", "j", "--output", "table", "--endpoint-url", lone]) == (
+        0,
+        "JOB      VERSION  RUN  ATTEMPT  SOURCE   RUN START TIME  FILES  RUN ID\n"
+        "s\\ud800  1        1    0        s\\ud800  -               0      jr_\\udc80\n",
+        "",
+    )
+    assert run_cli(capsys, ["list", "j", "--endpoint-url", lone]) == (
+        0,
+        "JOB  VERSION  RUN  ATTEMPT  SOURCE   RUN START TIME  FILES  RUN ID\n"
+        "j    1        1    0        s\\ud800  -               0      jr_\\udc80\n",
+        "",
+    )
+    status, out, err = run_cli(capsys, ["get", "j", "--output", "text", "--endpoint-url", lone])
+    assert (status, err) == (0, "")
+    assert out.startswith("JOBBOOKMARKENTRY\t0\t")
+    assert "\ts\\ud800\t" in out
+    assert out.endswith("\tjr_\\udc80\t1\n")
+
+
+def test_a_lone_surrogate_in_an_error_message_is_escaped_on_its_line(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    faults.script(default=error_answer(400, "AccessDeniedException", f"not for {LONE}"))
+    status, out, err = run_cli(capsys, ["get", "j", "--endpoint-url", faults.url])
+    assert (status, out) == (1, "")
+    assert_one_error_line(
+        err,
+        "AccessDeniedException: not for s\\ud800 (GetJobBookmark, HTTP 400, request id req-err)",
+    )
+
+
+def test_control_characters_in_a_table_are_escaped(
+    faults: FaultServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A source name is any JSON string: a newline would break the row, an escape sequence
+    # would reach the terminal.
+    bookmark = json.dumps({"a\nb\x1b[2J": {"jsonClass": "HadoopDataSourceJobBookmarkState"}})
+    faults.script(default=success_answer({"JobName": "j", "JobBookmark": bookmark}))
+    assert run_cli(capsys, ["list", "j", "--endpoint-url", faults.url]) == (
+        0,
+        "JOB  VERSION  RUN  ATTEMPT  SOURCE       RUN START TIME  FILES  RUN ID\n"
+        "j    0        0    0        a\\nb\\x1b[2J  -               0      -\n",
+        "",
+    )
+
+
+NARROW_SNAPSHOT = json.dumps(
+    {
+        "JobBookmarks": [
+            {
+                "JobName": name,
+                "Status": "ok",
+                "JobBookmarkEntry": {"JobName": name, "Version": 1, "Run": 1, "Attempt": 0},
+            }
+            for name in ("caf\u00e9", "s\ud800", "\U0001f600")
+        ]
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "cafe", "smile"),
+    [
+        ("ascii", "caf\\xe9", "\\U0001f600"),
+        ("latin-1", "caf\u00e9", "\\U0001f600"),
+    ],
+)
+def test_output_the_stdout_encoding_cannot_write_is_escaped(
+    encoding: str, cafe: str, smile: str, tmp_path: Path
+) -> None:
+    # stdout's encoding is the process's (PYTHONIOENCODING, or the locale): a child shows it.
+    snapshot = tmp_path / "snapshot.json"
+    snapshot.write_text(NARROW_SNAPSHOT)
+
+    def diff(output: str) -> str:
+        result = subprocess.run(
+            [*PYTHON_M, "diff", str(snapshot), str(snapshot), "--output", output],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env={**child_env(), "PYTHONIOENCODING": encoding},
+            timeout=60,
+            check=False,
+        )
+        assert (result.returncode, result.stderr) == (0, b""), result.stderr.decode()
+        return result.stdout.decode(encoding)
+
+    # JSON escapes read back as the same strings.
+    out = diff("json")
+    assert [job["JobName"] for job in json.loads(out)["Jobs"]] == [
+        "caf\u00e9",
+        "s\ud800",
+        "\U0001f600",
+    ]
+    assert '"JobName": "s\\ud800"' in out
+    width = max(len(cafe), len("s\\ud800"), len(smile))
+    assert diff("table").splitlines() == [
+        f"{'JOB':{width}}  STATUS     VERSION  RUN  SOURCE  FILES ADDED  LATEST PARTITION",
+        *(
+            f"{name:{width}}  unchanged  1        1    -       -            -"
+            for name in (cafe, "s\\ud800", smile)
+        ),
+        "3 jobs: 3 unchanged",
+    ]
+    assert [line for line in diff("text").splitlines() if line.startswith("JOBS")] == [
+        f"JOBS\tNone\t{name}\tunchanged" for name in (cafe, "s\\ud800", smile)
+    ]
+
+
+def snapshot_of(name: str, version: int, bookmark: str) -> str:
+    entry = {"JobName": name, "Version": version, "JobBookmark": bookmark}
+    return json.dumps(
+        {"JobBookmarks": [{"JobName": name, "Status": "ok", "JobBookmarkEntry": entry}]}
+    )
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=odd_text.filter(bool), before=extreme_bookmarks, after=extreme_bookmarks)
+def test_any_bookmark_is_printed_or_named_in_one_error_line(
+    faults: FaultServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    before: str,
+    after: str,
+) -> None:
+    faults.script(default=success_answer({"JobName": name, "Version": 2, "JobBookmark": after}))
+    status, out, err = run_cli(
+        capsys, ["get", "j", "--output", "table", "--endpoint-url", faults.url]
+    )
+    if status:
+        assert (status, out) == (1, "")
+        assert_one_error_line(err, "BookmarkParseError: the JobBookmark of job ")
+    else:
+        assert (out.startswith("JOB  "), err) == (True, "")
+    # diff reads both snapshots, and parses the states of a job whose entry changed.
+    files = tmp_path / "before.json", tmp_path / "after.json"
+    files[0].write_text(snapshot_of(name, 1, before))
+    files[1].write_text(snapshot_of(name, 2, after))
+    for output in ("table", "text", "json"):
+        status, out, err = run_cli(capsys, ["diff", *map(str, files), "--output", output])
+        assert (status, err) == (0, ""), err
+    assert [job["JobName"] for job in json.loads(out)["Jobs"]] == [name]
+
+
+# -- secrets in the endpoint URL --------------------------------------------------------------
+
+
+def test_a_password_in_the_endpoint_url_is_not_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with refused_endpoint() as url:
+        secret_url = url.replace("http://", "http://reader:PASSWORD@")
+        status, out, err = run_cli(capsys, ["get", "j", "--endpoint-url", secret_url])
+        assert (status, out) == (1, "")
+        redacted = url.replace("http://", "http://***@")
+        assert_one_error_line(
+            err, f'TransportError: Could not connect to the endpoint URL: "{redacted}/"'
+        )
+        status, out, err = run_cli(capsys, ["--debug", "get", "j", "--endpoint-url", secret_url])
+        assert status == 1
+        for argv in (["list", "j"], ["--output", "json", "list", "j"]):
+            assert run_cli(capsys, [*argv, "--endpoint-url", secret_url]).status == 3
+            out += capsys.readouterr().out
+    assert "PASSWORD" not in out + err
+    assert "reader" not in out + err
+
+
+def test_no_jobs_found_names_the_endpoint_without_its_password(
+    glue_moto_server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_url = glue_moto_server_url.replace("http://", "http://reader:PASSWORD@")
+    status, _, err = run_cli(capsys, ["list", "--all", "--endpoint-url", secret_url])
+    redacted = glue_moto_server_url.replace("http://", "http://***@")
+    assert (status, err) == (0, f"glue-bookmarks: no jobs in {REGION} ({redacted})\n")
 
 
 # -- the process: python -m, the console script -------------------------------------------------

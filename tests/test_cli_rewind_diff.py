@@ -492,3 +492,96 @@ def test_diff_with_some_jobs_unread_compares_the_others(
         "no GetJobBookmark on b",
         "glue-bookmarks: error: 1 of 2 jobs could not be read",
     ]
+
+
+# -- diff of states that do not parse, and of names a terminal cannot show ----------------------
+
+
+def snapshot_of(*entries: dict[str, object]) -> str:
+    """A snapshot, as `list --output json` writes one, of these wire entries."""
+    return json.dumps(
+        {
+            "JobBookmarks": [
+                {"JobName": entry["JobName"], "Status": "ok", "JobBookmarkEntry": entry}
+                for entry in entries
+            ]
+        }
+    )
+
+
+def deep_keys(depth: int) -> str:
+    keys: object = "id"
+    for _ in range(depth):
+        keys = [keys]
+    return json.dumps({"jdbc": {"jsonClass": "JDBCDataSourceJobBookmarkState", "keys": keys}})
+
+
+GOOD = state(1, ("a",)).to_json()
+BEFORE_YEAR_1 = (
+    '{"s3":{"jsonClass":"HadoopDataSourceJobBookmarkState","timestamps":'
+    '{"CURR_RUN_START_TIME":"0001-01-01T00:00:00+01:00"}}}'
+)
+
+
+def test_diff_reports_a_state_too_deep_or_out_of_range_on_its_job(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(
+        snapshot_of(
+            {"JobName": "deep", "Version": 1, "Run": 1, "JobBookmark": GOOD},
+            {"JobName": "early", "Version": 1, "Run": 1, "JobBookmark": GOOD},
+        )
+    )
+    after.write_text(
+        snapshot_of(
+            {"JobName": "deep", "Version": 2, "Run": 2, "JobBookmark": deep_keys(300)},
+            {"JobName": "early", "Version": 2, "Run": 2, "JobBookmark": BEFORE_YEAR_1},
+        )
+    )
+    deep = (
+        "the JobBookmark of job 'deep', source 'jdbc', key keys: nests objects and arrays "
+        "more than 100 levels deep"
+    )
+    early = (
+        "the JobBookmark of job 'early', source 's3', key timestamps.CURR_RUN_START_TIME: "
+        "'0001-01-01T00:00:00+01:00' is out of range in UTC (years 1 to 9999)"
+    )
+    assert run_cli(capsys, ["diff", str(before), str(after)]) == (
+        0,
+        "JOB    STATUS    VERSION  RUN     SOURCE  FILES ADDED  LATEST PARTITION\n"
+        f"deep   advanced  1 -> 2   1 -> 2  state does not parse: {deep}\n"
+        f"early  advanced  1 -> 2   1 -> 2  state does not parse: {early}\n"
+        "2 jobs: 2 advanced\n",
+        "",
+    )
+    status, out, err = run_cli(capsys, ["diff", str(before), str(after), "--output", "json"])
+    assert (status, err) == (0, "")
+    assert [job["Error"] for job in json.loads(out)["Jobs"]] == [deep, early]
+
+
+LONE = "s\ud800"
+
+
+def test_diff_escapes_a_lone_surrogate_in_a_job_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tmp_path / "before.json"
+    before.write_text(snapshot_of({"JobName": LONE, "Version": 1}))  # "\ud800" in the file
+    after = tmp_path / "after.json"
+    after.write_text(snapshot_of({"JobName": LONE, "Version": 2, "JobBookmark": GOOD}))
+    status, out, err = run_cli(capsys, ["diff", str(before), str(after), "--output", "json"])
+    assert (status, err) == (0, "")
+    assert '"JobName": "s\\ud800",' in out
+    assert json.loads(out)["Jobs"][0]["JobName"] == LONE
+    assert run_cli(capsys, ["diff", str(before), str(after)]) == (
+        0,
+        "JOB      STATUS    VERSION  RUN  SOURCE             FILES ADDED  LATEST PARTITION\n"
+        "s\\ud800  advanced  1 -> 2   0    datasource0 (new)  1            - -> "
+        "2024-10-28T00:00:00.000Z\n"
+        "1 job: 1 advanced\n",
+        "",
+    )
+    status, out, err = run_cli(capsys, ["diff", str(before), str(after), "--output", "text"])
+    assert (status, err) == (0, "")
+    assert out.startswith("JOBS\tNone\ts\\ud800\tadvanced\n")

@@ -168,6 +168,53 @@ def test_every_exception_pickles_with_its_context(err: GlueBookmarksError) -> No
     assert str(copy) == str(err)
 
 
+def every_class(root: type[GlueBookmarksError] = GlueBookmarksError) -> list[type]:
+    return [root, *(cls for sub in root.__subclasses__() for cls in every_class(sub))]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://reader:PASSWORD@127.0.0.1:9/", "http://***@127.0.0.1:9/"),
+        ("https://PASSWORD@glue.example.com", "https://***@glue.example.com"),
+        ("HTTP://reader:PASSWORD@host", "HTTP://***@host"),
+        # Characters a URL should percent-encode, typed as they are: all of it is hidden.
+        ("http://reader:PASS/WORD@host:1", "http://***@host:1"),
+        ("http://reader:PASS@WORD@host", "http://***@host"),
+        ("http://reader:PASS'WORD@host", "http://***@host"),
+    ],
+)
+def test_no_error_shows_the_user_info_of_a_url(url: str, shown: str) -> None:
+    message = f'Could not connect to the endpoint URL: "{url}"'
+    errors: list[GlueBookmarksError] = [cls(message) for cls in every_class()]
+    errors.append(
+        from_botocore_error(
+            botocore_exceptions.EndpointConnectionError(endpoint_url=url),
+            operation_name="GetJobBookmark",
+        )
+    )
+    service = from_client_error(
+        client_error("EntityNotFoundException", message=message), operation_name="GetJobBookmark"
+    )
+    assert isinstance(service, EntityNotFoundError)
+    errors += [service, narrow_not_found(service, job_exists=True)]
+    for err in errors:
+        texts = [str(err), repr(err), repr(vars(err)), repr(pickle.dumps(err))]
+        texts.append(str(pickle.loads(pickle.dumps(err))))
+        assert not any("PASSWORD" in text or "reader" in text for text in texts), texts
+        assert shown in str(err)
+    assert service.message == f'Could not connect to the endpoint URL: "{shown}"'
+
+
+def test_a_message_without_a_user_info_is_kept_as_it_is() -> None:
+    for message in (
+        'Could not connect to the endpoint URL: "http://127.0.0.1:9/"',
+        "job a@b not found at http://host/path",
+        "mail ops@example.com",
+    ):
+        assert str(TransportError(message)) == message
+
+
 def test_all_exception_classes_are_public() -> None:
     public = {getattr(glue_bookmarks, name) for name in glue_bookmarks.__all__}
     assert set(CODE_TO_CLASS.values()) <= public

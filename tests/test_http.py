@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import pickle
@@ -12,6 +13,7 @@ import pytest
 from botocore.config import Config
 
 from glue_bookmarks import (
+    AsyncGlueBookmarks,
     EntityNotFoundError,
     GlueBookmarks,
     GlueBookmarksError,
@@ -24,9 +26,14 @@ from glue_bookmarks import (
 )
 from tests._support import (
     ACCESS_KEY,
+    LEVELS,
+    ONE_ATTEMPT,
     REGION,
     SECRET_KEY,
     SESSION_TOKEN,
+    aio_session,
+    blocking,
+    botocore_session,
     glue_client,
     refused_endpoint,
 )
@@ -124,6 +131,8 @@ def test_non_json_5xx_keeps_the_request_id(
         (b'{"JobBookmarkEntry": {"JobName": "j", "Version": "2"}}', "JobBookmarkEntry.Version"),
         (b'{"JobBookmarkEntry": {"JobName": "j", "Run": 1.5}}', "JobBookmarkEntry.Run"),
         (b'{"JobBookmarkEntry": {"JobName": false}}', "JobBookmarkEntry.JobName"),
+        # Nested deeper than the interpreter's stack: a RecursionError in botocore's parser.
+        (b'{"JobBookmarkEntry": ' + b"[" * 100_000, "could not parse .*: it is nested too deep"),
     ],
 )
 def test_success_answers_that_do_not_fit(
@@ -226,6 +235,48 @@ def test_refused_connection() -> None:
     ):
         gb.get_job_bookmark("j")
     assert isinstance(info.value.__cause__, botocore.exceptions.EndpointConnectionError)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_password_in_the_endpoint_url_is_in_no_message_or_log_line(
+    level: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="glue_bookmarks")
+    with refused_endpoint() as endpoint_url:
+        secret_url = endpoint_url.replace("http://", "http://reader:PASSWORD@")
+        with contextlib.ExitStack() as stack:
+            if level == "sync":
+                gb = stack.enter_context(
+                    GlueBookmarks(
+                        session=botocore_session(),
+                        endpoint_url=secret_url,
+                        region_name=REGION,
+                        config=ONE_ATTEMPT,
+                    )
+                )
+            else:
+                client = AsyncGlueBookmarks(
+                    session=aio_session(),
+                    endpoint_url=secret_url,
+                    region_name=REGION,
+                    config=ONE_ATTEMPT,
+                )
+                gb = stack.enter_context(blocking(client))
+            with pytest.raises(TransportError) as info:
+                gb.get_job_bookmark("j")
+            [result] = gb.get_job_bookmarks(["j"])
+    err = info.value
+    assert isinstance(result, TransportError)
+    shown = endpoint_url.replace("http://", "http://***@")
+    if level == "sync":
+        assert str(err) == f'Could not connect to the endpoint URL: "{shown}/"'
+    # botocore's own error, the cause, is left as botocore raised it.
+    assert err.__cause__ is not None
+    texts = [r.getMessage() for r in caplog.records if r.name.startswith("glue_bookmarks")]
+    assert texts  # DEBUG on: each call logged its line
+    for error in (err, result):
+        texts += [str(error), repr(error), repr(vars(error)), repr(pickle.dumps(error))]
+    assert not any("PASSWORD" in text or "reader" in text for text in texts), texts
 
 
 def test_read_timeout(faults: FaultServer) -> None:

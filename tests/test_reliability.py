@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 import glue_bookmarks
 from glue_bookmarks import (
     AccessDeniedError,
+    BackfillPlan,
     BookmarkState,
     Finding,
     GlueBookmarks,
@@ -48,6 +49,7 @@ from glue_bookmarks import (
     OperationTimeoutError,
     ResponseValidationError,
     RewindPlan,
+    RunStart,
     ScriptRead,
     ScriptReport,
     ServiceError,
@@ -619,6 +621,20 @@ MODELS: dict[type, list[object]] = {
             run_id="jr_3",
             reprocess_from=datetime(2024, 10, 28, 1, 32, 45, tzinfo=UTC),
             current=JobBookmarkEntry(job_name="nightly-orders", version=4, run_id="jr_4"),
+        )
+    ],
+    RunStart: [RunStart(run_id="jr_3", started_on=datetime(2024, 10, 28, 1, 32, tzinfo=UTC))],
+    BackfillPlan: [
+        BackfillPlan(
+            job_name="nightly-orders",
+            since=datetime(2024, 10, 27, 12, tzinfo=UTC),
+            until=None,
+            from_run=RunStart(run_id="jr_1", started_on=datetime(2024, 10, 26, 1, tzinfo=UTC)),
+            to_run=RunStart(run_id="jr_3", started_on=datetime(2024, 10, 28, 1, tzinfo=UTC)),
+            runs=(
+                RunStart(run_id="jr_2", started_on=datetime(2024, 10, 27, 2, tzinfo=UTC)),
+                RunStart(run_id="jr_3", started_on=datetime(2024, 10, 28, 1, tzinfo=UTC)),
+            ),
         )
     ],
     ScriptRead: [

@@ -26,6 +26,7 @@ from glue_bookmarks import (
     SourceState,
     UnknownSourceState,
 )
+from tests._extreme import MAX_DEPTH, extreme_bookmarks, nested
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC = timezone.utc
@@ -588,3 +589,209 @@ def test_a_frozen_state_writes_back_the_json_it_was_read_from() -> None:
     )
     assert BookmarkState.from_json(state.to_json()) == state
     assert pickle.loads(pickle.dumps(state)) == state
+
+
+# -- extreme values -----------------------------------------------------------------------------
+
+
+def unknown_bookmark(**fields: Any) -> str:
+    return json.dumps({"jdbc": {"jsonClass": "JDBCDataSourceJobBookmarkState", **fields}})
+
+
+def hadoop_bookmark_with(timestamps: dict[str, Any], **fields: Any) -> str:
+    return json.dumps({"datasource0": {"jsonClass": HADOOP, "timestamps": timestamps, **fields}})
+
+
+@pytest.mark.parametrize(
+    ("raw", "ctx", "key"),
+    [
+        (unknown_bookmark(keys=nested(300)), "jdbc", "keys"),
+        (hadoop_bookmark_with({"FUTURE": nested(300)}), "datasource0", "timestamps.FUTURE"),
+        (hadoop_bookmark_with({}, extra=nested(300, leaf={})), "datasource0", "extra"),
+        # One level past the limit, in each place: the source, `timestamps`, a value.
+        (unknown_bookmark(keys=nested(MAX_DEPTH)), "jdbc", "keys"),
+        (
+            hadoop_bookmark_with({"FUTURE": nested(MAX_DEPTH - 1)}),
+            "datasource0",
+            "timestamps.FUTURE",
+        ),
+        (hadoop_bookmark_with({}, extra=nested(MAX_DEPTH)), "datasource0", "extra"),
+    ],
+)
+def test_a_source_nested_too_deep_is_a_parse_error_naming_its_key(
+    raw: str, ctx: str, key: str
+) -> None:
+    entry = JobBookmarkEntry(job_name="nightly", job_bookmark=raw)
+    with pytest.raises(BookmarkParseError) as info:
+        _ = entry.state
+    assert (info.value.job_name, info.value.transformation_ctx, info.value.key) == (
+        "nightly",
+        ctx,
+        key,
+    )
+    assert str(info.value) == (
+        f"the JobBookmark of job 'nightly', source {ctx!r}, key {key}: "
+        "nests objects and arrays more than 100 levels deep"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        unknown_bookmark(keys=nested(MAX_DEPTH - 1)),
+        hadoop_bookmark_with({"FUTURE": nested(MAX_DEPTH - 2)}),
+        hadoop_bookmark_with({}, extra=nested(MAX_DEPTH - 1)),
+    ],
+)
+def test_a_source_nested_to_the_limit_reads_hashes_prints_and_writes_back(raw: str) -> None:
+    state = BookmarkState.from_json(raw)
+    assert hash(state) == hash(BookmarkState.from_json(raw))
+    assert repr(state).startswith("BookmarkState(")
+    assert BookmarkState.from_json(state.to_json()) == state
+    assert pickle.loads(pickle.dumps(state)) == state
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+01:00",
+        "0001-01-01T00:59:59.999+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "9999-12-31T23:00:00-23:59:59.999999",
+    ],
+)
+def test_a_run_start_time_out_of_range_in_utc_is_a_parse_error(text: str) -> None:
+    with pytest.raises(BookmarkParseError) as info:
+        BookmarkState.from_json(hadoop_bookmark(CURR_RUN_START_TIME=text))
+    assert str(info.value) == (
+        "the JobBookmark, source 'datasource0', key timestamps.CURR_RUN_START_TIME: "
+        f"{text!r} is out of range in UTC (years 1 to 9999)"
+    )
+    assert (info.value.transformation_ctx, info.value.key) == (
+        "datasource0",
+        "timestamps.CURR_RUN_START_TIME",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0001-01-01T00:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
+        ("0001-01-01T01:00:00+01:00", datetime(1, 1, 1, tzinfo=UTC)),
+        ("9999-12-31T23:59:59.999Z", datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)),
+        ("9999-12-31T22:59:59-01:00", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+    ],
+)
+def test_run_start_times_at_the_ends_of_the_range_round_trip(text: str, expected: datetime) -> None:
+    state = BookmarkState.from_json(hadoop_bookmark(CURR_RUN_START_TIME=text))
+    assert state["datasource0"] == HadoopSourceState(run_start_time=expected)
+    assert BookmarkState.from_json(state.to_json()) == state
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "1" + "0" * 400 + ".0"])
+def test_a_number_beyond_a_float_is_a_parse_error(number: str) -> None:
+    raw = unknown_bookmark(max="NUMBER").replace('"NUMBER"', number)
+    with pytest.raises(BookmarkParseError, match=f"the number {number} is out of a float's"):
+        BookmarkState.from_json(raw)
+
+
+def test_large_finite_numbers_and_long_integers_round_trip() -> None:
+    raw = unknown_bookmark(max=1.7976931348623157e308, tiny=5e-324, big=10**4000)
+    state = BookmarkState.from_json(raw)
+    assert BookmarkState.from_json(state.to_json()) == state
+
+
+ONE_HOUR_EAST = timezone(timedelta(hours=1))
+ONE_HOUR_WEST = timezone(timedelta(hours=-1))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter", "message"),
+    [
+        (
+            {"run_start_time": datetime(1, 1, 1, tzinfo=ONE_HOUR_EAST)},
+            "run_start_time",
+            r"must be within datetime's range \(years 1 to 9999\) in UTC",
+        ),
+        (
+            {"latest_partition": datetime(9999, 12, 31, 23, tzinfo=ONE_HOUR_WEST)},
+            "latest_partition",
+            "must be within datetime's range",
+        ),
+        ({"run": 10**5000}, "run", "no more digits than Python writes"),
+        ({"run": -(10**5000)}, "run", "no more digits than Python writes"),
+        (
+            {"other_fields": {"deep": nested(MAX_DEPTH)}},
+            "other_fields",
+            r"other_fields\['deep'\] nests objects and arrays more than 100 levels deep",
+        ),
+        (
+            {"other_timestamps": {"DEEP": nested(MAX_DEPTH - 1)}},
+            "other_timestamps",
+            r"other_timestamps\['DEEP'\] nests objects",
+        ),
+    ],
+)
+def test_building_a_state_refuses_values_it_could_not_write(
+    kwargs: dict[str, Any], parameter: str, message: str
+) -> None:
+    with pytest.raises(InvalidParameterError, match=message) as info:
+        HadoopSourceState(**kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_building_an_unknown_state_refuses_one_nested_too_deep() -> None:
+    with pytest.raises(InvalidParameterError, match=r"data\['keys'\] nests") as info:
+        UnknownSourceState(json_class="X", data={"keys": nested(300)})
+    assert info.value.parameter == "data"
+    # A mapping nested to the limit, frozen by one state, cannot go deeper into another.
+    within = UnknownSourceState(json_class="X", data={"keys": nested(MAX_DEPTH - 1)})
+    with pytest.raises(InvalidParameterError, match=r"other_timestamps\['D'\] nests"):
+        HadoopSourceState(other_timestamps={"D": within.data})
+
+
+@settings(max_examples=150)
+@given(extreme_bookmarks)
+def test_extreme_values_give_a_state_or_a_parse_error(raw: str) -> None:
+    try:
+        state = BookmarkState.from_json(raw)
+    except BookmarkParseError as exc:
+        assert str(exc).startswith("the JobBookmark")
+        return
+    # What a state is used for works on any state that parsed.
+    assert hash(state) == hash(BookmarkState.from_json(raw))
+    assert repr(state)
+    assert BookmarkState.from_json(state.to_json()) == state
+
+
+# -- plain forms, for json.dumps ----------------------------------------------------------------
+
+
+def test_every_models_plain_form_goes_through_json_dumps_and_back() -> None:
+    from glue_bookmarks import JobBookmarkEntry
+
+    jdbc = UnknownSourceState(
+        json_class="JDBCDataSourceJobBookmarkState",
+        data={"keys": {"id": [1, 2, {"deep": (3, 4)}]}, "flag": True},
+    )
+    hadoop = HadoopSourceState(run=3, include_list=("a1", "b2"), other_fields={"x": {"y": [1]}})
+    state = BookmarkState({"orders": hadoop, "customers": jdbc})
+    # The read-only mappings themselves are refused by json.dumps; their plain forms are not.
+    with pytest.raises(TypeError):
+        json.dumps(jdbc.data)
+    plain_data = jdbc.data.to_dict()  # type: ignore[attr-defined]
+    assert plain_data == {"jsonClass": jdbc.json_class, "keys": {"id": [1, 2, {"deep": [3, 4]}]},
+                          "flag": True}  # fmt: skip
+    assert json.loads(json.dumps(plain_data)) == plain_data
+    assert json.loads(json.dumps(jdbc.to_dict())) == jdbc.to_dict()
+    assert (
+        UnknownSourceState(json_class=jdbc.json_class, data=json.loads(json.dumps(jdbc.to_dict())))
+        == jdbc
+    )
+    assert BookmarkState.from_json(json.dumps(state.to_dict())) == state
+    assert BookmarkState.from_json(json.dumps({"orders": hadoop.to_dict()}))["orders"] == hadoop
+    assert state.to_dict() == json.loads(state.to_json())
+    entry = JobBookmarkEntry(
+        job_name="j", version=1, run=1, attempt=0, run_id="jr_1", job_bookmark=state.to_json()
+    )
+    assert JobBookmarkEntry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
