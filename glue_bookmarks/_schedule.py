@@ -185,10 +185,18 @@ class Schedule(Generic[T]):
             self._retry.append(name)
 
     def done(self, name: str, result: T | GlueBookmarksError) -> None:
-        """`name`'s result, for the caller."""
-        if not self.stopped:
-            del self._working[name]
-            self._ready.append((name, result))
+        """`name`'s result, for the caller.
+
+        A request the run's deadline ended (its `DeadlineExceededError`) leaves the job not
+        done: the caller's look at the deadline expires it with the others, after every
+        result that arrived in time.
+        """
+        if self.stopped:
+            return
+        if isinstance(result, DeadlineExceededError) and self._deadline is not None:
+            return
+        del self._working[name]
+        self._ready.append((name, result))
 
     def raised(self, name: str, exc: Exception) -> None:
         """Fetching `name` raised `exc`: that job's error. Only a `ConfigurationError` (no job

@@ -146,3 +146,20 @@ def test_in_order_keeps_the_order_and_the_repeats_and_counts_progress() -> None:
     order.add("b", "B")
     assert order.results() == ["B", "A", "B", "C"]
     assert seen == [(1, 4), (2, 4), (4, 4)]
+
+
+def test_a_request_the_deadline_ended_is_expired_after_the_results_in_time() -> None:
+    # A worker's request cut at the deadline comes back as its DeadlineExceededError, maybe
+    # before another's result that arrived in time: the caller still gets every result in
+    # time first, then the expired jobs.
+    plan = schedule(["a", "b", "c"], workers=3, timeout=5.0)
+    assert [plan.take(), plan.take(), plan.take()] == ["a", "b", "c"]
+    plan.done("a", DeadlineExceededError("cut at the deadline", job_name="a", timeout=5.0))
+    plan.done("b", "B")
+    settled = plan.settle(5.0)
+    assert settled is not None and settled.over
+    assert [(name, type(result)) for name, result in settled.results] == [
+        ("b", str),
+        ("a", DeadlineExceededError),
+        ("c", DeadlineExceededError),
+    ]
