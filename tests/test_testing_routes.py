@@ -257,7 +257,7 @@ seeding_requests = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(request=seeding_requests)
 def test_http_seeding_answers_any_json_body_with_json(
     glue_moto_server_url: str, request: tuple[str, object]
