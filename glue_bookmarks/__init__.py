@@ -14,7 +14,7 @@ from glue_bookmarks._async import AsyncGlueBookmarks
 from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._client import GlueBookmarks, get_job_bookmark, reset_job_bookmark
 from glue_bookmarks._diff import JobDiff, SourceDiff, diff_bookmarks, load_snapshot
-from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
+from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     AccessDeniedError,
@@ -40,6 +40,7 @@ from glue_bookmarks._exceptions import (
     TransportError,
     ValidationError,
 )
+from glue_bookmarks._findings import Finding, Severity
 from glue_bookmarks._jobs import RunStart
 from glue_bookmarks._lint import ScriptRead, ScriptReport, lint_script
 from glue_bookmarks._rewind import RewindPlan

@@ -16,7 +16,7 @@ import botocore
 import jmespath
 from jmespath.exceptions import JMESPathError
 
-from glue_bookmarks._doctor import Severity
+from glue_bookmarks._findings import Severity
 from glue_bookmarks._schedule import DEFAULT_MAX_CONCURRENCY
 from glue_bookmarks._version import __version__
 

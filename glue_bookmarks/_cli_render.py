@@ -18,7 +18,7 @@ import attrs
 from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._cli_table import Column, Row, table_lines
 from glue_bookmarks._diff import JobDiff
-from glue_bookmarks._doctor import JobDiagnosis, Severity
+from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
@@ -27,6 +27,7 @@ from glue_bookmarks._exceptions import (
     NoBookmarkError,
     ServiceError,
 )
+from glue_bookmarks._findings import Severity
 from glue_bookmarks._jobs import RunStart
 from glue_bookmarks._lint import ScriptReport
 from glue_bookmarks._rewind import RewindPlan

@@ -1,5 +1,5 @@
-"""The doctor: `JobDiagnosis`, `Finding`, `Severity`, the rules that find what bookmarks fail,
-and `diagnose`, the operation that reads what the rules need.
+"""The doctor: `JobDiagnosis`, the rules that find what bookmarks fail (as `_findings`'
+`Finding`s), and `diagnose`, the operation that reads what the rules need.
 
 The rules are pure: a job's configuration (`_jobs.JobConfig`), its bookmark result, what its
 runs say and how its security configuration encrypts bookmarks go in; a `JobDiagnosis` comes
@@ -9,7 +9,6 @@ fix.
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -29,6 +28,7 @@ from glue_bookmarks._exceptions import (
     ServiceError,
     ThrottlingError,
 )
+from glue_bookmarks._findings import Finding, Severity
 from glue_bookmarks._jobs import (
     BOOKMARK_OPTION_ARGUMENT,
     BOOKMARK_OPTION_VALUES,
@@ -55,10 +55,8 @@ from glue_bookmarks._validation import check_optional, check_tags
 
 __all__ = [
     "RUNS_LOOKED_AT",
-    "Finding",
     "JobDiagnosis",
     "RunHistory",
-    "Severity",
     "diagnose",
     "diagnose_job",
     "read_history",
@@ -92,57 +90,6 @@ _NO_BOOKMARK_JOB_TYPES: Final[Mapping[str, str]] = {
     "gluestreaming": "streaming jobs use checkpoints rather than job bookmarks",
     "pythonshell": "Python shell jobs cannot use job bookmarks",
 }
-
-
-@functools.total_ordering
-class Severity(enum.Enum):
-    """How much a finding matters; ordered, `INFO < WARNING < ERROR`.
-
-    The value is the lower-case word the CLI and its JSON print (`Severity("warning")`).
-    """
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        """0 for info, 1 for warning, 2 for error."""
-        return _RANKS[self]
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank < other.rank
-
-
-_RANKS: Final = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-
-
-@attrs.frozen(kw_only=True)
-class Finding:
-    """One thing the doctor (or the lint of a job's script) found wrong with a job's bookmark
-    set-up, or worth knowing.
-
-    Attributes:
-        code: The stable finding code, such as `"concurrent-runs"`; the "Doctor" docs page
-            lists every code with its severity and its fix.
-        severity: How much it matters.
-        message: One sentence about this job (or script), for people.
-        transformation_ctx: The source the finding is about (the one whose state does not
-            parse, that holds the newest run start time of a stale bookmark, or whose read in
-            the script has this literal context); None for a finding about the job or script
-            as a whole.
-        line: For a finding of `lint_script()`, the line of the script it is about (where the
-            read call starts, for a finding about one read); None for the doctor's findings
-            and for a finding about the script as a whole.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    transformation_ctx: str | None = None
-    line: int | None = None
 
 
 @attrs.frozen(kw_only=True)

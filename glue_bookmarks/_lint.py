@@ -19,8 +19,8 @@ from typing import Final
 
 import attrs
 
-from glue_bookmarks._doctor import Finding, Severity
 from glue_bookmarks._exceptions import InvalidParameterError
+from glue_bookmarks._findings import Finding, Severity
 from glue_bookmarks._lint_facts import (
     Branches,
     Facts,

@@ -15,7 +15,7 @@ from typing import Any, Final
 import attrs
 
 from glue_bookmarks._calls import Call
-from glue_bookmarks._doctor import Finding, JobDiagnosis, Severity
+from glue_bookmarks._doctor import JobDiagnosis
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
@@ -27,6 +27,7 @@ from glue_bookmarks._exceptions import (
     ThrottlingError,
     narrow_not_found,
 )
+from glue_bookmarks._findings import Finding, Severity
 from glue_bookmarks._jobs import misfit
 from glue_bookmarks._lint import ScriptReport, lint_script
 from glue_bookmarks._operations import Batch, Operation, get_job_bookmark
