@@ -59,15 +59,19 @@ def _nothing_left(faults: FaultServer) -> None:
     wait_until(lambda: faults.answering == 0, "our requests in flight to end")
 
 
-@pytest.fixture
-def sync_http(faults: FaultServer) -> Iterator[GlueBookmarks]:
-    with GlueBookmarks(
+def _sync_client(faults: FaultServer, max_answer_bytes: int = MiB) -> GlueBookmarks:
+    return GlueBookmarks(
         session=botocore_session(),
         endpoint_url=faults.url,
         region_name=REGION,
         config=ONE_ATTEMPT,
-        max_answer_bytes=MiB,
-    ) as gb:
+        max_answer_bytes=max_answer_bytes,
+    )
+
+
+@pytest.fixture
+def sync_http(faults: FaultServer) -> Iterator[GlueBookmarks]:
+    with _sync_client(faults) as gb:
         yield gb
 
 
@@ -244,16 +248,7 @@ def test_an_endless_answer_ends_at_the_size_cap(
 
 def test_an_endless_answer_ends_at_the_deadline_below_the_cap(faults: FaultServer) -> None:
     faults.script(Endless(chunk=1024))
-    with (
-        GlueBookmarks(
-            session=botocore_session(),
-            endpoint_url=faults.url,
-            region_name=REGION,
-            config=ONE_ATTEMPT,
-            max_answer_bytes=2**62,
-        ) as gb,
-        pytest.raises(DeadlineExceededError),
-    ):
+    with _sync_client(faults, 2**62) as gb, pytest.raises(DeadlineExceededError):
         gb.get_job_bookmark("a", timeout=DEADLINE)
 
 
@@ -269,13 +264,7 @@ async def test_an_endless_answer_ends_at_the_async_size_cap(faults: FaultServer)
 def test_an_answer_within_the_cap_is_read_whole(faults: FaultServer) -> None:
     state = json.dumps({"src": {"jsonClass": "X", "padding": "p" * 500_000}})
     faults.script(success_answer({**ENTRY, "JobBookmark": state}))
-    with GlueBookmarks(
-        session=botocore_session(),
-        endpoint_url=faults.url,
-        region_name=REGION,
-        config=ONE_ATTEMPT,
-        max_answer_bytes=MiB,
-    ) as gb:
+    with _sync_client(faults) as gb:
         assert gb.get_job_bookmark("a").job_bookmark == state
 
 
