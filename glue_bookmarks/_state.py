@@ -547,7 +547,11 @@ def _epoch_milliseconds(text: str) -> datetime | None:
 
 
 def _comma_list(text: str) -> tuple[str, ...]:
-    return tuple(text.split(",")) if text else ()
+    entries = tuple(text.split(",")) if text else ()
+    if "" in entries:
+        # Glue writes no empty entry, and one could not be written back as it was read.
+        raise ValueError(f"{text!r} holds an empty entry")
+    return entries
 
 
 def _iso_time(text: str) -> datetime | None:

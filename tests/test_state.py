@@ -795,3 +795,15 @@ def test_every_models_plain_form_goes_through_json_dumps_and_back() -> None:
         job_name="j", version=1, run=1, attempt=0, run_id="jr_1", job_bookmark=state.to_json()
     )
     assert JobBookmarkEntry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
+
+
+@pytest.mark.parametrize("listed", [",", "a,", ",a", "a,,b"])
+def test_a_comma_list_with_an_empty_entry_is_a_parse_error(listed: str) -> None:
+    # Found by the hypothesis test: ("", "") parsed from "," could not be written back.
+    text = json.dumps(
+        {"src": {"jsonClass": "HadoopDataSourceJobBookmarkState", "timestamps": {
+            "INCLUDE_LIST": listed
+        }}}
+    )  # fmt: skip
+    with pytest.raises(BookmarkParseError, match="INCLUDE_LIST"):
+        BookmarkState.from_json(text)
