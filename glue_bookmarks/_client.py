@@ -165,39 +165,34 @@ class GlueBookmarks(BaseBookmarks):
 
     def _get_client(self) -> BaseClient:
         client = self._client
-        if client is not None:
-            return client
-        with self._lock:
-            if self._closed:
-                raise self._closed_error()
-            if self._client is None:
-                try:
-                    session, options = self._creation(botocore.session.Session)
-                    client = session.create_client("glue", **options)
-                except (BotoCoreError, ValueError) as exc:
-                    raise creation_error(exc) from exc
-                hook_limits(client)
-                self._client = client
-            return self._client
+        return client if client is not None else self._made("glue")
 
     def _get_s3_client(self) -> BaseClient:
         """The S3 client scripts are read with: `s3_client`, or one made here, on first use."""
         client = self._s3_client
-        if client is not None:
-            return client
-        glue = self._get_client()
+        return client if client is not None else self._made("s3", self._get_client())
+
+    def _made(self, service: str, glue: BaseClient | None = None) -> BaseClient:
+        """The client of `service` made here, once, thread-safely; for S3, with the settings
+        of the Glue client `glue`."""
+        attribute = "_client" if service == "glue" else "_s3_client"
         with self._lock:
             if self._closed:
                 raise self._closed_error()
-            if self._s3_client is None:
+            client: BaseClient | None = getattr(self, attribute)
+            if client is None:
                 try:
-                    session, options = self._s3_creation(glue, botocore.session.Session)
-                    client = session.create_client("s3", **options)
+                    session, options = (
+                        self._creation(botocore.session.Session)
+                        if glue is None
+                        else self._s3_creation(glue, botocore.session.Session)
+                    )
+                    client = session.create_client(service, **options)
                 except (BotoCoreError, ValueError) as exc:
                     raise creation_error(exc) from exc
                 hook_limits(client)
-                self._s3_client = client
-            return self._s3_client
+                setattr(self, attribute, client)
+            return client
 
     def _client_for(self, service: str) -> BaseClient:
         return self._get_client() if service == "glue" else self._get_s3_client()
