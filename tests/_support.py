@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import attrs
 import botocore.loaders
 import botocore.session
+import pytest
 from aiobotocore.session import AioSession
 from botocore import exceptions as botocore_exceptions
 from botocore.config import Config
@@ -87,6 +88,8 @@ __all__ = [
     "glue_client",
     "http_request",
     "modules_imported_by",
+    "need_job_member",
+    "need_security_configurations",
     "post_json",
     "refused_endpoint",
     "runs_of",
@@ -539,3 +542,20 @@ def as_utc(moment: datetime) -> datetime:
 def runs_of(client: GlueClient, name: str) -> dict[str, Any]:
     """GetJobRuns's runs of the job, by id."""
     return {run["Id"]: run for run in client.get_job_runs(JobName=name)["JobRuns"]}
+
+
+def need_security_configurations() -> None:
+    """Skip a test whose jobs use Glue security configurations where moto has none (moto
+    5.1.11, the floor, answers `CreateSecurityConfiguration` with a 500)."""
+    from moto.glue.responses import GlueResponse
+
+    if not hasattr(GlueResponse, "create_security_configuration"):
+        pytest.skip("this moto has no Glue security configurations (CreateSecurityConfiguration)")
+
+
+def need_job_member(member: str) -> None:
+    """Skip a test that answers a Glue `Job` member this botocore's model does not know (one
+    newer than the botocore floor, such as `JobRunQueuingEnabled`)."""
+    shape = botocore_session().get_service_model("glue").shape_for("Job")
+    if member not in getattr(shape, "members", {}):
+        pytest.skip(f"this botocore's Glue model has no Job.{member}")

@@ -15,7 +15,7 @@ from types_boto3_glue.type_defs import EncryptionConfigurationTypeDef
 from glue_bookmarks import BookmarkState, HadoopSourceState
 from glue_bookmarks.testing import seed_job_bookmark, seed_job_run
 from tests._cli_support import Result, run_cli, run_cli_on_terminal
-from tests._support import refused_endpoint
+from tests._support import need_security_configurations, refused_endpoint
 
 ENABLE = {"--job-bookmark-option": "job-bookmark-enable"}
 PAUSE = {"--job-bookmark-option": "job-bookmark-pause"}
@@ -45,6 +45,7 @@ def endpoint(glue_moto_server_url: str, glue: GlueClient) -> str:
     recent = BookmarkState(
         {"datasource0": HadoopSourceState(run_start_time=datetime.now(timezone.utc))}
     )
+    need_security_configurations()
     glue.create_security_configuration(Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED)
     jobs: list[tuple[str, dict[str, str], int, BookmarkState | str]] = [
         ("racing", ENABLE, 3, recent),

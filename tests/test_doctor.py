@@ -46,7 +46,16 @@ from glue_bookmarks._jobs import (
     jobs_from_page,
 )
 from glue_bookmarks.testing import seed_job_bookmark
-from tests._support import ENABLE, PAUSE, REGION, Moto, Stubbed, refused_endpoint
+from tests._support import (
+    ENABLE,
+    PAUSE,
+    REGION,
+    Moto,
+    Stubbed,
+    need_job_member,
+    need_security_configurations,
+    refused_endpoint,
+)
 from tests.faults import Answer, FaultServer, error_answer
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -102,6 +111,7 @@ def build_scenario(moto: Moto) -> None:
     client = moto.client
     now = datetime.now(timezone.utc)
     recent = state_started(now - timedelta(hours=1))
+    need_security_configurations()
     client.create_security_configuration(Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED)
     client.create_security_configuration(Name="s3-only", EncryptionConfiguration=NOT_ENCRYPTED)
 
@@ -350,6 +360,7 @@ HISTORY_EXPECTED = {
 def histories(moto: Moto) -> GlueClient:
     """Jobs with bookmarks enabled whose runs overlapped, or did not; seeded over HTTP in
     server mode."""
+    need_security_configurations()
     moto.client.create_security_configuration(
         Name="bookmarks-kms", EncryptionConfiguration=ENCRYPTED
     )
@@ -1122,6 +1133,7 @@ def stub_job(stubber: Any, **job: Any) -> dict[str, Any]:
 def test_concurrent_runs_mentions_run_queuing_only_where_the_job_does_not_set_it(
     stubbed: Stubbed,
 ) -> None:
+    need_job_member("JobRunQueuingEnabled")
     gb, stubber = stubbed
     for queuing in (True, False):
         stub_job(
