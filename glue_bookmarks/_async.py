@@ -1,6 +1,6 @@
 """`AsyncGlueBookmarks`: the asyncio client, a driver of the operations over aiobotocore.
 
-The operations are the sync client's (`_operations`, `_doctor.diagnose`, `_rewind`,
+The operations are the sync client's (`_operations`, `_diagnose.diagnose`, `_rewind`,
 `_backfill`), written
 once; this module awaits their requests on one aiobotocore client and runs their batches on
 the task shell of the many-jobs schedule (`_tasks`). aiobotocore is imported when an
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _tasks
+from glue_bookmarks import _backfill, _diagnose, _limits, _operations, _rewind, _scripts, _tasks
 from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error, default_config
 from glue_bookmarks._calls import (
@@ -529,7 +529,7 @@ class AsyncGlueBookmarks(BaseBookmarks):
             InvalidParameterError: A bad argument; nothing was sent.
             GlueBookmarksError: A `GetJobs` (or `ListJobs`) request failed or did not fit.
         """
-        diagnosis = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        diagnosis = _diagnose.diagnose(job_names, prefix, tags, stale_after, history)
         return await self._run(_scripts.when(scripts, diagnosis), timeout)
 
     async def lint_job(self, job_name: str, *, timeout: float | None = None) -> ScriptReport:

@@ -1,6 +1,6 @@
 """`GlueBookmarks`: the sync client, a driver of the operations over one botocore client.
 
-The operations (`_operations`, `_doctor.diagnose`, `_rewind`, `_backfill`) are written once
+The operations (`_operations`, `_diagnose.diagnose`, `_rewind`, `_backfill`) are written once
 and do no I/O; this module sends their requests with botocore, on the calling thread, and runs their
 batches on the thread shell of the many-jobs schedule (`_threads`).
 """
@@ -19,7 +19,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from glue_bookmarks import _backfill, _doctor, _limits, _operations, _rewind, _scripts, _threads
+from glue_bookmarks import _backfill, _diagnose, _limits, _operations, _rewind, _scripts, _threads
 from glue_bookmarks._backfill import BackfillPlan
 from glue_bookmarks._base import BaseBookmarks, creation_error
 from glue_bookmarks._calls import (
@@ -543,7 +543,7 @@ class GlueBookmarks(BaseBookmarks):
                 job's bookmark or runs is that job's `fetch-failed` finding instead, and one
                 reading a security configuration an `encryption-unknown` finding of its jobs.
         """
-        diagnosis = _doctor.diagnose(job_names, prefix, tags, stale_after, history)
+        diagnosis = _diagnose.diagnose(job_names, prefix, tags, stale_after, history)
         return self._run(_scripts.when(scripts, diagnosis), timeout)
 
     def lint_job(self, job_name: str, *, timeout: float | None = None) -> ScriptReport:

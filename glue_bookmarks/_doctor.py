@@ -1,5 +1,5 @@
-"""The doctor: `JobDiagnosis`, the rules that find what bookmarks fail (as `_findings`'
-`Finding`s), and `diagnose`, the operation that reads what the rules need.
+"""The doctor: `JobDiagnosis`, and the rules that find what bookmarks fail (as `_findings`'
+`Finding`s); `_diagnose` is the operation that reads what the rules need.
 
 The rules are pure: a job's configuration (`_jobs.JobConfig`), its bookmark result, what its
 runs say and how its security configuration encrypts bookmarks go in; a `JobDiagnosis` comes
@@ -9,24 +9,19 @@ fix.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Final
 
 import attrs
 
-from glue_bookmarks._calls import Call
 from glue_bookmarks._entry import JobBookmarkEntry
 from glue_bookmarks._exceptions import (
     BookmarkParseError,
-    ConfigurationError,
     GlueBookmarksError,
     InvalidParameterError,
-    JobNotFoundError,
     NoBookmarkError,
     ServiceError,
-    ThrottlingError,
 )
 from glue_bookmarks._findings import Finding, Severity
 from glue_bookmarks._jobs import (
@@ -37,28 +32,17 @@ from glue_bookmarks._jobs import (
     BookmarkOption,
     JobConfig,
     JobRun,
-    bookmarks_encryption_mode,
-    job_runs_from_page,
-    jobs_from_page,
 )
-from glue_bookmarks._operations import (
-    Batch,
-    Operation,
-    all_pages,
-    fetch_bookmark,
-    job_names_list,
-)
-from glue_bookmarks._pacing import ThrottledAttemptError
-from glue_bookmarks._schedule import check_job_names
 from glue_bookmarks._state import HadoopSourceState, format_iso_time
-from glue_bookmarks._validation import check_optional, check_tags
 
 __all__ = [
     "RUNS_LOOKED_AT",
     "JobDiagnosis",
     "RunHistory",
-    "diagnose",
+    "check_history",
+    "check_stale_after",
     "diagnose_job",
+    "keeps_bookmark",
     "read_history",
 ]
 
@@ -147,7 +131,7 @@ class JobDiagnosis:
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def _check_stale_after(value: object) -> timedelta:
+def check_stale_after(value: object) -> timedelta:
     """`value` if it is a positive `timedelta`, else `InvalidParameterError`."""
     if type(value) is not timedelta or value <= timedelta(0):
         shown = repr(value) if isinstance(value, timedelta) else type(value).__name__
@@ -158,7 +142,7 @@ def _check_stale_after(value: object) -> timedelta:
     return value
 
 
-def _check_history(value: object) -> bool:
+def check_history(value: object) -> bool:
     if type(value) is not bool:
         raise InvalidParameterError(
             f"history must be True or False, got {type(value).__name__}", parameter="history"
@@ -307,7 +291,7 @@ def _configuration_findings(config: JobConfig) -> list[Finding]:
     return findings
 
 
-def _keeps_bookmark(config: JobConfig) -> bool:
+def keeps_bookmark(config: JobConfig) -> bool:
     """Whether the job's bookmark findings depend on its runs: enabled, on a job type that
     keeps bookmarks. Only then does `diagnose()` ask `GetJobRuns`."""
     return config.bookmark_option == "enable" and config.job_type not in _NO_BOOKMARK_JOB_TYPES
@@ -426,7 +410,7 @@ def _bookmark_findings(
 ) -> list[Finding]:
     """What the bookmark (and, for an enabled job without one, its runs) says."""
     if isinstance(result, NoBookmarkError):
-        if not _keeps_bookmark(config):
+        if not keeps_bookmark(config):
             return []
         if isinstance(runs, GlueBookmarksError):
             return [_fetch_failed("GetJobRuns failed", runs)]
@@ -475,7 +459,7 @@ def _bookmark_findings(
                 ),
             )
         ]
-    if not _keeps_bookmark(config):
+    if not keeps_bookmark(config):
         return []
     if not state:
         return [
@@ -533,7 +517,7 @@ def _history_findings(
     config: JobConfig, runs: RunHistory | GlueBookmarksError | None
 ) -> list[Finding]:
     """What the job's latest runs say, for an enabled job whose runs were read."""
-    if not _keeps_bookmark(config) or runs is None:
+    if not keeps_bookmark(config) or runs is None:
         return []
     if isinstance(runs, GlueBookmarksError):
         return [_fetch_failed("GetJobRuns failed", runs)]
@@ -544,7 +528,7 @@ def _encryption_findings(
     config: JobConfig, encryption: str | GlueBookmarksError | None
 ) -> list[Finding]:
     """Whether the bookmarks an enabled job writes are encrypted with the caller's KMS key."""
-    if not _keeps_bookmark(config):
+    if not keeps_bookmark(config):
         return []
     name = config.security_configuration
     if name is None:
@@ -640,123 +624,4 @@ def diagnose_job(
         result=result,
         findings=tuple(findings),
         script_location=config.script_location,
-    )
-
-
-# -- the operation -----------------------------------------------------------------------------
-
-
-def diagnose(
-    job_names: Iterable[str] | None,
-    prefix: str | None,
-    tags: Mapping[str, str] | None,
-    stale_after: timedelta,
-    history: bool = False,
-) -> Operation[list[JobDiagnosis]]:
-    """Diagnose jobs: `GlueBookmarks.diagnose()`, checked, before any request."""
-    names = None if job_names is None else check_job_names(job_names)
-    check_optional("prefix", prefix, str)
-    tag_filter = check_tags("tags", tags)
-    if names is not None and (prefix is not None or tags is not None):
-        raise InvalidParameterError(
-            "give job_names, or prefix and tags to select jobs, not both",
-            parameter="job_names",
-        )
-    return _diagnose(
-        names, prefix, tag_filter, _check_stale_after(stale_after), _check_history(history)
-    )
-
-
-def _diagnose(
-    names: list[str] | None,
-    prefix: str | None,
-    tag_filter: dict[str, str] | None,
-    stale_after: timedelta,
-    history: bool,
-) -> Operation[list[JobDiagnosis]]:
-    # Configurations from GetJobs pages, never one request per job.
-    configs = {
-        config.name: config for config in (yield from all_pages("GetJobs", {}, jobs_from_page))
-    }
-    if names is None:
-        tagged = None if tag_filter is None else set((yield from job_names_list(tag_filter)))
-        names = sorted(
-            name
-            for name in configs
-            if (prefix is None or name.startswith(prefix)) and (tagged is None or name in tagged)
-        )
-    found = [name for name in dict.fromkeys(names) if name in configs]
-    entries = yield Batch(names=found, operation=fetch_bookmark)
-    results = dict(zip(found, entries, strict=True))
-    # One GetJobRuns page per enabled job: those without a bookmark, to tell a run that
-    # committed nothing; every one, with history.
-    enabled = [name for name in found if _keeps_bookmark(configs[name])]
-    asked = [name for name in enabled if history or isinstance(results[name], NoBookmarkError)]
-    now = datetime.now(timezone.utc)
-    read = functools.partial(_latest_runs, configs, now)
-    runs = dict(zip(asked, (yield Batch(names=asked, operation=read)), strict=True))
-    encryption = yield from _encryption_modes(
-        sorted({configs[name].security_configuration or "" for name in enabled} - {""})
-    )
-    return [
-        diagnose_job(
-            config := configs.get(name),
-            name,
-            results[name] if name in results else _not_listed(name),
-            runs=runs.get(name),
-            history=history,
-            encryption=(
-                None if config is None else encryption.get(config.security_configuration or "")
-            ),
-            stale_after=stale_after,
-            now=now,
-        )
-        for name in names
-    ]
-
-
-def _latest_runs(
-    configs: Mapping[str, JobConfig], now: datetime, job_name: str
-) -> Operation[RunHistory | GlueBookmarksError]:
-    """What the job's latest runs (one `GetJobRuns` page) say, read as the page arrives, or
-    the error asking ended with.
-
-    Raises only a `ConfigurationError`, and `ThrottledAttemptError` for the schedule to try
-    the job again.
-    """
-    try:
-        page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
-        return read_history(configs[job_name], job_runs_from_page(page), now)
-    except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
-        raise ThrottledAttemptError(exc) from exc
-    except ConfigurationError:
-        raise
-    except GlueBookmarksError as exc:
-        return exc
-
-
-def _encryption_modes(
-    names: Iterable[str],
-) -> Operation[dict[str, str | GlueBookmarksError]]:
-    """Each security configuration's `JobBookmarksEncryptionMode`, or the error reading it
-    ended with: one `GetSecurityConfiguration` per name, one after the other (a few names
-    serve a whole account). Only a `ConfigurationError` is raised."""
-    modes: dict[str, str | GlueBookmarksError] = {}
-    for name in names:
-        try:
-            answer = yield Call("GetSecurityConfiguration", {"Name": name})
-            modes[name] = bookmarks_encryption_mode(answer)
-        except ConfigurationError:
-            raise
-        except GlueBookmarksError as exc:
-            modes[name] = exc
-    return modes
-
-
-def _not_listed(job_name: str) -> JobNotFoundError:
-    """The error of a job asked for by name that `GetJobs` did not list."""
-    return JobNotFoundError(
-        f"Job {job_name} is not among the jobs GetJobs listed",
-        code="EntityNotFoundException",
-        operation_name="GetJobs",
     )
