@@ -270,6 +270,19 @@ class _Reader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         limits = self._limits
         sock = self._sock
+        if limits.deadline is None and limits.stopped is None:
+            # Only the size to watch: the socket's own timeout bounds the wait, as botocore's.
+            received: int = sock.recv_into(buffer)
+        else:
+            received = self._read_in_time(buffer)
+        self._received += received
+        if self._received > limits.max_bytes:
+            raise LimitReachedError(limits, too_large=True)
+        return received
+
+    def _read_in_time(self, buffer: Any) -> int:
+        limits = self._limits
+        sock = self._sock
         idle = sock.gettimeout()
         quiet_until = math.inf if idle is None else time.monotonic() + idle
         try:
@@ -286,15 +299,11 @@ class _Reader(io.RawIOBase):
                 sock.settimeout(None if wait == math.inf else wait)
                 try:
                     received: int = sock.recv_into(buffer)
-                    break
+                    return received
                 except TimeoutError:
                     continue
         finally:
             sock.settimeout(idle)
-        self._received += received
-        if self._received > limits.max_bytes:
-            raise LimitReachedError(limits, too_large=True)
-        return received
 
 
 def _needs_retry(caught_exception: BaseException | None = None, **kwargs: Any) -> None:
