@@ -1459,7 +1459,7 @@ def snapshot_of(name: str, version: int, bookmark: str) -> str:
     )
 
 
-@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=odd_text.filter(bool), before=extreme_bookmarks, after=extreme_bookmarks)
 def test_any_bookmark_is_printed_or_named_in_one_error_line(
     faults: FaultServer,

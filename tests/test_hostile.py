@@ -2,8 +2,8 @@
 endless; each ends its call with a typed error, at its deadline or its size cap, and leaves
 no thread or connection of ours working after the call returns.
 
-Time is the behaviour here, so each bound leaves 10x room: a deadline of 1 s is checked
-against 10 s, where the hostile answer itself would take 30 s or more (or for ever).
+Time is the behaviour here, so each bound leaves 10x room: a deadline of 0.5 s is checked
+against 5 s, where the hostile answer itself would take 30 s or more (or for ever).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ ENTRY = {"JobName": "a", "Version": 1, "Run": 1, "Attempt": 0, "RunId": "jr_1"}
 DEEP = Answer(200, b'{"JobBookmarkEntry": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
 # A whole answer a byte every 0.2 s: some 30 s for its 150 bytes, read timeout or not.
 TRICKLE = Trickle(success_answer(ENTRY), interval=0.2)
-DEADLINE = 1.0
+DEADLINE = 0.5
 ROOM = 10 * DEADLINE
 MiB = 1024 * 1024
 
@@ -221,7 +221,7 @@ def test_every_command_takes_a_timeout(
     faults: FaultServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     faults.script(TRICKLE)
-    argv = ["reset", "a", "--yes", "--timeout", "1", "--endpoint-url", faults.url]
+    argv = ["reset", "a", "--yes", "--timeout", "0.5", "--endpoint-url", faults.url]
     start = time.monotonic()
     result = run_cli(capsys, [*argv, "--region", REGION])
     assert time.monotonic() - start < ROOM
