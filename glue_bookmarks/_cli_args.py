@@ -64,9 +64,9 @@ exit status:
   2    usage error: bad arguments, an invalid job name or run id, a reset, rewind or
        backfill without --yes and without a terminal to confirm on, a --query expression
        that cannot be evaluated, a file that is not a snapshot, a backfill window that
-       holds no run
+       holds no run, a script to lint that is missing or not Python
   3    list (or diff against the live bookmarks) finished, but some jobs failed (job not
-       found, or another error); doctor found something at or above --fail-on
+       found, or another error); doctor or lint found something at or above --fail-on
   4    a reset, rewind or backfill declined at its prompt: nothing was changed
   5    a reset, rewind or backfill refused: a run of the job is active (starting,
        running, stopping or waiting); nothing was changed (--force skips the check)
