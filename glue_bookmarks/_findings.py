@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Iterable
 from typing import Final
 
 import attrs
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["Finding", "Severity", "in_report_order"]
 
 
 @functools.total_ordering
@@ -64,3 +65,10 @@ class Finding:
     message: str
     transformation_ctx: str | None = None
     line: int | None = None
+
+
+def in_report_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Most severe first, then by line; a finding about a whole script (no line) first."""
+    return tuple(
+        sorted(findings, key=lambda f: (-f.severity.rank, -1 if f.line is None else f.line))
+    )

@@ -21,7 +21,6 @@ __all__ = [
     "TooDeepError",
     "freeze",
     "plain",
-    "thawed",
 ]
 
 # How many levels of objects and arrays a source of a bookmark may nest, the source object the
@@ -156,10 +155,3 @@ def _frozen_items(items: Mapping[str, Any], room: int) -> tuple[dict[str, Any], 
         if depth > deepest:
             deepest = depth
     return frozen, deepest + 1
-
-
-def thawed(value: object) -> dict[str, Any]:
-    """`json.dumps`'s `default`: a `FrozenObject` as a dict (tuples it writes as arrays)."""
-    if isinstance(value, FrozenObject):
-        return dict(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

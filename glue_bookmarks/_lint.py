@@ -20,7 +20,7 @@ from typing import Final
 import attrs
 
 from glue_bookmarks._exceptions import InvalidParameterError
-from glue_bookmarks._findings import Finding, Severity
+from glue_bookmarks._findings import Finding, Severity, in_report_order
 from glue_bookmarks._lint_facts import (
     Branches,
     Facts,
@@ -278,16 +278,9 @@ class _Lint:
         self._read_rules(batch, contexts)
         self._untracked_reads()
         self._options(contexts)
-        findings = sorted(
-            self.findings,
-            key=lambda finding: (
-                -finding.severity.rank,
-                -1 if finding.line is None else finding.line,
-            ),
-        )
         return ScriptReport(
             path=path,
-            findings=tuple(findings),
+            findings=in_report_order(self.findings),
             reads=tuple(
                 ScriptRead(
                     line=read.node.lineno,

@@ -27,7 +27,7 @@ from glue_bookmarks._exceptions import (
     ThrottlingError,
     narrow_not_found,
 )
-from glue_bookmarks._findings import Finding, Severity
+from glue_bookmarks._findings import Finding, Severity, in_report_order
 from glue_bookmarks._jobs import misfit
 from glue_bookmarks._lint import ScriptReport, lint_script
 from glue_bookmarks._operations import Batch, Operation, get_job_bookmark
@@ -170,7 +170,7 @@ def _lint_job(job_name: str) -> Operation[ScriptReport]:
     except EntityNotFoundError:
         entry = None  # no bookmark yet: nothing to check the contexts against
     findings = cross_check(report, None if entry is None else entry.state)
-    return attrs.evolve(report, findings=_ordered(report.findings + findings))
+    return attrs.evolve(report, findings=in_report_order(report.findings + findings))
 
 
 def _job(answer: object) -> Mapping[str, Any]:
@@ -247,16 +247,6 @@ def cross_check(report: ScriptReport, state: BookmarkState | None) -> tuple[Find
 def _listed(contexts: list[str]) -> str:
     shown = ", ".join(repr(context) for context in contexts[:3])
     return shown if len(contexts) <= 3 else f"{shown} and {len(contexts) - 3} more"
-
-
-def _ordered(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """Most severe first, then by line (a finding about the whole script first)."""
-    return tuple(
-        sorted(
-            findings,
-            key=lambda f: (-f.severity.rank, -1 if f.line is None else f.line),
-        )
-    )
 
 
 # -- the doctor's scripts ---------------------------------------------------------------------

@@ -31,7 +31,6 @@ from glue_bookmarks._frozen import (
     TooDeepError,
     freeze,
     plain,
-    thawed,
 )
 
 __all__ = [
@@ -473,15 +472,10 @@ class BookmarkState(Mapping[str, SourceState]):
                 commas), or a value in `other_timestamps`, `other_fields` or an unknown
                 source's `data` cannot be written as JSON.
         """
-        wire: dict[str, Any] = {}
-        for ctx, source in self._sources.items():
-            if isinstance(source, HadoopSourceState):
-                wire[ctx] = _hadoop_wire(source, ctx)
-            else:
-                wire[ctx] = source.data
+        wire = self.to_dict()
         try:
             # NaN and the infinities are not JSON, and NaN would not even read back equal.
-            return json.dumps(wire, separators=(",", ":"), allow_nan=False, default=thawed)
+            return json.dumps(wire, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(
                 f"the state holds a value JSON cannot represent: {exc}", parameter="state"
