@@ -339,6 +339,15 @@ def _output_options(default: Any) -> _Parser:
     return parent
 
 
+def _plan_options(parser: argparse.ArgumentParser, *, act: str, nothing: str, change: str) -> None:
+    """`--yes` or `--dry-run`, and `--force`: the options of a command that plans a change,
+    prints the plan, then makes the change (`rewind`, `backfill`)."""
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--yes", action="store_true", help=f"{act} without asking")
+    mode.add_argument("--dry-run", action="store_true", help=f"print the plan only; {nothing}")
+    parser.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change=change))
+
+
 def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The main parser, and each command's parser by command name."""
     parser = _Parser(
@@ -553,18 +562,13 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="process again the data since this time: ISO 8601 with a zone "
         "(2026-11-20T00:00:00Z) or a duration back from now (36h, 3d)",
     )
-    rewind_mode = rewind.add_mutually_exclusive_group()
-    rewind_mode.add_argument("--yes", action="store_true", help="apply without asking")
-    rewind_mode.add_argument(
-        "--dry-run", action="store_true", help="print the plan only; change nothing"
-    )
+    _plan_options(rewind, act="apply", nothing="change nothing", change="reset")
     rewind.add_argument(
         "--allow-full-reset",
         action="store_true",
         help="apply a plan that resets the bookmark fully (no run started before --since): "
         "every file is processed again; refused without it",
     )
-    rewind.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change="reset"))
     _job_name_refused(rewind, "rewind", names=False)
     rewind.add_argument("--output", "--query", "--wide", action=_Refused, message=REWIND_OUTPUT)
 
@@ -608,12 +612,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         help="a run argument of the backfill, such as --arg day=2024-10-28, sent as --day "
         "(a KEY without a leading -- gets one); repeatable; not one of the three the plan sets",
     )
-    backfill_mode = backfill.add_mutually_exclusive_group()
-    backfill_mode.add_argument("--yes", action="store_true", help="start without asking")
-    backfill_mode.add_argument(
-        "--dry-run", action="store_true", help="print the plan only; start nothing"
-    )
-    backfill.add_argument("--force", action="store_true", help=_FORCE_HELP.format(change="start"))
+    _plan_options(backfill, act="start", nothing="start nothing", change="start")
     _job_name_refused(backfill, "backfill", names=False)
 
     diff = commands.add_parser(
