@@ -29,7 +29,6 @@ from glue_bookmarks._exceptions import (
     InvalidParameterError,
     JobNotFoundError,
     NoBookmarkError,
-    ThrottlingError,
 )
 from glue_bookmarks._jobs import (
     JobConfig,
@@ -44,7 +43,6 @@ from glue_bookmarks._operations import (
     fetch_bookmark,
     job_names_list,
 )
-from glue_bookmarks._pacing import ThrottledAttemptError
 from glue_bookmarks._schedule import check_job_names
 from glue_bookmarks._validation import check_optional, check_tags
 
@@ -123,21 +121,10 @@ def _diagnose(
 def _latest_runs(
     configs: Mapping[str, JobConfig], now: datetime, job_name: str
 ) -> Operation[RunHistory | GlueBookmarksError]:
-    """What the job's latest runs (one `GetJobRuns` page) say, read as the page arrives, or
-    the error asking ended with.
-
-    Raises only a `ConfigurationError`, and `ThrottledAttemptError` for the schedule to try
-    the job again.
-    """
-    try:
-        page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
-        return read_history(configs[job_name], job_runs_from_page(page), now)
-    except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
-        raise ThrottledAttemptError(exc) from exc
-    except ConfigurationError:
-        raise
-    except GlueBookmarksError as exc:
-        return exc
+    """What the job's latest runs (one `GetJobRuns` page) say, read as the page arrives; an
+    error is raised, for the schedule to make it the job's result (`Schedule.raised`)."""
+    page = yield Call("GetJobRuns", {"JobName": job_name, "MaxResults": RUNS_LOOKED_AT})
+    return read_history(configs[job_name], job_runs_from_page(page), now)
 
 
 def _encryption_modes(

@@ -25,11 +25,9 @@ from glue_bookmarks._exceptions import (
     GlueBookmarksError,
     InvalidParameterError,
     JobRunActiveError,
-    ThrottlingError,
     narrow_not_found,
 )
 from glue_bookmarks._jobs import JOB_RUNS_PAGE_SIZE, active_run, misfit, page_job_names
-from glue_bookmarks._pacing import ThrottledAttemptError
 from glue_bookmarks._schedule import (
     DEFAULT_MAX_CONCURRENCY,
     check_job_names,
@@ -66,8 +64,9 @@ class Batch(Generic[T]):
 
     Attributes:
         names: The jobs, in the order wanted.
-        operation: One job's operation; it returns the job's result (an error included) and
-            raises only what ends the whole batch.
+        operation: One job's operation: its result, or the typed error it raises, which the
+            schedule makes the job's result (a throttle puts it back in line, and only a
+            `ConfigurationError` ends the whole batch: `Schedule.raised`).
         max_concurrency: The most requests in flight (fewer when the pool is smaller).
         timeout: Seconds after which the jobs not done expire.
         on_progress: Called as `on_progress(done, total)` after each result.
@@ -183,23 +182,14 @@ def current_entry(job_name: str) -> Operation[JobBookmarkEntry | None]:
     return entry
 
 
-def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | GlueBookmarksError]:
-    """One job of a batch: its entry or its error, an `EntityNotFoundException` told apart as
-    `JobNotFoundError` or `NoBookmarkError` by one `GetJob`.
-
-    Raises only a `ConfigurationError` (no job can succeed), and `ThrottledAttemptError` for
-    the schedule to try the job again.
-    """
+def fetch_bookmark(job_name: str) -> Operation[JobBookmarkEntry | EntityNotFoundError]:
+    """One job of a batch: its entry, or an `EntityNotFoundException` told apart as
+    `JobNotFoundError` or `NoBookmarkError` by one `GetJob`; any other error is raised, for the
+    schedule to make it the job's result (`Schedule.raised`)."""
     try:
         entry: JobBookmarkEntry = yield from _plain_get(job_name).steps()
     except EntityNotFoundError as exc:
         return (yield from _narrowed(exc, job_name))
-    except ThrottlingError as exc:  # when botocore's retries, not the pacing hooks, saw it
-        raise ThrottledAttemptError(exc) from exc
-    except ConfigurationError:
-        raise
-    except GlueBookmarksError as exc:
-        return exc
     return entry
 
 

@@ -199,11 +199,16 @@ class Schedule(Generic[T]):
         self._ready.append((name, result))
 
     def raised(self, name: str, exc: Exception) -> None:
-        """Fetching `name` raised `exc`: that job's error. Only a `ConfigurationError` (no job
-        can succeed) ends the run; an exception not ours (a user's event hook, a bug) is a
-        `GlueBookmarksError` of its own, whose `__cause__` it is."""
+        """Fetching `name` raised `exc`: that job's error. A `ThrottlingError` (one botocore's
+        retries, not the pacing hooks, saw) puts the job back in line; only a
+        `ConfigurationError` (no job can succeed) ends the run; an exception not ours (a
+        user's event hook, a bug) is a `GlueBookmarksError` of its own, whose `__cause__` it
+        is."""
         if isinstance(exc, ConfigurationError):
             self.failed(exc)
+            return
+        if isinstance(exc, ThrottlingError):
+            self.throttled(name, exc)
             return
         if not isinstance(exc, GlueBookmarksError):
             error = GlueBookmarksError(f"fetching job {name!r} raised {type(exc).__name__}: {exc}")

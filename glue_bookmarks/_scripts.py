@@ -24,14 +24,12 @@ from glue_bookmarks._exceptions import (
     GlueBookmarksError,
     InvalidParameterError,
     ResponseValidationError,
-    ThrottlingError,
     narrow_not_found,
 )
 from glue_bookmarks._findings import Finding, Severity, in_report_order
 from glue_bookmarks._jobs import misfit
 from glue_bookmarks._lint import ScriptReport, lint_script
 from glue_bookmarks._operations import Batch, Operation, get_job_bookmark
-from glue_bookmarks._pacing import ThrottledAttemptError
 from glue_bookmarks._state import BookmarkState
 from glue_bookmarks._validation import check_name
 
@@ -39,7 +37,6 @@ __all__ = [
     "S3_SCHEME",
     "check_s3_url",
     "cross_check",
-    "fetch_script",
     "is_python_script",
     "lint_job",
     "lint_s3_script",
@@ -98,22 +95,6 @@ def _read_script(location: str) -> Operation[str]:
             f"the script {location} is not UTF-8 text (byte {exc.start})",
             operation_name="GetObject",
         ) from None
-
-
-def fetch_script(location: str) -> Operation[str | GlueBookmarksError]:
-    """One script of a batch: its text, or the error reading it ended with.
-
-    Raises only a `ConfigurationError` (nothing can be read), and `ThrottledAttemptError` for
-    the schedule to try it again.
-    """
-    try:
-        return (yield from _read_script(location))
-    except ThrottlingError as exc:
-        raise ThrottledAttemptError(exc) from exc
-    except ConfigurationError:
-        raise
-    except GlueBookmarksError as exc:
-        return exc
 
 
 def lint_s3_script(url: str) -> Operation[ScriptReport]:
@@ -278,7 +259,7 @@ def with_scripts(diagnosis: Operation[list[JobDiagnosis]]) -> Operation[list[Job
         for d in diagnoses
         if d.script_location is not None and is_python_script(d.script_location)
     }
-    texts = yield Batch(names=list(locations), operation=fetch_script, service="s3")
+    texts = yield Batch(names=list(locations), operation=_read_script, service="s3")
     reports = {
         location: text if isinstance(text, GlueBookmarksError) else lint_script(text, path=location)
         for location, text in zip(locations, texts, strict=True)

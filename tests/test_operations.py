@@ -73,11 +73,14 @@ def test_a_denied_get_job_leaves_the_plain_not_found() -> None:
     assert done.value is error
 
 
-def test_another_error_is_the_jobs_result_and_sends_nothing_more() -> None:
+def test_another_error_is_raised_and_sends_nothing_more() -> None:
+    # The schedule makes it the job's result (tests/test_schedule.py).
     operation = fetch_bookmark("a")
     step(operation)
     denied = AccessDeniedError("no", code="AccessDeniedException")
-    assert step(operation, denied).value is denied
+    with pytest.raises(AccessDeniedError) as raised:
+        step(operation, denied)
+    assert raised.value is denied
 
 
 # -- pages -------------------------------------------------------------------------------------

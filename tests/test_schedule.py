@@ -163,3 +163,26 @@ def test_a_request_the_deadline_ended_is_expired_after_the_results_in_time() -> 
         ("a", DeadlineExceededError),
         ("c", DeadlineExceededError),
     ]
+
+
+def test_what_a_job_raises_is_its_result_a_throttle_puts_it_back_a_configuration_error_ends() -> (
+    None
+):
+    from glue_bookmarks import AccessDeniedError, ConfigurationError, GlueBookmarksError
+
+    plan = schedule(["a", "b", "c", "d"], workers=4)
+    assert [plan.take() for _ in range(4)] == ["a", "b", "c", "d"]
+    denied = AccessDeniedError("no", code="AccessDeniedException")
+    plan.raised("a", denied)
+    plan.raised("b", LookupError("a hook of the user's"))
+    plan.raised("c", throttle("c"))
+    assert plan.take() == "c"  # back in line, not a result
+    settled = plan.settle(0.0)
+    assert settled is not None
+    (a, first), (b, second) = settled.results
+    assert (a, first) == ("a", denied)
+    assert b == "b" and type(second) is GlueBookmarksError
+    assert isinstance(second.__cause__, LookupError)
+    plan.raised("d", ConfigurationError("no credentials"))
+    with pytest.raises(ConfigurationError):
+        plan.settle(0.0)
